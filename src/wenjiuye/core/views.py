@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from wenjiuye.core.policy import policy_list
+from wenjiuye.core.roles import CAPABILITIES, Cap
+from wenjiuye.core.scope import can
+from wenjiuye.core.selectors import event_list, region_scope_label, regions_in_scope
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    caps = sorted(c.value for c in CAPABILITIES.get(user.role, frozenset()))
+    return render(
+        request,
+        "core/home.html",
+        {
+            "scope_label": region_scope_label(user),
+            "regions": regions_in_scope(user).filter(level__in=["county", "zone"]),
+            "caps": caps,
+        },
+    )
+
+
+@login_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    if not can(request.user, Cap.READ_AUDIT):
+        raise PermissionDenied
+    page = Paginator(event_list(user=request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "core/audit_log.html", {"page": page})
+
+
+@login_required
+def policy_page(request: HttpRequest) -> HttpResponse:
+    raw = request.GET.get("on")
+    try:
+        on = date.fromisoformat(raw) if raw else timezone.localdate()
+    except ValueError:
+        return render(request, "core/policy.html", {"error": "日期格式应为 YYYY-MM-DD", "params": []}, status=400)
+    return render(request, "core/policy.html", {"params": policy_list(on=on), "on": on})

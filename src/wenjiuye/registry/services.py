@@ -1,0 +1,96 @@
+"""Writes to the registry. Each checks the actor's role and scope and audits the change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from wenjiuye.core.audit import diff, record_event, snapshot
+from wenjiuye.core.identifiers import check_resident_id, check_uscc
+from wenjiuye.core.models import Event, User
+from wenjiuye.core.roles import Cap
+from wenjiuye.core.scope import require
+from wenjiuye.registry.models import Enterprise, Person
+
+ENTERPRISE_FIELDS = ["name", "region_id", "industry", "employees", "export_oriented", "influential"]
+PERSON_FIELDS = ["name", "region_id", "phone", "household_id"]
+
+
+class RegistryError(ValueError):
+    """Input a registry service refuses, with a message for the user."""
+
+
+def _save_audited(*, actor: User | None, obj: Any, before: dict[str, Any] | None, fields: list[str]) -> None:
+    obj.full_clean()
+    obj.save()
+    after = snapshot(obj, fields)
+    action = Event.Action.CREATE if before is None else Event.Action.UPDATE
+    changes = diff(before or {}, after)
+    if changes or before is None:
+        record_event(actor=actor, action=action, obj=obj, region_code=_region_of(obj), changes=changes)
+
+
+def _region_of(obj: Any) -> str:
+    return str(obj.region_id or "")
+
+
+@transaction.atomic
+def enterprise_upsert(*, actor: User | None, uscc: str, **values: Any) -> Enterprise:
+    """Create or update the enterprise with this USCC. ``actor=None`` is the system (imports)."""
+    check = check_uscc(uscc)
+    if not check.valid:
+        raise RegistryError(f"统一社会信用代码 {uscc}: {check.reason}")
+    unknown = set(values) - set(ENTERPRISE_FIELDS)
+    if unknown:
+        raise RegistryError(f"未知字段: {', '.join(sorted(unknown))}")
+    enterprise = Enterprise.objects.select_for_update().filter(uscc=check.value).first()
+    if actor is not None:
+        require(actor, Cap.WRITE, values.get("region_id") or (enterprise.region_id if enterprise else None))
+        if enterprise is not None:
+            require(actor, Cap.WRITE, enterprise.region_id)
+    before = snapshot(enterprise, ENTERPRISE_FIELDS) if enterprise else None
+    if enterprise is None:
+        enterprise = Enterprise(uscc=check.value)
+    for name, value in values.items():
+        setattr(enterprise, name, value)
+    _save_audited(actor=actor, obj=enterprise, before=before, fields=ENTERPRISE_FIELDS)
+    return enterprise
+
+
+@transaction.atomic
+def person_upsert(*, actor: User | None, id_number: str, **values: Any) -> Person:
+    """Create or update the person with this ID number; birth date and gender come from it."""
+    check = check_resident_id(id_number)
+    if not check.valid:
+        raise RegistryError(f"公民身份号码: {check.reason}")
+    unknown = set(values) - set(PERSON_FIELDS)
+    if unknown:
+        raise RegistryError(f"未知字段: {', '.join(sorted(unknown))}")
+    person = Person.objects.select_for_update().filter(id_number=check.value).first()
+    if actor is not None:
+        require(actor, Cap.WRITE, values.get("region_id") or (person.region_id if person else None))
+        if person is not None:
+            require(actor, Cap.WRITE, person.region_id)
+    before = snapshot(person, PERSON_FIELDS) if person else None
+    if person is None:
+        person = Person(id_number=check.value, birth_date=check.birth_date, gender=check.gender)
+    for name, value in values.items():
+        setattr(person, name, value)
+    _save_audited(actor=actor, obj=person, before=before, fields=PERSON_FIELDS)
+    return person
+
+
+@transaction.atomic
+def person_reveal(*, actor: User, person: Person, ip: str | None = None) -> dict[str, str]:
+    """The unmasked ID number and phone, for a user who may see them; the view is audited."""
+    require(actor, Cap.VIEW_PERSONAL, person.region_id)
+    record_event(
+        actor=actor,
+        action=Event.Action.VIEW_UNMASKED,
+        obj=person,
+        region_code=_region_of(person),
+        note="id_number,phone",
+        ip=ip,
+    )
+    return {"id_number": person.id_number, "phone": person.phone}

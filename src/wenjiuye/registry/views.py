@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from wenjiuye.core.audit import events_for
+from wenjiuye.core.identifiers import mask_id, mask_phone
+from wenjiuye.core.roles import Cap
+from wenjiuye.core.scope import can, require
+from wenjiuye.registry import selectors, services
+from wenjiuye.registry.forms import EnterpriseForm
+
+
+@login_required
+def enterprise_list(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()
+    page = Paginator(selectors.enterprise_list(user=request.user, q=q), 50).get_page(request.GET.get("page"))
+    return render(request, "registry/enterprise_list.html", {"page": page, "q": q})
+
+
+@login_required
+def enterprise_detail(request: HttpRequest, uscc: str) -> HttpResponse:
+    enterprise = selectors.enterprise_get(user=request.user, uscc=uscc)
+    may_write = can(request.user, Cap.WRITE, enterprise.region_id)
+    if request.method == "POST":
+        require(request.user, Cap.WRITE, enterprise.region_id)
+        form = EnterpriseForm(request.POST, instance=enterprise, user=request.user)
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k != "region"}
+            services.enterprise_upsert(
+                actor=request.user, uscc=enterprise.uscc, region_id=form.cleaned_data["region"].code, **data
+            )
+            return redirect("enterprise-detail", uscc=enterprise.uscc)
+        status = 400
+    else:
+        form = EnterpriseForm(instance=enterprise, user=request.user)
+        status = 200
+    history = events_for(enterprise)[:20]
+    return render(
+        request,
+        "registry/enterprise_detail.html",
+        {"enterprise": enterprise, "form": form, "may_write": may_write, "history": history},
+        status=status,
+    )
+
+
+@login_required
+def person_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.person_list(user=request.user), 50).get_page(request.GET.get("page"))
+    rows = [(p, mask_id(p.id_number), mask_phone(p.phone)) for p in page]
+    return render(request, "registry/person_list.html", {"page": page, "rows": rows})
+
+
+@login_required
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = selectors.person_get(user=request.user, pk=pk)
+    return render(
+        request,
+        "registry/person_detail.html",
+        {
+            "person": person,
+            "id_masked": mask_id(person.id_number),
+            "phone_masked": mask_phone(person.phone),
+            "may_reveal": can(request.user, Cap.VIEW_PERSONAL, person.region_id),
+        },
+    )
+
+
+@login_required
+@require_POST
+def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    person = selectors.person_get(user=request.user, pk=pk)
+    revealed = services.person_reveal(actor=request.user, person=person, ip=request.META.get("REMOTE_ADDR"))
+    return render(request, "registry/person_detail.html", {"person": person, "revealed": revealed, "may_reveal": True})
