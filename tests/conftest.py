@@ -21,6 +21,13 @@ OWN_GRID = "410421100"  # a township (street) of 宝丰县, created by the fixtu
 PASSWORD = "Test-password-2022!"
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(request, settings):
+    """Argon2 is slow on purpose; tests that do not check hashing use a fast hasher."""
+    if "argon2" not in request.keywords:
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def regions(db):
     from wenjiuye.core.reference import regions_load  # noqa: PLC0415 (after the db fixture)

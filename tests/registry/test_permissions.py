@@ -24,13 +24,13 @@ LOCATION = {OWN: OWN_GRID, OTHER: OTHER_COUNTY}
 Y, N = True, False
 #                         read own/other   write own/other   unmask own/other
 EXPECTED = {
-    Role.CITY_OFFICE:    {"read": (Y, Y), "write": (Y, Y), "unmask": (Y, Y)},
-    Role.GROUP_MEMBER:   {"read": (Y, Y), "write": (Y, Y), "unmask": (N, N)},
+    Role.CITY_OFFICE: {"read": (Y, Y), "write": (Y, Y), "unmask": (Y, Y)},
+    Role.GROUP_MEMBER: {"read": (Y, Y), "write": (Y, Y), "unmask": (N, N)},
     Role.COUNTY_OFFICER: {"read": (Y, N), "write": (Y, N), "unmask": (Y, N)},
-    Role.GRID_WORKER:    {"read": (Y, N), "write": (Y, N), "unmask": (Y, N)},
-    Role.LEADER:         {"read": (Y, Y), "write": (N, N), "unmask": (N, N)},
-    Role.AUDITOR:        {"read": (Y, Y), "write": (N, N), "unmask": (N, N)},
-    Role.ADMIN:          {"read": (Y, Y), "write": (Y, Y), "unmask": (Y, Y)},
+    Role.GRID_WORKER: {"read": (Y, N), "write": (Y, N), "unmask": (Y, N)},
+    Role.LEADER: {"read": (Y, Y), "write": (N, N), "unmask": (N, N)},
+    Role.AUDITOR: {"read": (Y, Y), "write": (N, N), "unmask": (N, N)},
+    Role.ADMIN: {"read": (Y, Y), "write": (Y, Y), "unmask": (Y, Y)},
 }
 CASES = [
     (role, action, where)
@@ -44,10 +44,16 @@ CASES = [
 def records(regions):
     out = {}
     for i, (where, code) in enumerate(LOCATION.items(), start=1):
-        enterprise = Enterprise.objects.create(uscc=make_uscc(code[:6], i), name=f"测试企业{i}", region_id=code)
+        enterprise = Enterprise.objects.create(
+            uscc=make_uscc(code[:6], i), name=f"测试企业{i}", region_id=code
+        )
         person = Person.objects.create(
-            id_number=make_id(code[:6], "19800101", i), name=f"测试{i}", gender="M",
-            birth_date="1980-01-01", region_id=code, phone=f"1380000000{i}",
+            id_number=make_id(code[:6], "19800101", i),
+            name=f"测试{i}",
+            gender="M",
+            birth_date="1980-01-01",
+            region_id=code,
+            phone=f"1380000000{i}",
         )
         out[where] = (enterprise, person)
     return out
@@ -57,7 +63,9 @@ def test_matrix_covers_every_role():
     assert set(EXPECTED) == set(Role.values)
 
 
-@pytest.mark.parametrize(("role", "action", "where"), CASES, ids=[f"{r}-{a}-{w}" for r, a, w in CASES])
+@pytest.mark.parametrize(
+    ("role", "action", "where"), CASES, ids=[f"{r}-{a}-{w}" for r, a, w in CASES]
+)
 def test_permission_matrix(users, records, role, action, where):
     user = users[role]
     enterprise, person = records[where]
@@ -78,7 +86,11 @@ def test_permission_matrix(users, records, role, action, where):
             enterprise.refresh_from_db()
             assert enterprise.employees == 321
             event = Event.objects.latest("id")
-            assert (event.actor, event.action, event.object_id) == (user, "update", str(enterprise.pk))
+            assert (event.actor, event.action, event.object_id) == (
+                user,
+                "update",
+                str(enterprise.pk),
+            )
             assert event.changes == {"employees": [None, 321]}
         else:
             with pytest.raises(PermissionDenied):
@@ -91,7 +103,11 @@ def test_permission_matrix(users, records, role, action, where):
             revealed = services.person_reveal(actor=user, person=person)
             assert revealed["id_number"] == person.id_number
             event = Event.objects.latest("id")
-            assert (event.actor, event.action, event.object_id) == (user, "view_unmasked", str(person.pk))
+            assert (event.actor, event.action, event.object_id) == (
+                user,
+                "view_unmasked",
+                str(person.pk),
+            )
         else:
             with pytest.raises(PermissionDenied):
                 services.person_reveal(actor=user, person=person)
@@ -104,13 +120,21 @@ def test_matrix_over_http(client, users, records, role, where):
     user = users[role]
     enterprise, person = records[where]
     client.force_login(user)
-    can_read, can_write = EXPECTED[role]["read"][where == OTHER], EXPECTED[role]["write"][where == OTHER]
+    can_read, can_write = (
+        EXPECTED[role]["read"][where == OTHER],
+        EXPECTED[role]["write"][where == OTHER],
+    )
     can_unmask = EXPECTED[role]["unmask"][where == OTHER]
 
     page = client.get(f"/enterprises/{enterprise.uscc}/")
     assert page.status_code == (200 if can_read else 404)
 
-    form = {"name": enterprise.name, "region": enterprise.region_id, "industry": "", "employees": "77"}
+    form = {
+        "name": enterprise.name,
+        "region": enterprise.region_id,
+        "industry": "",
+        "employees": "77",
+    }
     posted = client.post(f"/enterprises/{enterprise.uscc}/", form)
     assert posted.status_code == (302 if can_write else 403 if can_read else 404)
     enterprise.refresh_from_db()
@@ -127,6 +151,7 @@ def test_matrix_over_http(client, users, records, role, where):
         assert person.id_number in revealed.content.decode()
 
 
+@pytest.mark.argon2
 def test_login_password_is_argon2(users):
     assert users[Role.LEADER].password.startswith("argon2")
 
@@ -137,4 +162,6 @@ def test_user_without_region_sees_nothing_unless_admin_or_auditor(regions):
     from wenjiuye.core.models import User  # noqa: PLC0415
 
     with pytest.raises(IntegrityError):
-        User.objects.create_user(username="x", password=PASSWORD, role=Role.COUNTY_OFFICER, region=None)
+        User.objects.create_user(
+            username="x", password=PASSWORD, role=Role.COUNTY_OFFICER, region=None
+        )

@@ -32,7 +32,13 @@ class AuditedAdmin(admin.ModelAdmin):
         )
 
     def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
-        record_event(actor=request.user, action=Event.Action.DELETE, obj=obj, changes=diff(snapshot(obj), {}), note="admin")
+        record_event(
+            actor=request.user,
+            action=Event.Action.DELETE,
+            obj=obj,
+            changes=diff(snapshot(obj), {}),
+            note="admin",
+        )
         super().delete_model(request, obj)
 
 
@@ -40,7 +46,10 @@ class AuditedAdmin(admin.ModelAdmin):
 class UserAdmin(AuditedAdmin, BaseUserAdmin):
     list_display = ["username", "first_name", "role", "region", "is_active"]
     list_filter = ["role", "region"]
-    fieldsets = [*BaseUserAdmin.fieldsets, ("角色与管辖范围", {"fields": ["role", "region", "unit", "phone"]})]
+    fieldsets = [
+        *BaseUserAdmin.fieldsets,
+        ("角色与管辖范围", {"fields": ["role", "region", "unit", "phone"]}),
+    ]
 
 
 @admin.register(Region)

@@ -173,9 +173,12 @@ class PolicyParameter(models.Model):
         verbose_name = _("政策参数")
         verbose_name_plural = _("政策参数")
         constraints = [
-            models.UniqueConstraint(fields=["key", "effective_from"], name="policy_key_from_unique"),
+            models.UniqueConstraint(
+                fields=["key", "effective_from"], name="policy_key_from_unique"
+            ),
             models.CheckConstraint(
-                condition=Q(effective_to__isnull=True) | Q(effective_to__gte=models.F("effective_from")),
+                condition=Q(effective_to__isnull=True)
+                | Q(effective_to__gte=models.F("effective_from")),
                 name="policy_dates_ordered",
             ),
         ]
@@ -220,7 +223,12 @@ class WorkGroup(models.Model):
     region = models.OneToOneField(Region, on_delete=models.PROTECT, verbose_name=_("区划"))
     name = models.CharField(_("名称"), max_length=200)
     office_location = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("办公室设在")
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("办公室设在"),
     )
     office_units = models.ManyToManyField(
         Unit, blank=True, related_name="office_of", verbose_name=_("负责日常工作的单位")
@@ -243,9 +251,16 @@ class WorkingGroup(models.Model):
     code = models.SlugField(_("代码"), max_length=40)
     name = models.CharField(_("名称"), max_length=100)
     lead_unit = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("牵头单位")
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("牵头单位"),
     )
-    units = models.ManyToManyField(Unit, blank=True, related_name="working_groups", verbose_name=_("参加单位"))
+    units = models.ManyToManyField(
+        Unit, blank=True, related_name="working_groups", verbose_name=_("参加单位")
+    )
     duties = models.TextField(_("职责"), blank=True)
     source = models.CharField(_("出处"), max_length=300, blank=True)
     sort_order = models.PositiveIntegerField(default=0)
@@ -254,7 +269,9 @@ class WorkingGroup(models.Model):
         ordering = ["work_group_id", "sort_order"]
         verbose_name = _("工作组")
         verbose_name_plural = _("工作组")
-        constraints = [models.UniqueConstraint(fields=["work_group", "code"], name="working_group_code_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["work_group", "code"], name="working_group_code_unique")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -279,8 +296,12 @@ class Member(models.Model):
     name = models.CharField(_("姓名"), max_length=50)
     title = models.CharField(_("职务"), max_length=200, blank=True)
     position = models.CharField(_("在组职务"), max_length=32, choices=Position.choices)
-    unit = models.ForeignKey(Unit, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("单位"))
-    user = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("系统账号"))
+    unit = models.ForeignKey(
+        Unit, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("单位")
+    )
+    user = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("系统账号")
+    )
     phone = models.CharField(_("电话"), max_length=20, blank=True)
     sort_order = models.PositiveIntegerField(default=0)
 
@@ -319,7 +340,12 @@ class ClauseUnit(models.Model):
 
     class Meta:
         ordering = ["clause_id", "order"]
-        constraints = [models.UniqueConstraint(fields=["clause", "unit"], name="clause_unit_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["clause", "unit"], name="clause_unit_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.clause_id}:{self.unit_id}"
 
 
 class DutyShift(models.Model):
@@ -328,11 +354,18 @@ class DutyShift(models.Model):
     work_group = models.ForeignKey(WorkGroup, on_delete=models.CASCADE, related_name="duty_shifts")
     starts_at = models.DateTimeField(_("开始时间"))
     ends_at = models.DateTimeField(_("结束时间"))
-    on_duty = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("值班人"))
+    on_duty = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("值班人")
+    )
     phone = models.CharField(_("值班电话"), max_length=20, blank=True)
     handover_notes = models.TextField(_("交接班记录"), blank=True)
     handed_over_to = models.ForeignKey(
-        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("接班人")
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("接班人"),
     )
 
     class Meta:
@@ -340,7 +373,9 @@ class DutyShift(models.Model):
         verbose_name = _("值班记录")
         verbose_name_plural = _("值班记录")
         constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="duty_shift_positive")
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="duty_shift_positive"
+            )
         ]
 
     def __str__(self) -> str:

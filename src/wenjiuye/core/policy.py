@@ -58,7 +58,9 @@ def policy_cite(version: PolicyParameter) -> dict[str, Any]:
 def policy_list(*, on: date | None = None) -> QuerySet[PolicyParameter]:
     qs = PolicyParameter.objects.all()
     if on is not None:
-        qs = qs.filter(effective_from__lte=on).filter(Q(effective_to__isnull=True) | Q(effective_to__gte=on))
+        qs = qs.filter(effective_from__lte=on).filter(
+            Q(effective_to__isnull=True) | Q(effective_to__gte=on)
+        )
     return qs.order_by("key", "effective_from")
 
 
@@ -86,13 +88,25 @@ def policy_set(
         current.note = note or current.note
         current.full_clean()
         current.save(update_fields=["value", "note"])
-        record_event(actor=actor, action=Event.Action.UPDATE, obj=current, changes=diff(before, snapshot(current)), note=note)
+        record_event(
+            actor=actor,
+            action=Event.Action.UPDATE,
+            obj=current,
+            changes=diff(before, snapshot(current)),
+            note=note,
+        )
         return current
     before = snapshot(current)
     new_end = current.effective_to
     current.effective_to = effective_from - timedelta(days=1)
     current.save(update_fields=["effective_to"])
-    record_event(actor=actor, action=Event.Action.UPDATE, obj=current, changes=diff(before, snapshot(current)), note=note)
+    record_event(
+        actor=actor,
+        action=Event.Action.UPDATE,
+        obj=current,
+        changes=diff(before, snapshot(current)),
+        note=note,
+    )
     new = PolicyParameter(
         key=key,
         label=current.label,
@@ -107,5 +121,7 @@ def policy_set(
     )
     new.full_clean()
     new.save()
-    record_event(actor=actor, action=Event.Action.CREATE, obj=new, changes=diff({}, snapshot(new)), note=note)
+    record_event(
+        actor=actor, action=Event.Action.CREATE, obj=new, changes=diff({}, snapshot(new)), note=note
+    )
     return new

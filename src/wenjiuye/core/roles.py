@@ -39,7 +39,14 @@ CAPABILITIES: dict[str, frozenset[Cap]] = {
     Role.LEADER: frozenset({Cap.READ}),
     Role.AUDITOR: frozenset({Cap.READ, Cap.READ_AUDIT}),
     Role.ADMIN: frozenset(
-        {Cap.READ, Cap.WRITE, Cap.VIEW_PERSONAL, Cap.READ_AUDIT, Cap.EDIT_POLICY, Cap.EDIT_REFERENCE}
+        {
+            Cap.READ,
+            Cap.WRITE,
+            Cap.VIEW_PERSONAL,
+            Cap.READ_AUDIT,
+            Cap.EDIT_POLICY,
+            Cap.EDIT_REFERENCE,
+        }
     ),
 }
 

@@ -54,7 +54,7 @@ def require(user: User, cap: Cap, region_code: str | None = None) -> None:
         raise PermissionDenied(_("没有权限执行此操作,或数据不在您的管辖范围内。"))
 
 
-def scoped(qs: QuerySet[M], user: User, field: str = "region_id") -> QuerySet[M]:
+def scoped(qs: QuerySet[M], user: User, field: str = "region__code") -> QuerySet[M]:
     """Only the rows of ``qs`` in the user's scope (nothing without the READ capability)."""
     if not can(user, Cap.READ):
         return qs.none()

@@ -44,5 +44,10 @@ def policy_page(request: HttpRequest) -> HttpResponse:
     try:
         on = date.fromisoformat(raw) if raw else timezone.localdate()
     except ValueError:
-        return render(request, "core/policy.html", {"error": "日期格式应为 YYYY-MM-DD", "params": []}, status=400)
+        return render(
+            request,
+            "core/policy.html",
+            {"error": "日期格式应为 YYYY-MM-DD", "params": []},
+            status=400,
+        )
     return render(request, "core/policy.html", {"params": policy_list(on=on), "on": on})

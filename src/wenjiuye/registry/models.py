@@ -21,7 +21,9 @@ class Enterprise(models.Model):
     employees = models.PositiveIntegerField(_("职工总数"), null=True, blank=True)
     export_oriented = models.BooleanField(_("外贸企业"), default=False)
     influential = models.BooleanField(
-        _("区域、行业中具有较大影响力"), default=False, help_text=_("总体预案三(三)、规模裁员应对预案三(一)")
+        _("区域、行业中具有较大影响力"),
+        default=False,
+        help_text=_("总体预案三(三)、规模裁员应对预案三(一)"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -30,7 +32,11 @@ class Enterprise(models.Model):
         ordering = ["uscc"]
         verbose_name = _("企业")
         verbose_name_plural = _("企业")
-        constraints = [models.CheckConstraint(condition=Q(uscc__regex=r"^[0-9A-HJ-NPQRTUWXY]{18}$"), name="enterprise_uscc_format")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(uscc__regex=r"^[0-9A-HJ-NPQRTUWXY]{18}$"), name="enterprise_uscc_format"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -63,12 +69,21 @@ class Person(models.Model):
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices)
     birth_date = models.DateField(_("出生日期"))
     region = models.ForeignKey(
-        Region, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("常住地"),
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("常住地"),
         help_text=_("本市常住地区划;外地人员为空"),
     )
     phone = models.CharField(_("手机号"), max_length=20, blank=True)
     household = models.ForeignKey(
-        Household, on_delete=models.SET_NULL, null=True, blank=True, related_name="members", verbose_name=_("家庭")
+        Household,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("家庭"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -77,7 +92,11 @@ class Person(models.Model):
         ordering = ["id_number"]
         verbose_name = _("人员")
         verbose_name_plural = _("人员")
-        constraints = [models.CheckConstraint(condition=Q(id_number__regex=r"^[0-9]{17}[0-9X]$"), name="person_id_number_format")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(id_number__regex=r"^[0-9]{17}[0-9X]$"), name="person_id_number_format"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -21,14 +21,18 @@ class RegistryError(ValueError):
     """Input a registry service refuses, with a message for the user."""
 
 
-def _save_audited(*, actor: User | None, obj: Any, before: dict[str, Any] | None, fields: list[str]) -> None:
+def _save_audited(
+    *, actor: User | None, obj: Any, before: dict[str, Any] | None, fields: list[str]
+) -> None:
     obj.full_clean()
     obj.save()
     after = snapshot(obj, fields)
     action = Event.Action.CREATE if before is None else Event.Action.UPDATE
     changes = diff(before or {}, after)
     if changes or before is None:
-        record_event(actor=actor, action=action, obj=obj, region_code=_region_of(obj), changes=changes)
+        record_event(
+            actor=actor, action=action, obj=obj, region_code=_region_of(obj), changes=changes
+        )
 
 
 def _region_of(obj: Any) -> str:
@@ -46,7 +50,11 @@ def enterprise_upsert(*, actor: User | None, uscc: str, **values: Any) -> Enterp
         raise RegistryError(f"未知字段: {', '.join(sorted(unknown))}")
     enterprise = Enterprise.objects.select_for_update().filter(uscc=check.value).first()
     if actor is not None:
-        require(actor, Cap.WRITE, values.get("region_id") or (enterprise.region_id if enterprise else None))
+        require(
+            actor,
+            Cap.WRITE,
+            values.get("region_id") or (enterprise.region_id if enterprise else None),
+        )
         if enterprise is not None:
             require(actor, Cap.WRITE, enterprise.region_id)
     before = snapshot(enterprise, ENTERPRISE_FIELDS) if enterprise else None

@@ -17,7 +17,9 @@ from wenjiuye.registry.forms import EnterpriseForm
 @login_required
 def enterprise_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
-    page = Paginator(selectors.enterprise_list(user=request.user, q=q), 50).get_page(request.GET.get("page"))
+    page = Paginator(selectors.enterprise_list(user=request.user, q=q), 50).get_page(
+        request.GET.get("page")
+    )
     return render(request, "registry/enterprise_list.html", {"page": page, "q": q})
 
 
@@ -31,7 +33,10 @@ def enterprise_detail(request: HttpRequest, uscc: str) -> HttpResponse:
         if form.is_valid():
             data = {k: v for k, v in form.cleaned_data.items() if k != "region"}
             services.enterprise_upsert(
-                actor=request.user, uscc=enterprise.uscc, region_id=form.cleaned_data["region"].code, **data
+                actor=request.user,
+                uscc=enterprise.uscc,
+                region_id=form.cleaned_data["region"].code,
+                **data,
             )
             return redirect("enterprise-detail", uscc=enterprise.uscc)
         status = 400
@@ -73,5 +78,11 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.person_get(user=request.user, pk=pk)
-    revealed = services.person_reveal(actor=request.user, person=person, ip=request.META.get("REMOTE_ADDR"))
-    return render(request, "registry/person_detail.html", {"person": person, "revealed": revealed, "may_reveal": True})
+    revealed = services.person_reveal(
+        actor=request.user, person=person, ip=request.META.get("REMOTE_ADDR")
+    )
+    return render(
+        request,
+        "registry/person_detail.html",
+        {"person": person, "revealed": revealed, "may_reveal": True},
+    )

@@ -9,244 +9,670 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Clause',
+            name="Clause",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, unique=True, verbose_name='条款代码')),
-                ('document', models.CharField(max_length=100, verbose_name='所属预案')),
-                ('title', models.CharField(max_length=200, verbose_name='标题')),
-                ('requirement_ids', models.CharField(blank=True, max_length=100, verbose_name='需求编号')),
-                ('sort_order', models.PositiveIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=40, unique=True, verbose_name="条款代码")),
+                ("document", models.CharField(max_length=100, verbose_name="所属预案")),
+                ("title", models.CharField(max_length=200, verbose_name="标题")),
+                (
+                    "requirement_ids",
+                    models.CharField(blank=True, max_length=100, verbose_name="需求编号"),
+                ),
+                ("sort_order", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'verbose_name': '预案条款',
-                'verbose_name_plural': '预案条款',
-                'ordering': ['sort_order'],
+                "verbose_name": "预案条款",
+                "verbose_name_plural": "预案条款",
+                "ordering": ["sort_order"],
             },
         ),
         migrations.CreateModel(
-            name='PolicyParameter',
+            name="PolicyParameter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(db_index=True, max_length=100, verbose_name='参数键')),
-                ('label', models.CharField(max_length=200, verbose_name='名称')),
-                ('value', models.JSONField(verbose_name='取值')),
-                ('unit', models.CharField(blank=True, max_length=32, verbose_name='单位')),
-                ('effective_from', models.DateField(verbose_name='生效日期')),
-                ('effective_to', models.DateField(blank=True, null=True, verbose_name='失效日期')),
-                ('clause', models.CharField(help_text='需求编号,如 L1、U3', max_length=64, verbose_name='条款编号')),
-                ('source', models.CharField(max_length=300, verbose_name='出处')),
-                ('source_text', models.TextField(verbose_name='原文')),
-                ('note', models.TextField(blank=True, verbose_name='备注')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(db_index=True, max_length=100, verbose_name="参数键")),
+                ("label", models.CharField(max_length=200, verbose_name="名称")),
+                ("value", models.JSONField(verbose_name="取值")),
+                ("unit", models.CharField(blank=True, max_length=32, verbose_name="单位")),
+                ("effective_from", models.DateField(verbose_name="生效日期")),
+                ("effective_to", models.DateField(blank=True, null=True, verbose_name="失效日期")),
+                (
+                    "clause",
+                    models.CharField(
+                        help_text="需求编号,如 L1、U3", max_length=64, verbose_name="条款编号"
+                    ),
+                ),
+                ("source", models.CharField(max_length=300, verbose_name="出处")),
+                ("source_text", models.TextField(verbose_name="原文")),
+                ("note", models.TextField(blank=True, verbose_name="备注")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name': '政策参数',
-                'verbose_name_plural': '政策参数',
-                'ordering': ['key', 'effective_from'],
-                'constraints': [models.UniqueConstraint(fields=('key', 'effective_from'), name='policy_key_from_unique'), models.CheckConstraint(condition=models.Q(('effective_to__isnull', True), ('effective_to__gte', models.F('effective_from')), _connector='OR'), name='policy_dates_ordered')],
+                "verbose_name": "政策参数",
+                "verbose_name_plural": "政策参数",
+                "ordering": ["key", "effective_from"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("key", "effective_from"), name="policy_key_from_unique"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("effective_to__isnull", True),
+                            ("effective_to__gte", models.F("effective_from")),
+                            _connector="OR",
+                        ),
+                        name="policy_dates_ordered",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('code', models.CharField(max_length=12, primary_key=True, serialize=False, verbose_name='区划代码')),
-                ('name', models.CharField(max_length=64, verbose_name='名称')),
-                ('level', models.CharField(choices=[('province', '省'), ('city', '市'), ('county', '县(市、区)'), ('zone', '功能区'), ('township', '乡镇(街道)'), ('village', '村(社区)')], max_length=16, verbose_name='层级')),
-                ('sort_order', models.PositiveIntegerField(default=0)),
-                ('active', models.BooleanField(default=True, verbose_name='有效')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='core.region')),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=12, primary_key=True, serialize=False, verbose_name="区划代码"
+                    ),
+                ),
+                ("name", models.CharField(max_length=64, verbose_name="名称")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("province", "省"),
+                            ("city", "市"),
+                            ("county", "县(市、区)"),
+                            ("zone", "功能区"),
+                            ("township", "乡镇(街道)"),
+                            ("village", "村(社区)"),
+                        ],
+                        max_length=16,
+                        verbose_name="层级",
+                    ),
+                ),
+                ("sort_order", models.PositiveIntegerField(default=0)),
+                ("active", models.BooleanField(default=True, verbose_name="有效")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="core.region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '行政区划',
-                'verbose_name_plural': '行政区划',
-                'ordering': ['sort_order', 'code'],
+                "verbose_name": "行政区划",
+                "verbose_name_plural": "行政区划",
+                "ordering": ["sort_order", "code"],
             },
         ),
         migrations.CreateModel(
-            name='Unit',
+            name="Unit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='名称')),
-                ('kind', models.CharField(choices=[('section', '科室'), ('centre', '中心'), ('bureau', '局'), ('detachment', '支队'), ('office', '办公室'), ('county_bureau', '县级人社部门'), ('external', '外部单位')], max_length=32, verbose_name='类型')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='备注')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='core.region', verbose_name='所属区划')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="名称")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("section", "科室"),
+                            ("centre", "中心"),
+                            ("bureau", "局"),
+                            ("detachment", "支队"),
+                            ("office", "办公室"),
+                            ("county_bureau", "县级人社部门"),
+                            ("external", "外部单位"),
+                        ],
+                        max_length=32,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="备注")),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="core.region",
+                        verbose_name="所属区划",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '责任单位',
-                'verbose_name_plural': '责任单位',
-                'ordering': ['region_id', 'name'],
+                "verbose_name": "责任单位",
+                "verbose_name_plural": "责任单位",
+                "ordering": ["region_id", "name"],
             },
         ),
         migrations.CreateModel(
-            name='ClauseUnit',
+            name="ClauseUnit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveIntegerField(default=0, help_text='原文中的顺序;第一个为牵头单位')),
-                ('clause', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='core.clause')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='core.unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "order",
+                    models.PositiveIntegerField(
+                        default=0, help_text="原文中的顺序;第一个为牵头单位"
+                    ),
+                ),
+                (
+                    "clause",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="core.clause"
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to="core.unit"),
+                ),
             ],
             options={
-                'ordering': ['clause_id', 'order'],
+                "ordering": ["clause_id", "order"],
             },
         ),
         migrations.AddField(
-            model_name='clause',
-            name='units',
-            field=models.ManyToManyField(related_name='clauses', through='core.ClauseUnit', to='core.unit'),
+            model_name="clause",
+            name="units",
+            field=models.ManyToManyField(
+                related_name="clauses", through="core.ClauseUnit", to="core.unit"
+            ),
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('role', models.CharField(choices=[('city_office', '市稳就业工作专班办公室'), ('group_member', '工作组成员'), ('county_officer', '县(市、区)人社局工作人员'), ('grid_worker', '网格员'), ('leader', '领导(只读)'), ('auditor', '审计员'), ('admin', '系统管理员')], default='leader', max_length=32, verbose_name='角色')),
-                ('phone', models.CharField(blank=True, max_length=20, verbose_name='手机号')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
-                ('region', models.ForeignKey(blank=True, help_text='用户只能查看和处理该区划内的数据;系统管理员和审计员可为空(全部)。', null=True, on_delete=django.db.models.deletion.PROTECT, to='core.region', verbose_name='管辖范围')),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='core.unit', verbose_name='所在单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                (
+                    "first_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="first name"),
+                ),
+                (
+                    "last_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="last name"),
+                ),
+                (
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="email address"),
+                ),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="date joined"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("city_office", "市稳就业工作专班办公室"),
+                            ("group_member", "工作组成员"),
+                            ("county_officer", "县(市、区)人社局工作人员"),
+                            ("grid_worker", "网格员"),
+                            ("leader", "领导(只读)"),
+                            ("auditor", "审计员"),
+                            ("admin", "系统管理员"),
+                        ],
+                        default="leader",
+                        max_length=32,
+                        verbose_name="角色",
+                    ),
+                ),
+                ("phone", models.CharField(blank=True, max_length=20, verbose_name="手机号")),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="用户只能查看和处理该区划内的数据;系统管理员和审计员可为空(全部)。",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="core.region",
+                        verbose_name="管辖范围",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="core.unit",
+                        verbose_name="所在单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '用户',
-                'verbose_name_plural': '用户',
+                "verbose_name": "用户",
+                "verbose_name_plural": "用户",
             },
             managers=[
-                ('objects', django.contrib.auth.models.UserManager()),
+                ("objects", django.contrib.auth.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='WorkGroup',
+            name="WorkGroup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='名称')),
-                ('duty_24h', models.BooleanField(default=True, verbose_name='24小时值守')),
-                ('source', models.CharField(blank=True, max_length=300, verbose_name='出处')),
-                ('office_location', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.unit', verbose_name='办公室设在')),
-                ('office_units', models.ManyToManyField(blank=True, related_name='office_of', to='core.unit', verbose_name='负责日常工作的单位')),
-                ('region', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, to='core.region', verbose_name='区划')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="名称")),
+                ("duty_24h", models.BooleanField(default=True, verbose_name="24小时值守")),
+                ("source", models.CharField(blank=True, max_length=300, verbose_name="出处")),
+                (
+                    "office_location",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.unit",
+                        verbose_name="办公室设在",
+                    ),
+                ),
+                (
+                    "office_units",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="office_of",
+                        to="core.unit",
+                        verbose_name="负责日常工作的单位",
+                    ),
+                ),
+                (
+                    "region",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="core.region",
+                        verbose_name="区划",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '工作专班',
-                'verbose_name_plural': '工作专班',
+                "verbose_name": "工作专班",
+                "verbose_name_plural": "工作专班",
             },
         ),
         migrations.CreateModel(
-            name='DutyShift',
+            name="DutyShift",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts_at', models.DateTimeField(verbose_name='开始时间')),
-                ('ends_at', models.DateTimeField(verbose_name='结束时间')),
-                ('phone', models.CharField(blank=True, max_length=20, verbose_name='值班电话')),
-                ('handover_notes', models.TextField(blank=True, verbose_name='交接班记录')),
-                ('handed_over_to', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='接班人')),
-                ('on_duty', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='值班人')),
-                ('work_group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='duty_shifts', to='core.workgroup')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("starts_at", models.DateTimeField(verbose_name="开始时间")),
+                ("ends_at", models.DateTimeField(verbose_name="结束时间")),
+                ("phone", models.CharField(blank=True, max_length=20, verbose_name="值班电话")),
+                ("handover_notes", models.TextField(blank=True, verbose_name="交接班记录")),
+                (
+                    "handed_over_to",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="接班人",
+                    ),
+                ),
+                (
+                    "on_duty",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="值班人",
+                    ),
+                ),
+                (
+                    "work_group",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="duty_shifts",
+                        to="core.workgroup",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '值班记录',
-                'verbose_name_plural': '值班记录',
-                'ordering': ['-starts_at'],
+                "verbose_name": "值班记录",
+                "verbose_name_plural": "值班记录",
+                "ordering": ["-starts_at"],
             },
         ),
         migrations.CreateModel(
-            name='WorkingGroup',
+            name="WorkingGroup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, verbose_name='代码')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('duties', models.TextField(blank=True, verbose_name='职责')),
-                ('source', models.CharField(blank=True, max_length=300, verbose_name='出处')),
-                ('sort_order', models.PositiveIntegerField(default=0)),
-                ('lead_unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.unit', verbose_name='牵头单位')),
-                ('units', models.ManyToManyField(blank=True, related_name='working_groups', to='core.unit', verbose_name='参加单位')),
-                ('work_group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='groups', to='core.workgroup')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, verbose_name="代码")),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                ("duties", models.TextField(blank=True, verbose_name="职责")),
+                ("source", models.CharField(blank=True, max_length=300, verbose_name="出处")),
+                ("sort_order", models.PositiveIntegerField(default=0)),
+                (
+                    "lead_unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.unit",
+                        verbose_name="牵头单位",
+                    ),
+                ),
+                (
+                    "units",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="working_groups",
+                        to="core.unit",
+                        verbose_name="参加单位",
+                    ),
+                ),
+                (
+                    "work_group",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="groups",
+                        to="core.workgroup",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '工作组',
-                'verbose_name_plural': '工作组',
-                'ordering': ['work_group_id', 'sort_order'],
+                "verbose_name": "工作组",
+                "verbose_name_plural": "工作组",
+                "ordering": ["work_group_id", "sort_order"],
             },
         ),
         migrations.CreateModel(
-            name='Member',
+            name="Member",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=50, verbose_name='姓名')),
-                ('title', models.CharField(blank=True, max_length=200, verbose_name='职务')),
-                ('position', models.CharField(choices=[('head', '总负责人'), ('leader', '负责人'), ('group_leader', '组长'), ('deputy_leader', '副组长'), ('member', '成员'), ('participant', '参加人员'), ('contact', '联络员')], max_length=32, verbose_name='在组职务')),
-                ('phone', models.CharField(blank=True, max_length=20, verbose_name='电话')),
-                ('sort_order', models.PositiveIntegerField(default=0)),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL, verbose_name='系统账号')),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='core.unit', verbose_name='单位')),
-                ('work_group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='core.workgroup')),
-                ('working_group', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='members', to='core.workinggroup')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=50, verbose_name="姓名")),
+                ("title", models.CharField(blank=True, max_length=200, verbose_name="职务")),
+                (
+                    "position",
+                    models.CharField(
+                        choices=[
+                            ("head", "总负责人"),
+                            ("leader", "负责人"),
+                            ("group_leader", "组长"),
+                            ("deputy_leader", "副组长"),
+                            ("member", "成员"),
+                            ("participant", "参加人员"),
+                            ("contact", "联络员"),
+                        ],
+                        max_length=32,
+                        verbose_name="在组职务",
+                    ),
+                ),
+                ("phone", models.CharField(blank=True, max_length=20, verbose_name="电话")),
+                ("sort_order", models.PositiveIntegerField(default=0)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="系统账号",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="core.unit",
+                        verbose_name="单位",
+                    ),
+                ),
+                (
+                    "work_group",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="members",
+                        to="core.workgroup",
+                    ),
+                ),
+                (
+                    "working_group",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="members",
+                        to="core.workinggroup",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '专班成员',
-                'verbose_name_plural': '专班成员',
-                'ordering': ['work_group_id', 'working_group_id', 'sort_order'],
+                "verbose_name": "专班成员",
+                "verbose_name_plural": "专班成员",
+                "ordering": ["work_group_id", "working_group_id", "sort_order"],
             },
         ),
         migrations.CreateModel(
-            name='Event',
+            name="Event",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='时间')),
-                ('actor_name', models.CharField(blank=True, max_length=150, verbose_name='操作人账号')),
-                ('action', models.CharField(choices=[('create', '新增'), ('update', '修改'), ('delete', '删除'), ('view_unmasked', '查看未脱敏个人信息'), ('login', '登录'), ('login_failed', '登录失败'), ('logout', '退出'), ('import', '导入'), ('export', '导出')], max_length=32, verbose_name='动作')),
-                ('object_type', models.CharField(db_index=True, max_length=64, verbose_name='对象类型')),
-                ('object_id', models.CharField(db_index=True, max_length=64, verbose_name='对象编号')),
-                ('object_repr', models.CharField(blank=True, max_length=200, verbose_name='对象')),
-                ('region_code', models.CharField(blank=True, db_index=True, max_length=12, verbose_name='所属区划')),
-                ('changes', models.JSONField(blank=True, default=dict, verbose_name='变更内容')),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='说明')),
-                ('ip', models.GenericIPAddressField(blank=True, null=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL, verbose_name='操作人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="时间"
+                    ),
+                ),
+                (
+                    "actor_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="操作人账号"),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("create", "新增"),
+                            ("update", "修改"),
+                            ("delete", "删除"),
+                            ("view_unmasked", "查看未脱敏个人信息"),
+                            ("login", "登录"),
+                            ("login_failed", "登录失败"),
+                            ("logout", "退出"),
+                            ("import", "导入"),
+                            ("export", "导出"),
+                        ],
+                        max_length=32,
+                        verbose_name="动作",
+                    ),
+                ),
+                (
+                    "object_type",
+                    models.CharField(db_index=True, max_length=64, verbose_name="对象类型"),
+                ),
+                (
+                    "object_id",
+                    models.CharField(db_index=True, max_length=64, verbose_name="对象编号"),
+                ),
+                ("object_repr", models.CharField(blank=True, max_length=200, verbose_name="对象")),
+                (
+                    "region_code",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=12, verbose_name="所属区划"
+                    ),
+                ),
+                ("changes", models.JSONField(blank=True, default=dict, verbose_name="变更内容")),
+                ("note", models.CharField(blank=True, max_length=500, verbose_name="说明")),
+                ("ip", models.GenericIPAddressField(blank=True, null=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="操作人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '审计事件',
-                'verbose_name_plural': '审计事件',
-                'ordering': ['-at', '-id'],
-                'indexes': [models.Index(fields=['object_type', 'object_id', 'at'], name='core_event_object__9a51c8_idx')],
+                "verbose_name": "审计事件",
+                "verbose_name_plural": "审计事件",
+                "ordering": ["-at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["object_type", "object_id", "at"],
+                        name="core_event_object__9a51c8_idx",
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='region',
-            constraint=models.CheckConstraint(condition=models.Q(('code__regex', '^[0-9]{6}([0-9]{3}([0-9]{3})?)?$')), name='region_code_6_9_or_12_digits'),
+            model_name="region",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("code__regex", "^[0-9]{6}([0-9]{3}([0-9]{3})?)?$")),
+                name="region_code_6_9_or_12_digits",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='clauseunit',
-            constraint=models.UniqueConstraint(fields=('clause', 'unit'), name='clause_unit_unique'),
+            model_name="clauseunit",
+            constraint=models.UniqueConstraint(
+                fields=("clause", "unit"), name="clause_unit_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.CheckConstraint(condition=models.Q(('role__in', ['admin', 'auditor']), ('region__isnull', False), _connector='OR'), name='user_scoped_unless_admin_or_auditor'),
+            model_name="user",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("role__in", ["admin", "auditor"]), ("region__isnull", False), _connector="OR"
+                ),
+                name="user_scoped_unless_admin_or_auditor",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='dutyshift',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='duty_shift_positive'),
+            model_name="dutyshift",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_at__gt", models.F("starts_at"))),
+                name="duty_shift_positive",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='workinggroup',
-            constraint=models.UniqueConstraint(fields=('work_group', 'code'), name='working_group_code_unique'),
+            model_name="workinggroup",
+            constraint=models.UniqueConstraint(
+                fields=("work_group", "code"), name="working_group_code_unique"
+            ),
         ),
     ]

@@ -5,71 +5,155 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
+        ("core", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Household',
+            name="Household",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=32, unique=True, verbose_name='户编号')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='地址')),
-                ('low_income', models.BooleanField(default=False, verbose_name='低保/低收入家庭')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='core.region', verbose_name='所在区划')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=32, unique=True, verbose_name="户编号")),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="地址")),
+                ("low_income", models.BooleanField(default=False, verbose_name="低保/低收入家庭")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="core.region",
+                        verbose_name="所在区划",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '家庭',
-                'verbose_name_plural': '家庭',
-                'ordering': ['code'],
+                "verbose_name": "家庭",
+                "verbose_name_plural": "家庭",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Enterprise',
+            name="Enterprise",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uscc', models.CharField(max_length=18, unique=True, verbose_name='统一社会信用代码')),
-                ('name', models.CharField(db_index=True, max_length=200, verbose_name='单位名称')),
-                ('industry', models.CharField(blank=True, help_text='GB/T 4754', max_length=5, verbose_name='行业代码')),
-                ('employees', models.PositiveIntegerField(blank=True, null=True, verbose_name='职工总数')),
-                ('export_oriented', models.BooleanField(default=False, verbose_name='外贸企业')),
-                ('influential', models.BooleanField(default=False, help_text='总体预案三(三)、规模裁员应对预案三(一)', verbose_name='区域、行业中具有较大影响力')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='core.region', verbose_name='所在区划')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "uscc",
+                    models.CharField(max_length=18, unique=True, verbose_name="统一社会信用代码"),
+                ),
+                ("name", models.CharField(db_index=True, max_length=200, verbose_name="单位名称")),
+                (
+                    "industry",
+                    models.CharField(
+                        blank=True, help_text="GB/T 4754", max_length=5, verbose_name="行业代码"
+                    ),
+                ),
+                (
+                    "employees",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="职工总数"),
+                ),
+                ("export_oriented", models.BooleanField(default=False, verbose_name="外贸企业")),
+                (
+                    "influential",
+                    models.BooleanField(
+                        default=False,
+                        help_text="总体预案三(三)、规模裁员应对预案三(一)",
+                        verbose_name="区域、行业中具有较大影响力",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="core.region",
+                        verbose_name="所在区划",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '企业',
-                'verbose_name_plural': '企业',
-                'ordering': ['uscc'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('uscc__regex', '^[0-9A-HJ-NPQRTUWXY]{18}$')), name='enterprise_uscc_format')],
+                "verbose_name": "企业",
+                "verbose_name_plural": "企业",
+                "ordering": ["uscc"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("uscc__regex", "^[0-9A-HJ-NPQRTUWXY]{18}$")),
+                        name="enterprise_uscc_format",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('id_number', models.CharField(max_length=18, unique=True, verbose_name='公民身份号码')),
-                ('name', models.CharField(max_length=50, verbose_name='姓名')),
-                ('gender', models.CharField(choices=[('M', '男'), ('F', '女')], max_length=1, verbose_name='性别')),
-                ('birth_date', models.DateField(verbose_name='出生日期')),
-                ('phone', models.CharField(blank=True, max_length=20, verbose_name='手机号')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('household', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='members', to='registry.household', verbose_name='家庭')),
-                ('region', models.ForeignKey(blank=True, help_text='本市常住地区划;外地人员为空', null=True, on_delete=django.db.models.deletion.PROTECT, to='core.region', verbose_name='常住地')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "id_number",
+                    models.CharField(max_length=18, unique=True, verbose_name="公民身份号码"),
+                ),
+                ("name", models.CharField(max_length=50, verbose_name="姓名")),
+                (
+                    "gender",
+                    models.CharField(
+                        choices=[("M", "男"), ("F", "女")], max_length=1, verbose_name="性别"
+                    ),
+                ),
+                ("birth_date", models.DateField(verbose_name="出生日期")),
+                ("phone", models.CharField(blank=True, max_length=20, verbose_name="手机号")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "household",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="members",
+                        to="registry.household",
+                        verbose_name="家庭",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="本市常住地区划;外地人员为空",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="core.region",
+                        verbose_name="常住地",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '人员',
-                'verbose_name_plural': '人员',
-                'ordering': ['id_number'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('id_number__regex', '^[0-9]{17}[0-9X]$')), name='person_id_number_format')],
+                "verbose_name": "人员",
+                "verbose_name_plural": "人员",
+                "ordering": ["id_number"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("id_number__regex", "^[0-9]{17}[0-9X]$")),
+                        name="person_id_number_format",
+                    )
+                ],
             },
         ),
     ]

@@ -1,0 +1,97 @@
+"""A real server process on the quickstart data, and Debian's headless Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wenjiuye(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "wenjiuye.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
+    """The app as `./dev run` serves it: migrated, quickstart loaded, on a free port (SQLite)."""
+    home = tmp_path_factory.mktemp("live-home")
+    env = {
+        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
+    }
+    env["WENJIUYE_HOME"] = str(home)
+    _wenjiuye("migrate", "--no-input", "-v", "0", env=env)
+    quick = json.loads(_wenjiuye("quickstart", "--json", env=env).stdout)
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "wenjiuye.cli", "runserver", f"127.0.0.1:{port}", "--noreload"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(url + "/login/", timeout=1)  # noqa: S310 (loopback)
+            break
+        except OSError:
+            if server.poll() is not None:
+                raise RuntimeError(
+                    server.stderr.read() if server.stderr else "server died"
+                ) from None
+            time.sleep(0.2)
+    try:
+        yield {"url": url, "home": Path(home), "quickstart": quick}
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415 (test extra)
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="zh-CN")
+    pg = context.new_page()
+    yield pg
+    context.close()

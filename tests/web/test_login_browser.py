@@ -1,0 +1,58 @@
+"""The printed demo logins work in a real browser, and each role lands on its own scope."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def login(page, url: str, username: str, password: str) -> None:
+    page.goto(url + "/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+
+
+def test_quickstart_prints_a_login_for_every_role(live_app):
+    roles = {u["role"] for u in live_app["quickstart"]["users"]}
+    assert {
+        "市稳就业工作专班办公室",
+        "县(市、区)人社局工作人员",
+        "网格员",
+        "领导(只读)",
+        "审计员",
+        "系统管理员",
+        "工作组成员",
+    } <= roles
+
+
+@pytest.mark.parametrize(
+    ("username", "role", "scope"),
+    [
+        ("office", "市稳就业工作专班办公室", "平顶山市"),
+        ("baofeng", "县(市、区)人社局工作人员", "宝丰县"),
+    ],
+)
+def test_printed_login_works(live_app, page, username, role, scope):
+    user = next(u for u in live_app["quickstart"]["users"] if u["username"] == username)
+    login(page, live_app["url"], username, user["password"])
+    page.wait_for_selector("[data-testid=role]")
+    assert page.inner_text("[data-testid=role]") == role
+    assert scope in page.inner_text("[data-testid=scope]")
+    assert page.title().startswith("稳就业")
+    page.screenshot(path=str(live_app["home"] / f"home-{username}.png"))
+
+
+def test_county_user_sees_only_own_enterprises(live_app, page):
+    user = next(u for u in live_app["quickstart"]["users"] if u["username"] == "baofeng")
+    login(page, live_app["url"], "baofeng", user["password"])
+    page.goto(live_app["url"] + "/enterprises/")
+    cells = page.locator("table.grid tbody tr td:nth-child(3)").all_inner_texts()
+    assert cells, "the demo city has enterprises in 宝丰县"
+    assert set(cells) == {"宝丰县"}
+
+
+def test_wrong_password_shows_a_chinese_error(live_app, page):
+    login(page, live_app["url"], "leader", "not-the-password")
+    assert "用户名或密码错误" in page.inner_text("[role=alert]")
