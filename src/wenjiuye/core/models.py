@@ -321,7 +321,9 @@ class Clause(models.Model):
     document = models.CharField(_("所属预案"), max_length=100)
     title = models.CharField(_("标题"), max_length=200)
     requirement_ids = models.CharField(_("需求编号"), max_length=100, blank=True)
-    units = models.ManyToManyField(Unit, through="ClauseUnit", related_name="clauses")
+    units: models.ManyToManyField[Unit, ClauseUnit] = models.ManyToManyField(
+        Unit, through="ClauseUnit", related_name="clauses"
+    )
     sort_order = models.PositiveIntegerField(default=0)
 
     class Meta:

@@ -26,9 +26,10 @@ def scope_prefix(user: User) -> str:
     """The region-code prefix of the user's jurisdiction; ``""`` means everywhere."""
     if not user.is_authenticated or not user.is_active:
         return NOTHING
-    if user.region_id is None:
+    region = user.region
+    if region is None:
         return "" if (user.is_superuser or user.role in {"admin", "auditor"}) else NOTHING
-    return user.region.scope_prefix
+    return region.scope_prefix
 
 
 def in_scope(user: User, region_code: str | None) -> bool:

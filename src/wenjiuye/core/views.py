@@ -5,7 +5,7 @@ from datetime import date
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -13,10 +13,11 @@ from wenjiuye.core.policy import policy_list
 from wenjiuye.core.roles import CAPABILITIES, Cap
 from wenjiuye.core.scope import can
 from wenjiuye.core.selectors import event_list, region_scope_label, regions_in_scope
+from wenjiuye.core.types import AuthedHttpRequest
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     caps = sorted(c.value for c in CAPABILITIES.get(user.role, frozenset()))
     return render(
@@ -31,7 +32,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: AuthedHttpRequest) -> HttpResponse:
     if not can(request.user, Cap.READ_AUDIT):
         raise PermissionDenied
     page = Paginator(event_list(user=request.user), 50).get_page(request.GET.get("page"))
@@ -39,7 +40,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def policy_page(request: HttpRequest) -> HttpResponse:
+def policy_page(request: AuthedHttpRequest) -> HttpResponse:
     raw = request.GET.get("on")
     try:
         on = date.fromisoformat(raw) if raw else timezone.localdate()

@@ -16,6 +16,6 @@ class EnterpriseForm(forms.ModelForm):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = regions_in_scope(user).exclude(
-            level__in=["province", "city"]
-        )
+        region_field = self.fields["region"]
+        assert isinstance(region_field, forms.ModelChoiceField)
+        region_field.queryset = regions_in_scope(user).exclude(level__in=["province", "city"])

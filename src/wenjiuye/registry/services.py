@@ -82,6 +82,7 @@ def person_upsert(*, actor: User | None, id_number: str, **values: Any) -> Perso
             require(actor, Cap.WRITE, person.region_id)
     before = snapshot(person, PERSON_FIELDS) if person else None
     if person is None:
+        assert check.birth_date is not None and check.gender is not None  # a valid number has both
         person = Person(id_number=check.value, birth_date=check.birth_date, gender=check.gender)
     for name, value in values.items():
         setattr(person, name, value)

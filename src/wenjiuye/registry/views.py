@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -10,12 +10,13 @@ from wenjiuye.core.audit import events_for
 from wenjiuye.core.identifiers import mask_id, mask_phone
 from wenjiuye.core.roles import Cap
 from wenjiuye.core.scope import can, require
+from wenjiuye.core.types import AuthedHttpRequest
 from wenjiuye.registry import selectors, services
 from wenjiuye.registry.forms import EnterpriseForm
 
 
 @login_required
-def enterprise_list(request: HttpRequest) -> HttpResponse:
+def enterprise_list(request: AuthedHttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     page = Paginator(selectors.enterprise_list(user=request.user, q=q), 50).get_page(
         request.GET.get("page")
@@ -24,7 +25,7 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def enterprise_detail(request: HttpRequest, uscc: str) -> HttpResponse:
+def enterprise_detail(request: AuthedHttpRequest, uscc: str) -> HttpResponse:
     enterprise = selectors.enterprise_get(user=request.user, uscc=uscc)
     may_write = can(request.user, Cap.WRITE, enterprise.region_id)
     if request.method == "POST":
@@ -53,14 +54,14 @@ def enterprise_detail(request: HttpRequest, uscc: str) -> HttpResponse:
 
 
 @login_required
-def person_list(request: HttpRequest) -> HttpResponse:
+def person_list(request: AuthedHttpRequest) -> HttpResponse:
     page = Paginator(selectors.person_list(user=request.user), 50).get_page(request.GET.get("page"))
     rows = [(p, mask_id(p.id_number), mask_phone(p.phone)) for p in page]
     return render(request, "registry/person_list.html", {"page": page, "rows": rows})
 
 
 @login_required
-def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def person_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     person = selectors.person_get(user=request.user, pk=pk)
     return render(
         request,
@@ -76,7 +77,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+def person_reveal(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     person = selectors.person_get(user=request.user, pk=pk)
     revealed = services.person_reveal(
         actor=request.user, person=person, ip=request.META.get("REMOTE_ADDR")

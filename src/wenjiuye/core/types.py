@@ -1,0 +1,13 @@
+"""Typing helpers shared by views."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from wenjiuye.core.models import User
+
+
+class AuthedHttpRequest(HttpRequest):
+    """A request behind ``login_required``: ``user`` is a real user."""
+
+    user: User  # type: ignore[assignment]
