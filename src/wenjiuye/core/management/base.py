@@ -7,6 +7,7 @@ Domain errors become a message on stderr and exit status 2 (``CommandError``).
 
 from __future__ import annotations
 
+import argparse
 import json
 from datetime import date, datetime
 from decimal import Decimal
@@ -25,6 +26,19 @@ def to_jsonable(value: Any) -> Any:
     if isinstance(value, (list, tuple, set, frozenset)):
         return [to_jsonable(v) for v in value]
     return value
+
+
+def add_json_switch(parser: argparse.ArgumentParser) -> None:
+    """Accept ``--json`` on a subcommand's parser too (``wenjiuye reference load --json``).
+
+    ``SUPPRESS`` keeps the main parser's value when the switch is given before the subcommand.
+    """
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="print one JSON document on stdout",
+    )
 
 
 class JsonCommand(BaseCommand):

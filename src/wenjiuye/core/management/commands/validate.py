@@ -15,7 +15,7 @@ from typing import Any
 from django.core.management.base import CommandParser
 
 from wenjiuye.core.identifiers import check_resident_id, check_uscc
-from wenjiuye.core.management.base import JsonCommand
+from wenjiuye.core.management.base import JsonCommand, add_json_switch
 
 GENDERS = {"M": "男", "F": "女"}
 
@@ -54,13 +54,7 @@ class Command(JsonCommand):
         uscc_parser = subparsers.add_parser("uscc", help="统一社会信用代码（18位）")
         uscc_parser.add_argument("values", nargs="+", metavar="VALUE", help="统一社会信用代码")
         for sub in (id_parser, uscc_parser):
-            # Also accepted after the values; SUPPRESS keeps the main parser's default otherwise.
-            sub.add_argument(
-                "--json",
-                action="store_true",
-                default=argparse.SUPPRESS,
-                help="print one JSON document on stdout",
-            )
+            add_json_switch(sub)
 
     def run(self, **options: Any) -> list[dict[str, Any]]:
         what = options["what"]
