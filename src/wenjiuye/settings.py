@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "axes",
     "wenjiuye.core",
     "wenjiuye.registry",
+    "wenjiuye.intake",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,145 @@
+"""The Parquet lake: ``$WENJIUYE_HOME/lake/<kind>/period=YYYYMM/batch-<id>.parquet``.
+
+Only the high-volume kinds live here; every file is written once, by one import batch, and a
+corrected re-export of a period replaces that period's files (the originals stay archived).
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from django.conf import settings
+
+# kind -> (column that gives the period, Arrow schema of the canonical columns)
+LAKE_KINDS: dict[str, tuple[str, pa.Schema]] = {
+    "si_contributions": (
+        "period",
+        pa.schema(
+            [
+                ("period", pa.string()),
+                ("uscc", pa.string()),
+                ("person_id", pa.string()),
+                ("base", pa.float64()),
+                ("status", pa.string()),
+                ("name", pa.string()),
+            ]
+        ),
+    ),
+    "employment_filings": (
+        "date",
+        pa.schema(
+            [
+                ("person_id", pa.string()),
+                ("uscc", pa.string()),
+                ("kind", pa.string()),
+                ("date", pa.date32()),
+                ("reason", pa.string()),
+            ]
+        ),
+    ),
+    "benefit_payments": (
+        "period",
+        pa.schema(
+            [
+                ("person_id", pa.string()),
+                ("period", pa.string()),
+                ("kind", pa.string()),
+                ("amount", pa.float64()),
+            ]
+        ),
+    ),
+    "enterprise_operations": (
+        "period",
+        pa.schema(
+            [
+                ("period", pa.string()),
+                ("uscc", pa.string()),
+                ("output_value", pa.float64()),
+                ("export_value", pa.float64()),
+                ("orders_index", pa.float64()),
+                ("electricity", pa.float64()),
+            ]
+        ),
+    ),
+}
+FLUSH_ROWS = 100_000
+
+
+def lake_root() -> Path:
+    return Path(settings.WENJIUYE_HOME) / "lake"
+
+
+def period_of(kind: str, row: dict[str, Any]) -> str:
+    column = LAKE_KINDS[kind][0]
+    value = row[column]
+    return value if isinstance(value, str) else f"{value.year:04d}{value.month:02d}"
+
+
+def _plain(value: Any) -> Any:
+    return float(value) if value is not None and hasattr(value, "as_tuple") else value
+
+
+class StagedWriter:
+    """Writes accepted rows, grouped by period, to Parquet files in a staging folder.
+
+    Rows are buffered per period and flushed every ``FLUSH_ROWS`` rows, so memory stays bounded.
+    """
+
+    def __init__(self, kind: str, staging: Path) -> None:
+        self.kind = kind
+        self.schema = LAKE_KINDS[kind][1]
+        self.staging = staging
+        self.buffers: dict[str, list[dict[str, Any]]] = {}
+        self.writers: dict[str, pq.ParquetWriter] = {}
+        self.buffered = 0
+
+    def add(self, row: dict[str, Any]) -> None:
+        self.buffers.setdefault(period_of(self.kind, row), []).append(
+            {name: _plain(row.get(name)) for name in self.schema.names}
+        )
+        self.buffered += 1
+        if self.buffered >= FLUSH_ROWS:
+            self.flush()
+
+    def flush(self) -> None:
+        for period, rows in self.buffers.items():
+            if not rows:
+                continue
+            if period not in self.writers:
+                folder = self.staging / f"period={period}"
+                folder.mkdir(parents=True, exist_ok=True)
+                self.writers[period] = pq.ParquetWriter(folder / "part.parquet", self.schema)
+            self.writers[period].write_table(pa.Table.from_pylist(rows, schema=self.schema))
+        self.buffers = {p: [] for p in self.buffers}
+        self.buffered = 0
+
+    def close(self) -> list[str]:
+        self.flush()
+        for writer in self.writers.values():
+            writer.close()
+        return sorted(self.writers)
+
+
+def lake_files(kind: str, period: str) -> list[Path]:
+    folder = lake_root() / kind / f"period={period}"
+    return sorted(folder.glob("batch-*.parquet")) if folder.is_dir() else []
+
+
+def lake_publish(kind: str, staging: Path, batch_id: int, periods: Iterable[str]) -> list[Path]:
+    """Move a batch's staged files into the lake, removing what they replace; returns removed files."""
+    removed: list[Path] = []
+    for period in periods:
+        folder = lake_root() / kind / f"period={period}"
+        folder.mkdir(parents=True, exist_ok=True)
+        old = lake_files(kind, period)
+        target = folder / f"batch-{batch_id}.parquet"
+        shutil.move(staging / f"period={period}" / "part.parquet", target)
+        for path in old:
+            path.unlink()
+            removed.append(path)
+    return removed

@@ -1,0 +1,249 @@
+"""``ingest_file``: load one of the bureau's export files, whatever its kind.
+
+The contract for every file:
+- unreadable (not CSV/XLSX, no required header, bad encoding) → :class:`UnreadableFile` before
+  anything is written;
+- every row checked; rejected rows go to a report (file, line, column, value, reason) and the
+  accepted rows still load;
+- the original is archived under its sha256; the same content loaded again adds nothing;
+- a corrected re-export of a period replaces that period (lake kinds) or updates the records by
+  their keys (store kinds), and the replacement is recorded on the batch;
+- the database work happens in one transaction, lake files are staged and published after it.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+
+from wenjiuye.core.audit import record_event
+from wenjiuye.core.models import Event, Region, User
+from wenjiuye.intake import lake
+from wenjiuye.intake.contract import KINDS
+from wenjiuye.intake.models import (
+    EnterpriseEvent,
+    ImportBatch,
+    JobPosting,
+    LabourCase,
+    MonitoringPointReport,
+    UnemploymentRegistration,
+)
+from wenjiuye.intake.readers import UnreadableFile, open_file, read_rows
+from wenjiuye.intake.validation import Reject, RowValidator
+from wenjiuye.registry.services import enterprise_upsert, person_upsert
+
+__all__ = ["IngestResult", "UnreadableFile", "ingest_file"]
+
+# Store kinds: model and the columns that identify a record (a re-export updates by these).
+STORE_MODELS: dict[str, tuple[type, tuple[str, ...]]] = {
+    "unemployment_registrations": (UnemploymentRegistration, ("person_id", "registered_on")),
+    "job_postings": (JobPosting, ("posting_id",)),
+    "labour_cases": (LabourCase, ("case_id",)),
+    "enterprise_events": (EnterpriseEvent, ("uscc", "date", "kind")),
+    "monitoring_point_reports": (MonitoringPointReport, ("point_id", "period")),
+}
+REPORT_HEADER = ["file", "line", "column", "value", "reason"]
+
+
+@dataclass
+class IngestResult:
+    path: str
+    kind: str
+    rows: int = 0
+    accepted: int = 0
+    rejected: int = 0
+    report: str | None = None
+    duplicate: bool = False
+    batch_id: int | None = None
+    periods: list[str] = field(default_factory=list)
+    replaced: list[int] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "kind": self.kind,
+            "rows": self.rows,
+            "accepted": self.accepted,
+            "rejected": self.rejected,
+            "report": self.report,
+            "duplicate": self.duplicate,
+            "batch": self.batch_id,
+            "periods": self.periods,
+            "replaced_batches": self.replaced,
+        }
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _write_report(path: Path, rejects: list[Reject], target: Path) -> str:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("w", encoding="utf-8-sig", newline="") as fh:  # BOM: Excel opens it as UTF-8
+        writer = csv.writer(fh)
+        writer.writerow(REPORT_HEADER)
+        for r in rejects:
+            writer.writerow([path.name, r.line, r.column, r.value, r.reason])
+    return str(target)
+
+
+def _archive(path: Path, kind: str, sha: str) -> Path:
+    target = Path(settings.WENJIUYE_HOME) / "archive" / kind / sha[:2] / f"{sha}-{path.name}"
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, target)
+    return target
+
+
+def _store_rows(kind: str, rows: list[tuple[int, dict[str, Any]]], batch: ImportBatch) -> None:
+    if kind == "enterprises":
+        for _line, row in rows:
+            enterprise_upsert(
+                actor=None,
+                uscc=row["uscc"],
+                name=row["name"],
+                region_id=row["region_code"][:6],
+                industry=row["industry"] or "",
+                employees=row["employees"],
+                export_oriented=bool(row["export_oriented"]),
+            )
+        return
+    model, keys = STORE_MODELS[kind]
+    fields = [c.name for c in KINDS[kind].columns]
+    for line, row in rows:
+        values = {
+            f: ("" if row.get(f) is None and _is_text(model, f) else row.get(f)) for f in fields
+        }
+        model.objects.update_or_create(
+            **{k: values.pop(k) for k in keys}, defaults={**values, "batch": batch, "line": line}
+        )
+        if kind == "unemployment_registrations":
+            person_upsert(
+                actor=None,
+                id_number=row["person_id"],
+                name=row["name"],
+                region_id=row["region_code"][:6],
+                phone=row["phone"] or "",
+            )
+
+
+def _is_text(model: type, name: str) -> bool:
+    field_ = model._meta.get_field(name)  # type: ignore[attr-defined]
+    return field_.get_internal_type() in {"CharField", "TextField"}
+
+
+def ingest_file(
+    *,
+    path: Path,
+    kind: str | None = None,
+    actor: User | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> IngestResult:
+    opened = open_file(path, kind)
+    kind = opened.kind
+    sha = sha256_file(path)
+    result = IngestResult(path=str(path), kind=kind)
+    previous = ImportBatch.objects.filter(kind=kind, sha256=sha).first()
+    if previous is not None:
+        result.duplicate, result.batch_id, result.rows = True, previous.pk, previous.rows
+        result.periods, result.report = list(previous.periods), previous.report_path or None
+        return result
+
+    regions = set(
+        Region.objects.filter(level__in=["county", "zone"]).values_list("code", flat=True)
+    )
+    validator = RowValidator(kind, regions=regions)
+    home = Path(settings.WENJIUYE_HOME)
+    staging = Path(tempfile.mkdtemp(prefix="ingest-", dir=home))
+    try:
+        writer = lake.StagedWriter(kind, staging) if kind in lake.LAKE_KINDS else None
+        kept: list[tuple[int, dict[str, Any]]] = []
+        for line, raw in read_rows(opened):
+            result.rows += 1
+            row, rejects = validator.validate(line, raw)
+            if row is None:
+                result.rejects.extend(rejects)
+                continue
+            result.accepted += 1
+            if writer is not None:
+                writer.add(row)
+            else:
+                kept.append((line, row))
+            if progress is not None and result.rows % 100_000 == 0:
+                progress(result.rows)
+        periods = writer.close() if writer is not None else []
+        result.rejected = result.rows - result.accepted
+        result.periods = periods
+        archived = _archive(path, kind, sha)
+
+        with transaction.atomic():
+            batch = ImportBatch.objects.create(
+                kind=kind,
+                file_name=path.name,
+                sha256=sha,
+                archived_path=str(archived),
+                format=opened.format,
+                encoding=opened.encoding or "",
+                rows=result.rows,
+                accepted=result.accepted,
+                rejected=result.rejected,
+                periods=periods,
+                loaded_by=actor,
+            )
+            if result.rejects:
+                report = home / "reports" / "rejects" / f"batch-{batch.pk}-{path.stem}.csv"
+                batch.report_path = _write_report(path, result.rejects, report)
+                batch.save(update_fields=["report_path"])
+            replaced = _replaced_batches(kind, periods, batch)
+            if replaced:
+                batch.replaces.set(replaced)
+                fully = [b for b in replaced if set(b.periods) <= set(periods)]
+                ImportBatch.objects.filter(pk__in=[b.pk for b in fully]).update(
+                    status=ImportBatch.Status.REPLACED
+                )
+            if writer is None:
+                _store_rows(kind, kept, batch)
+            record_event(
+                actor=actor,
+                action=Event.Action.IMPORT,
+                obj=batch,
+                changes={
+                    "rows": result.rows,
+                    "accepted": result.accepted,
+                    "rejected": result.rejected,
+                },
+                note=f"replaces {[b.pk for b in replaced]}" if replaced else "",
+            )
+            if writer is not None:
+                # Publish inside the transaction: if a move fails, the batch rolls back with it.
+                lake.lake_publish(kind, staging, batch.pk, periods)
+        result.batch_id, result.report = batch.pk, batch.report_path or None
+        result.replaced = [b.pk for b in replaced]
+        return result
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _replaced_batches(kind: str, periods: list[str], batch: ImportBatch) -> list[ImportBatch]:
+    """Earlier batches of a lake kind that loaded any of these periods (and still count)."""
+    if kind not in lake.LAKE_KINDS or not periods:
+        return []
+    earlier = ImportBatch.objects.filter(kind=kind, status=ImportBatch.Status.LOADED).exclude(
+        pk=batch.pk
+    )
+    wanted = set(periods)
+    return [b for b in earlier if wanted.intersection(b.periods)]
