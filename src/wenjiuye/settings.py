@@ -210,6 +210,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = WENJIUYE_HOME / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {

@@ -56,3 +56,10 @@ def test_county_user_sees_only_own_enterprises(live_app, page):
 def test_wrong_password_shows_a_chinese_error(live_app, page):
     login(page, live_app["url"], "leader", "not-the-password")
     assert "用户名或密码错误" in page.inner_text("[role=alert]")
+
+
+def test_stylesheet_is_served_and_applied(live_app, page):
+    page.goto(live_app["url"] + "/login/")
+    assert page.request.get(live_app["url"] + "/static/wenjiuye/site.css").status == 200
+    border = page.eval_on_selector("header.top", "e => getComputedStyle(e).borderBottomStyle")
+    assert border == "solid"

@@ -31,6 +31,15 @@ class Cap(StrEnum):
     EDIT_REFERENCE = "edit_reference"  # regions, organisation, users
 
 
+CAP_LABELS: dict[Cap, str] = {
+    Cap.READ: _("查看"),
+    Cap.WRITE: _("新增和修改"),
+    Cap.VIEW_PERSONAL: _("查看完整个人信息"),
+    Cap.READ_AUDIT: _("查看审计日志"),
+    Cap.EDIT_POLICY: _("调整政策参数"),
+    Cap.EDIT_REFERENCE: _("维护基础数据"),
+}
+
 CAPABILITIES: dict[str, frozenset[Cap]] = {
     Role.CITY_OFFICE: frozenset({Cap.READ, Cap.WRITE, Cap.VIEW_PERSONAL, Cap.EDIT_POLICY}),
     Role.GROUP_MEMBER: frozenset({Cap.READ, Cap.WRITE}),

@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from wenjiuye.core.policy import policy_list
-from wenjiuye.core.roles import CAPABILITIES, Cap
+from wenjiuye.core.roles import CAP_LABELS, CAPABILITIES, Cap
 from wenjiuye.core.scope import can
 from wenjiuye.core.selectors import event_list, region_scope_label, regions_in_scope
 from wenjiuye.core.types import AuthedHttpRequest
@@ -19,7 +19,7 @@ from wenjiuye.core.types import AuthedHttpRequest
 @login_required
 def home(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
-    caps = sorted(c.value for c in CAPABILITIES.get(user.role, frozenset()))
+    caps = [CAP_LABELS[c] for c in Cap if c in CAPABILITIES.get(user.role, frozenset())]
     return render(
         request,
         "core/home.html",
