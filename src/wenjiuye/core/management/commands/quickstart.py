@@ -1,0 +1,56 @@
+"""``wenjiuye quickstart``: reference data, the demo city loaded through the intake, demo logins."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import CommandParser
+
+from wenjiuye.core.demo_users import demo_users_ensure
+from wenjiuye.core.management.base import JsonCommand
+from wenjiuye.core.reference import PACKAGED_CITY_DIR, reference_load_default
+from wenjiuye.demo.generator import demo_generate
+from wenjiuye.intake.services import ingest_file
+
+
+class Command(JsonCommand):
+    help = "加载基础数据、生成并导入演示城市、创建演示账号"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--scale", choices=["small", "city"], default="small")
+        parser.add_argument("--seed", type=int, default=2022)
+
+    def run(self, **options: Any) -> dict[str, Any]:
+        quiet = options["json"]
+
+        def say(message: str) -> None:
+            if not quiet:
+                self.stderr.write(message)
+
+        say("载入基础数据(区划、组织机构、政策参数)…")
+        reference = reference_load_default()
+        out = Path(settings.WENJIUYE_HOME) / "demo" / f"{options['scale']}-seed{options['seed']}"
+        say(f"生成演示城市 → {out}")
+        demo = demo_generate(
+            out=out,
+            city_dir=PACKAGED_CITY_DIR,
+            scale=options["scale"],
+            seed=options["seed"],
+            progress=say,
+        )
+        loaded = []
+        for written in demo.files:
+            result = ingest_file(path=written.path, kind=written.kind)
+            say(f"  导入 {written.path.name}: {result.accepted}/{result.rows} 行")
+            loaded.append(result.as_dict())
+        users = demo_users_ensure()
+        return {"reference": reference, "demo": str(out), "files": loaded, "users": users}
+
+    def render(self, result: dict[str, Any], **options: Any) -> None:
+        self.stdout.write("")
+        self.stdout.write("演示账号(密码相同):")
+        for u in result["users"]:
+            self.stdout.write(f"  {u['username']:<10} {u['password']}  {u['role']} · {u['scope']}")
+        self.stdout.write("")
