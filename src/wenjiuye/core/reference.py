@@ -215,14 +215,6 @@ def _code_fits_level(code: str, level: str) -> bool:
     return True
 
 
-def _scope_prefix(code: str, level: str) -> str:
-    if level == RegionLevel.PROVINCE:
-        return code[:2]
-    if level == RegionLevel.CITY:
-        return code[:4]
-    return code
-
-
 def _parse_regions(path: Path) -> list[dict[str, Any]]:
     """The rows of a regions CSV, validated against the file itself and the database."""
     reader = csv.DictReader(_read_text(path).splitlines())
@@ -312,7 +304,7 @@ def _parse_regions(path: Path) -> list[dict[str, Any]]:
                 % {"line": r["line"], "parent": parent, "plevel": parent_level, "level": r["level"]}
             )
         elif parent_level in LEVEL_RANK and not r["code"].startswith(
-            _scope_prefix(parent, parent_level)
+            Region(code=parent, level=parent_level).scope_prefix
         ):
             problems.append(
                 _("第 %(line)d 行:区划代码“%(code)s”不在上级区划“%(parent)s”之内")
