@@ -47,7 +47,7 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
     list_display = ["username", "first_name", "role", "region", "is_active"]
     list_filter = ["role", "region"]
     fieldsets = [
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         ("角色与管辖范围", {"fields": ["role", "region", "unit", "phone"]}),
     ]
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from django.utils.functional import Promise
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -31,7 +33,7 @@ class Cap(StrEnum):
     EDIT_REFERENCE = "edit_reference"  # regions, organisation, users
 
 
-CAP_LABELS: dict[Cap, str] = {
+CAP_LABELS: dict[Cap, str | Promise] = {
     Cap.READ: _("查看"),
     Cap.WRITE: _("新增和修改"),
     Cap.VIEW_PERSONAL: _("查看完整个人信息"),

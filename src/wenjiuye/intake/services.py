@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 
 from wenjiuye.core.audit import record_event
 from wenjiuye.core.models import Event, Region, User
@@ -44,7 +44,7 @@ from wenjiuye.registry.services import enterprise_upsert, person_upsert
 __all__ = ["IngestResult", "UnreadableFile", "ingest_file"]
 
 # Store kinds: model and the columns that identify a record (a re-export updates by these).
-STORE_MODELS: dict[str, tuple[type, tuple[str, ...]]] = {
+STORE_MODELS: dict[str, tuple[type[models.Model], tuple[str, ...]]] = {
     "unemployment_registrations": (UnemploymentRegistration, ("person_id", "registered_on")),
     "job_postings": (JobPosting, ("posting_id",)),
     "labour_cases": (LabourCase, ("case_id",)),
@@ -128,8 +128,9 @@ def _store_rows(kind: str, rows: list[tuple[int, dict[str, Any]]], batch: Import
         values = {
             f: ("" if row.get(f) is None and _is_text(model, f) else row.get(f)) for f in fields
         }
-        model.objects.update_or_create(
-            **{k: values.pop(k) for k in keys}, defaults={**values, "batch": batch, "line": line}
+        lookup: dict[str, Any] = {k: values.pop(k) for k in keys}
+        model._default_manager.update_or_create(
+            defaults={**values, "batch": batch, "line": line}, **lookup
         )
         if kind == "unemployment_registrations":
             person_upsert(
@@ -141,9 +142,9 @@ def _store_rows(kind: str, rows: list[tuple[int, dict[str, Any]]], batch: Import
             )
 
 
-def _is_text(model: type, name: str) -> bool:
-    field_ = model._meta.get_field(name)  # type: ignore[attr-defined]
-    return field_.get_internal_type() in {"CharField", "TextField"}
+def _is_text(model: type[models.Model], name: str) -> bool:
+    field_ = model._meta.get_field(name)
+    return isinstance(field_, (models.CharField, models.TextField))
 
 
 def ingest_file(
