@@ -16,7 +16,7 @@ from tests.conftest import make_id, make_uscc
 from wenjiuye.core.models import Event
 from wenjiuye.intake.lake import lake_files
 from wenjiuye.intake.models import ImportBatch, LabourCase
-from wenjiuye.intake.services import ingest_file
+from wenjiuye.intake.services import ingest_file, store_snapshots_write
 from wenjiuye.registry.models import Enterprise
 
 
@@ -146,3 +146,33 @@ def test_an_unreadable_file_exits_2_and_changes_nothing(home, regions):
     assert excinfo.value.returncode == 2 and "无法从表头识别文件类型" in str(excinfo.value)
     assert (ImportBatch.objects.count(), Event.objects.count()) == before
     assert not (home / "lake").exists()
+
+
+def test_store_snapshots_for_the_engines(home, regions):
+    uscc = make_uscc("410421", 61)
+    (home / "e.csv").write_text(
+        f"uscc,name,region_code,employees,export_oriented\n{uscc},甲,410421,50,1\n",
+        encoding="utf-8",
+    )
+    ingest_file(path=home / "e.csv")
+    written = store_snapshots_write()
+    assert set(written) == {
+        "enterprises",
+        "unemployment_registrations",
+        "job_postings",
+        "labour_cases",
+        "enterprise_events",
+        "monitoring_point_reports",
+    }
+    table = pq.read_table(written["enterprises"])
+    assert table.to_pylist() == [
+        {
+            "uscc": uscc,
+            "name": "甲",
+            "region_code": "410421",
+            "industry": "",
+            "employees": 50,
+            "export_oriented": 1,
+        }
+    ]
+    assert pq.read_table(written["labour_cases"]).num_rows == 0

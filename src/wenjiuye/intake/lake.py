@@ -15,6 +15,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from django.conf import settings
 
+from wenjiuye.intake.contract import KINDS
+
 # kind -> (column that gives the period, Arrow schema of the canonical columns)
 LAKE_KINDS: dict[str, tuple[str, pa.Schema]] = {
     "si_contributions": (
@@ -143,3 +145,39 @@ def lake_publish(kind: str, staging: Path, batch_id: int, periods: Iterable[str]
             path.unlink()
             removed.append(path)
     return removed
+
+
+# --- Snapshots of the store kinds, so that the monitoring engines read one lake ----------------
+
+ARROW_OF_TYPE = {
+    "date": pa.date32(),
+    "count": pa.int64(),
+    "amount": pa.float64(),
+    "flag": pa.int64(),
+}
+
+
+def snapshot_schema(kind: str) -> pa.Schema:
+    return pa.schema(
+        [(c.name, ARROW_OF_TYPE.get(c.type, pa.string())) for c in KINDS[kind].columns]
+    )
+
+
+def snapshot_write(kind: str, rows: Iterable[dict[str, Any]]) -> Path:
+    """Write the current records of a store kind as ``lake/<kind>/current.parquet`` (atomically)."""
+    schema = snapshot_schema(kind)
+    folder = lake_root() / kind
+    folder.mkdir(parents=True, exist_ok=True)
+    table = pa.Table.from_pylist(
+        [{name: _plain(_flag(row.get(name))) for name in schema.names} for row in rows],
+        schema=schema,
+    )
+    tmp = folder / ".current.parquet.tmp"
+    pq.write_table(table, tmp)
+    target = folder / "current.parquet"
+    tmp.replace(target)
+    return target
+
+
+def _flag(value: Any) -> Any:
+    return int(value) if isinstance(value, bool) else value

@@ -39,9 +39,10 @@ from wenjiuye.intake.models import (
 )
 from wenjiuye.intake.readers import UnreadableFile, open_file, read_rows
 from wenjiuye.intake.validation import Reject, RowValidator
+from wenjiuye.registry.models import Enterprise
 from wenjiuye.registry.services import enterprise_upsert, person_upsert
 
-__all__ = ["IngestResult", "UnreadableFile", "ingest_file"]
+__all__ = ["IngestResult", "UnreadableFile", "ingest_file", "store_snapshots_write"]
 
 # Store kinds: model and the columns that identify a record (a re-export updates by these).
 STORE_MODELS: dict[str, tuple[type[models.Model], tuple[str, ...]]] = {
@@ -248,3 +249,21 @@ def _replaced_batches(kind: str, periods: list[str], batch: ImportBatch) -> list
     )
     wanted = set(periods)
     return [b for b in earlier if wanted.intersection(b.periods)]
+
+
+def store_snapshots_write() -> dict[str, str]:
+    """Write the store kinds' current records to the lake, where the monitoring engines read them."""
+    written = {}
+    enterprises = (
+        {**row, "region_code": row.pop("region_id")}
+        for row in Enterprise.objects.values(
+            "uscc", "name", "region_id", "industry", "employees", "export_oriented"
+        )
+    )
+    written["enterprises"] = str(lake.snapshot_write("enterprises", enterprises))
+    for kind, (model, _keys) in STORE_MODELS.items():
+        names = [c.name for c in KINDS[kind].columns]
+        written[kind] = str(
+            lake.snapshot_write(kind, model._default_manager.values(*names).iterator())
+        )
+    return written
