@@ -24,6 +24,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models, transaction
+from django.db.models import F
 
 from wenjiuye.core.audit import record_event
 from wenjiuye.core.models import Event, Region, User
