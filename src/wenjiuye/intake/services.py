@@ -255,11 +255,8 @@ def _replaced_batches(kind: str, periods: list[str], batch: ImportBatch) -> list
 def store_snapshots_write() -> dict[str, str]:
     """Write the store kinds' current records to the lake, where the monitoring engines read them."""
     written = {}
-    enterprises = (
-        {**row, "region_code": row.pop("region_id")}
-        for row in Enterprise.objects.values(
-            "uscc", "name", "region_id", "industry", "employees", "export_oriented"
-        )
+    enterprises = Enterprise.objects.annotate(region_code=F("region_id")).values(
+        "uscc", "name", "region_code", "industry", "employees", "export_oriented"
     )
     written["enterprises"] = str(lake.snapshot_write("enterprises", enterprises))
     for kind, (model, _keys) in STORE_MODELS.items():
