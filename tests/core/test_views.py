@@ -54,7 +54,9 @@ def test_enterprise_form_rejects_bad_input_with_400(client, users):
 
     e = Enterprise.objects.create(uscc=make_uscc("410421", 9), name="甲", region_id="410421")
     client.force_login(users[Role.COUNTY_OFFICER])
-    response = client.post(f"/enterprises/{e.uscc}/", {"name": "", "region": "410422", "employees": "-3"})
+    response = client.post(
+        f"/enterprises/{e.uscc}/", {"name": "", "region": "410422", "employees": "-3"}
+    )
     assert response.status_code == 400
     e.refresh_from_db()
     assert e.name == "甲"

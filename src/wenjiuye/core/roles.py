@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from django.utils.functional import Promise
-
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 

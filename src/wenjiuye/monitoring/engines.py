@@ -1,0 +1,427 @@
+"""Run the monitoring expressions on DuckDB (embedded default) or Spark, over the Parquet lake.
+
+Lake layout (``$WENJIUYE_HOME/lake``)::
+
+    lake/si_contributions/period=YYYYMM/part-<hash>.parquet      (hive partitioned by period)
+    lake/employment_filings/period=YYYYMM/part-<hash>.parquet    (partitioned by the month of date)
+    lake/benefit_payments/period=YYYYMM/part-<hash>.parquet
+    lake/<other kind>/part-<hash>.parquet
+
+The partition column is not stored inside the partitioned files; readers take it from the path.
+No Django here: the lead's ``wenjiuye monitor`` command calls :func:`run_monitoring`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import shutil
+import tempfile
+import uuid
+from collections.abc import Mapping, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+import ibis
+import ibis.expr.types as ir
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from wenjiuye.monitoring.expressions import (
+    INPUT_SCHEMAS,
+    Monitor,
+    index_to_period,
+    period_to_index,
+)
+from wenjiuye.monitoring.params import RuleParams
+
+PARTITIONED_KINDS: dict[str, str] = {
+    "si_contributions": "period",
+    "employment_filings": "date",
+    "benefit_payments": "period",
+}
+PARTITION_COLUMN = "period"
+KINDS = tuple(INPUT_SCHEMAS)
+
+
+class LakeError(ValueError):
+    """A frame cannot be written to the lake (unknown kind, missing partition column)."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing
+# ---------------------------------------------------------------------------------------------
+_ARROW = {"string": pa.string(), "float64": pa.float64(), "int64": pa.int64(), "date": pa.date32()}
+
+
+def _as_arrow(kind: str, frame: pd.DataFrame | pa.Table) -> pa.Table:
+    """The frame as Arrow, with all-null columns and timestamp dates given their contract type
+    (an all-null column would otherwise be stored untyped and read back as an integer)."""
+    table = (
+        frame if isinstance(frame, pa.Table) else pa.Table.from_pandas(frame, preserve_index=False)
+    )
+    schema = INPUT_SCHEMAS[kind]
+    for i, name in enumerate(table.column_names):
+        wanted = _ARROW.get(schema.get(name, ""))
+        if wanted is None:
+            continue
+        col = table.column(i)
+        if pa.types.is_null(col.type) or (
+            wanted == pa.date32() and pa.types.is_timestamp(col.type)
+        ):
+            table = table.set_column(i, name, pc.cast(col, wanted))
+    return table
+
+
+def _partition_values(kind: str, table: pa.Table) -> pa.Array:
+    source = PARTITIONED_KINDS[kind]
+    if source not in table.column_names:
+        raise LakeError(f"{kind}: column {source!r} is required to partition the lake")
+    col = table[source]
+    if source == "period":
+        text = pc.cast(col, pa.string())
+        text = pc.replace_substring(text, "-", "")
+    else:
+        if not pa.types.is_date(col.type) and not pa.types.is_timestamp(col.type):
+            col = pc.cast(col, pa.date32())
+        text = pc.strftime(col, format="%Y%m")
+    if text.null_count:
+        raise LakeError(f"{kind}: {text.null_count} rows have no {source}")
+    return text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
+
+
+def _write_file(table: pa.Table, folder: Path, *, replace: bool) -> Path:
+    buffer = io.BytesIO()
+    pq.write_table(table, buffer, compression="zstd")
+    data = buffer.getvalue()
+    name = f"part-{hashlib.sha256(data).hexdigest()[:16]}.parquet"
+    if replace and folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    if not path.exists():  # the same content twice is one file (idempotent)
+        tmp = folder / f".{name}.tmp"
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    return path
+
+
+def write_lake(
+    frames: Mapping[str, pd.DataFrame | pa.Table],
+    root: str | Path,
+    *,
+    mode: Literal["replace", "append"] = "replace",
+) -> dict[str, list[Path]]:
+    """Write frames (kind -> pandas/pyarrow table) to the lake under ``root``.
+
+    Partitioned kinds go to ``<kind>/period=YYYYMM/`` (one file per period, the period column
+    itself not stored in it); the others to ``<kind>/``. ``mode="replace"`` replaces each written
+    partition (a corrected re-export of a period) or, for unpartitioned kinds, the kind's folder;
+    ``mode="append"`` adds a file. File names are content hashes, so writing the same rows twice
+    adds nothing. Returns the files written per kind.
+    """
+    if mode not in ("replace", "append"):
+        raise LakeError(f"unknown mode {mode!r}")
+    root = Path(root)
+    written: dict[str, list[Path]] = {}
+    for kind, frame in frames.items():
+        if kind not in INPUT_SCHEMAS:
+            raise LakeError(f"unknown kind {kind!r}")
+        table = _as_arrow(kind, frame)
+        files: list[Path] = []
+        if kind in PARTITIONED_KINDS:
+            values = _partition_values(kind, table)
+            body = (
+                table.drop_columns([PARTITION_COLUMN])
+                if PARTITION_COLUMN in table.column_names
+                else table
+            )
+            for value in sorted(set(values.to_pylist())):
+                part = body.filter(pc.equal(values, value))
+                folder = root / kind / f"{PARTITION_COLUMN}={value}"
+                files.append(_write_file(part, folder, replace=mode == "replace"))
+        else:
+            files.append(_write_file(table, root / kind, replace=mode == "replace"))
+        written[kind] = files
+    return written
+
+
+# ---------------------------------------------------------------------------------------------
+# Connecting and reading
+# ---------------------------------------------------------------------------------------------
+def connect_duckdb(
+    *,
+    memory_limit: str | None = None,
+    threads: int | None = None,
+    temp_directory: str | Path | None = None,
+) -> ibis.BaseBackend:
+    """An in-memory DuckDB connection; ``memory_limit`` (e.g. "4GB") bounds memory, spilling
+    large joins and aggregates to ``temp_directory``."""
+    con = ibis.duckdb.connect()
+    if memory_limit:
+        con.raw_sql(f"SET memory_limit = '{memory_limit}'")
+    if threads:
+        con.raw_sql(f"SET threads = {int(threads)}")
+    if temp_directory:
+        con.raw_sql(f"SET temp_directory = '{Path(temp_directory)}'")
+    con.raw_sql("SET preserve_insertion_order = false")
+    return con
+
+
+def connect_spark(session: Any | None = None, *, master: str = "local[2]") -> ibis.BaseBackend:
+    """An Ibis PySpark backend; creates a small local session when none is given."""
+    if session is None:
+        from pyspark.sql import SparkSession  # noqa: PLC0415 (Spark is an optional extra)
+
+        session = (
+            SparkSession.builder.master(master)
+            .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
+            .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.sql.shuffle.partitions", "4")
+            .getOrCreate()
+        )
+    return ibis.pyspark.connect(session)
+
+
+def _backend_name(con: ibis.BaseBackend) -> str:
+    return str(getattr(con, "name", type(con).__name__))
+
+
+def _has_parquet(folder: Path) -> bool:
+    return folder.is_dir() and any(folder.rglob("*.parquet"))
+
+
+def open_lake(con: ibis.BaseBackend, root: str | Path) -> dict[str, ir.Table]:
+    """Register every kind present under ``root`` as a table of ``con``; absent kinds are left
+    out (the monitor treats them as empty)."""
+    root = Path(root)
+    name = _backend_name(con)
+    tables: dict[str, ir.Table] = {}
+    for kind in KINDS:
+        folder = root / kind
+        if not _has_parquet(folder):
+            continue
+        if name == "duckdb":
+            if kind in PARTITIONED_KINDS:
+                t = con.read_parquet(
+                    str(folder / f"{PARTITION_COLUMN}=*" / "*.parquet"),
+                    hive_partitioning=True,
+                    hive_types_autocast=False,
+                    union_by_name=True,
+                )
+            else:
+                t = con.read_parquet(str(folder / "*.parquet"), union_by_name=True)
+        elif name == "pyspark":
+            # partition discovery reads period=YYYYMM from the path (inferred as a number;
+            # ``conform`` casts it back to text)
+            t = con.read_parquet(str(folder), mergeSchema="true")
+        else:
+            t = con.read_parquet(str(folder / "**" / "*.parquet"))
+        tables[kind] = t
+    return tables
+
+
+# ---------------------------------------------------------------------------------------------
+# Running
+# ---------------------------------------------------------------------------------------------
+class _Materializer:
+    """Cache intermediate results on the backend (DuckDB temp tables; Spark cached views).
+
+    Ibis 12's ``create_table``/``drop_table`` emit ``DROP TABLE IF EXISTS`` without the table
+    name under the pinned sqlglot 30.x, so the tables are created from a view with plain SQL.
+    """
+
+    def __init__(self, con: ibis.BaseBackend) -> None:
+        self.con = con
+        self.created: list[tuple[str, str]] = []
+        self._frames: list[Any] = []
+        self._token = uuid.uuid4().hex[:8]
+
+    def __call__(self, name: str, expr: ir.Table) -> ir.Table:
+        table_name = f"wjy_{name}_{self._token}"
+        backend = _backend_name(self.con)
+        if backend == "duckdb":
+            view = f"{table_name}_v"
+            self.con.create_view(view, expr, overwrite=True)
+            self.created.append(("view", view))
+            self.con.raw_sql(
+                f'CREATE OR REPLACE TEMP TABLE "{table_name}" AS SELECT * FROM "{view}"'
+            )
+            self.created.append(("table", table_name))
+            return self._typed(self.con.table(table_name), expr)
+        if backend == "pyspark":
+            # A cached view keeps its lineage, and Spark re-analyses the whole chain of views at
+            # every later query (minutes on a small city); a local checkpoint cuts it.
+            view = f"{table_name}_v"
+            self.con.create_view(view, expr, overwrite=True)
+            self.created.append(("view", view))
+            session = _spark_session(self.con)
+            frame = session.table(f"`{view}`").localCheckpoint(eager=True)
+            frame.createOrReplaceTempView(table_name)
+            self.created.append(("view", table_name))
+            self._frames.append(frame)
+            return self._typed(self.con.table(table_name), expr)
+        return expr
+
+    @staticmethod
+    def _typed(table: ir.Table, expr: ir.Table) -> ir.Table:
+        """The stored table with the expression's column types (an engine may store an Ibis
+        int64 literal as a 32-bit integer, which would break later unions)."""
+        schema = expr.schema()
+        if table.schema() == schema:
+            return table
+        return table.cast(schema)
+
+    def release(self) -> None:
+        backend = _backend_name(self.con)
+        q = '"' if backend == "duckdb" else "`"
+        for kind, name in reversed(self.created):
+            if kind == "table":
+                self.con.raw_sql(f"DROP TABLE IF EXISTS {q}{name}{q}")
+            else:
+                self.con.raw_sql(f"DROP VIEW IF EXISTS {q}{name}{q}")
+        self.created.clear()
+        for frame in self._frames:
+            frame.unpersist()
+        self._frames.clear()
+
+
+def _spark_session(con: ibis.BaseBackend) -> Any:
+    session = getattr(con, "_session", None)
+    if session is None:
+        from pyspark.sql import SparkSession  # noqa: PLC0415 (Spark is an optional extra)
+
+        session = SparkSession.getActiveSession()
+    return session
+
+
+def history_months(params: RuleParams) -> int:
+    """Months of contribution history before a reported period that its rules need.
+
+    The unemployment rule reads the moving averages of the ``lookback`` months before, each over
+    ``avg`` months (a rate needs no month before); new employment needs the month before each of
+    its ``avg + falling`` months; the layoff-enterprises baseline needs layoff flags ``baseline``
+    months back, each with its rolling window.
+    """
+    return max(
+        params.unemployment_lookback_months + params.unemployment_avg_months - 1,
+        params.new_employment_avg_months + params.new_employment_falling_months,
+        params.layoff_enterprises_baseline_months + params.layoff_rolling_months,
+        params.arrears_consecutive_months - 1,
+    )
+
+
+def resolve_backend(con_or_engine: ibis.BaseBackend | str) -> ibis.BaseBackend:
+    if isinstance(con_or_engine, str):
+        engine = con_or_engine.lower()
+        if engine == "duckdb":
+            return connect_duckdb()
+        if engine in ("spark", "pyspark"):
+            return connect_spark()
+        raise ValueError(f"unknown engine {con_or_engine!r} (duckdb or spark)")
+    return con_or_engine
+
+
+def run_tables(
+    con_or_engine: ibis.BaseBackend | str,
+    tables: Mapping[str, Any],
+    params: RuleParams | None = None,
+    period: str | None = None,
+    *,
+    as_pandas: bool = False,
+    since_period: str | None = None,
+    outputs: Sequence[str] | None = None,
+) -> dict[str, pa.Table | pd.DataFrame]:
+    """Execute the outputs over ``tables`` (kind -> Ibis table, pandas or pyarrow) on a backend.
+
+    Returns ``enterprise_month``, ``region_month``, ``enterprise_flags``, ``region_flags``,
+    ``crossmatches``, ``warnings`` (or only those named in ``outputs``) and ``run`` (one row:
+    engine, data range, period, parameters).
+    """
+    wanted = list(Monitor.OUTPUTS if outputs is None else outputs)
+    unknown = set(wanted) - set(Monitor.OUTPUTS)
+    if unknown:
+        raise ValueError(f"unknown outputs: {sorted(unknown)}")
+    con = resolve_backend(con_or_engine)
+    params = params or RuleParams()
+    if period is not None:
+        period = index_to_period(period_to_index(period))
+        if since_period is None:
+            since_period = index_to_period(period_to_index(period) - history_months(params))
+    materializer = _Materializer(con)
+    try:
+        monitor = Monitor(
+            tables,
+            params,
+            materialize=materializer,
+            since_period=since_period,
+            focus_period=period,
+        )
+        results: dict[str, pa.Table | pd.DataFrame] = {}
+        for name in wanted:
+            results[name] = con.to_pyarrow(getattr(monitor, name)(period))
+        cal = monitor.calendar
+        bounds = con.to_pyarrow(
+            cal.aggregate(
+                first=cal.period.min(),
+                last=cal.period.max(),
+                data_end=cal.data_end.max(),
+                missing=cal.period.collect(where=~cal.present),
+            )
+        ).to_pylist()
+        info = bounds[0] if bounds else {}
+        data_end = info.get("data_end")
+        results["run"] = pa.table(
+            {
+                "engine": [_backend_name(con)],
+                "period": [period],
+                "first_period": [info.get("first")],
+                "last_period": [info.get("last")],
+                "data_end": [data_end.isoformat() if isinstance(data_end, date) else None],
+                "missing_periods": [json.dumps(sorted(info.get("missing") or []))],
+                "params": [params.to_json()],
+            }
+        )
+    finally:
+        materializer.release()
+    if as_pandas:
+        return {k: v.to_pandas() for k, v in results.items()}
+    return results
+
+
+def run_monitoring(
+    con_or_engine: ibis.BaseBackend | str,
+    lake_root: str | Path,
+    params: RuleParams | None = None,
+    period: str | None = None,
+    *,
+    as_pandas: bool = False,
+    outputs: Sequence[str] | None = None,
+) -> dict[str, pa.Table | pd.DataFrame]:
+    """Open the lake at ``lake_root`` on DuckDB or Spark and execute the monitoring outputs.
+
+    ``con_or_engine`` is an Ibis backend (DuckDB or PySpark) or "duckdb" / "spark". With a
+    ``period`` (YYYYMM) the outputs are that month's rows only, and rows older than the history
+    every rule of that month needs are not read; the unregistered-separation rule still uses
+    the whole lake to decide whether a window has passed.
+    """
+    con = resolve_backend(con_or_engine)
+    tables = open_lake(con, lake_root)
+    return run_tables(con, tables, params, period, as_pandas=as_pandas, outputs=outputs)
+
+
+def write_and_run(
+    frames: Mapping[str, pd.DataFrame | pa.Table],
+    con_or_engine: ibis.BaseBackend | str = "duckdb",
+    params: RuleParams | None = None,
+    period: str | None = None,
+) -> dict[str, pa.Table | pd.DataFrame]:
+    """Convenience for analysts and tests: write ``frames`` to a temporary lake and run."""
+    with tempfile.TemporaryDirectory(prefix="wenjiuye-lake-") as tmp:
+        write_lake(frames, tmp)
+        return run_monitoring(con_or_engine, tmp, params, period)
