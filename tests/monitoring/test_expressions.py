@@ -400,10 +400,10 @@ def test_unemployment_window_with_a_missing_month_is_undefined(data: Data):
 
 
 def test_new_employment_falling_three_months_running(data: Data):
-    new = [10, 10, 10, 9, 8, 7, 6]  # new persons in months 2..8
+    new = [100, 100, 100, 90, 80, 70, 60]  # new persons in months 2..8
     months = periods("202401", 8)
-    staff = {months[0]: 50}
-    total = 50
+    staff = {months[0]: 500}
+    total = 500
     for period, n in zip(months[1:], new, strict=True):
         total += n
         staff[period] = total
@@ -415,7 +415,29 @@ def test_new_employment_falling_three_months_running(data: Data):
     assert set(county["region_code"]) == {COUNTY}
     assert list(county["period"]) == [months[6], months[7]]
     ev = evidence(county.iloc[0])
-    assert (ev["ma_3_months_before"], ev["ma"]) == (10.0, 8.0)
+    assert (ev["ma_3_months_before"], ev["ma"]) == (100.0, 80.0)
+
+
+@pytest.mark.parametrize(
+    ("new", "flagged"),
+    [
+        ([100, 100, 100, 90, 80, 70], True),  # 100 → 80: exactly the 20 % minimum fall
+        ([100, 100, 100, 95, 90, 85], False),  # 100 → 90: falling, but by 10 % only
+        ([9, 9, 9, 6, 4, 2], False),  # a big fall, but from fewer than 10 persons a month
+    ],
+)
+def test_new_employment_falling_needs_a_material_fall_from_a_material_base(
+    data: Data, new, flagged
+):
+    months = periods("202401", len(new) + 1)
+    total = 500
+    staff = {months[0]: total}
+    for period, n in zip(months[1:], new, strict=True):
+        total += n
+        staff[period] = total
+    data.staff("GROW", staff)
+    falling = flags(run_duckdb(data), "new_employment_falling", "region_flags")
+    assert (not falling.query("region_level == 'county'").empty) is flagged
 
 
 def test_layoff_enterprises_rising(data: Data):

@@ -1414,11 +1414,16 @@ def build_ground_truth(sim: Simulation, market_facts: dict[str, Any]) -> dict[st
                 "person_ids": sorted(pid[p] for p, _, _ in sim.planted["retired"]),
             },
             "late_payments": [
-                {**ent(e), "period": periods[e.late_month], "headcount": e.headcount[e.late_month]}
+                {
+                    **ent(e),
+                    "period": periods[e.late_month],
+                    "headcount": e.headcount[e.late_month],
+                    "also_acceptable_flags": ["si_arrears"],
+                }
                 for e in sim.enterprises
                 if e.late_month >= 0
             ],
-            "late_payments_note": "不足10人的小微企业有1个月整体欠缴,次月恢复;不满足断保(上月10人以上)和连续欠缴条件。",
+            "late_payments_note": "不足10人的小微企业有1个月整体欠缴,次月恢复;不满足断保(上月10人以上)和连续欠缴条件。整体欠缴的一个月可按欠缴比例规则列入 si_arrears,其余规则不应触发。",
             **market_facts["background"],
             "region_unemployment": {
                 "note": "各县登记失业率(定义见 county_unemployment_climb),除预设的县外每月保持在目标水平。",

@@ -90,11 +90,14 @@ class StagedWriter:
     """Writes accepted rows, grouped by period, to Parquet files in a staging folder.
 
     Rows are buffered per period and flushed every ``FLUSH_ROWS`` rows, so memory stays bounded.
+    A ``period`` column is not stored in the files: like every hive-partitioned lake, readers take
+    it from the folder name (``period=YYYYMM``).
     """
 
     def __init__(self, kind: str, staging: Path) -> None:
         self.kind = kind
-        self.schema = LAKE_KINDS[kind][1]
+        full = LAKE_KINDS[kind][1]
+        self.schema = pa.schema([f for f in full if f.name != "period"])
         self.staging = staging
         self.buffers: dict[str, list[dict[str, Any]]] = {}
         self.writers: dict[str, pq.ParquetWriter] = {}

@@ -43,6 +43,7 @@ PARTITIONED_KINDS: dict[str, str] = {
     "si_contributions": "period",
     "employment_filings": "date",
     "benefit_payments": "period",
+    "enterprise_operations": "period",
 }
 PARTITION_COLUMN = "period"
 KINDS = tuple(INPUT_SCHEMAS)

@@ -1313,6 +1313,9 @@ class Monitor:
         cond = t.ma < t.ma_1
         for i in range(1, n):
             cond = cond & (t[f"ma_{i}"] < t[f"ma_{i + 1}"])
+        before = t[f"ma_{n}"]
+        cond = cond & (before >= p.new_employment_min_base)
+        cond = cond & ((before - t.ma) >= before * p.new_employment_min_drop_share)
         t = t.filter(cond.fill_null(False))
         series = [t[f"ma_{i}"] for i in range(n, 0, -1)] + [t.ma]
         arrow: list[Any] = []
@@ -1336,6 +1339,8 @@ class Monitor:
             params=[
                 "new_employment_avg_months",
                 "new_employment_falling_months",
+                "new_employment_min_drop_share",
+                "new_employment_min_base",
                 "level_new_employment_falling",
             ],
         )

@@ -113,6 +113,18 @@ class RuleParams:
     """Consecutive monthly falls of that moving average that flag a region. Policy key:
     ``monitoring.region_new_employment.falling_months`` (suggested)."""
 
+    new_employment_min_drop_share: float = _p(
+        0.2, "monitoring.region_new_employment.min_drop_ratio"
+    )
+    """The falls must add up to at least this share of the moving average before them, so that
+    wobbles of a few persons are not "falling continuously" (持续下滑). Policy key:
+    ``monitoring.region_new_employment.min_drop_ratio`` (suggested)."""
+
+    new_employment_min_base: int = _p(10, "monitoring.region_new_employment.min_base")
+    """The moving average before the falls must be at least this many persons a month; below it
+    the series is too small to tell a trend from chance. Policy key:
+    ``monitoring.region_new_employment.min_base`` (suggested)."""
+
     unemployment_rise_points: float = _p(0.5, "monitoring.region_unemployment_rise.min_points")
     """Percentage points by which the moving average of the registered unemployment rate must
     exceed its lowest moving average of the lookback (Sahm-rule form). Policy key:
