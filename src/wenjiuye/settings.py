@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "wenjiuye.core",
     "wenjiuye.registry",
     "wenjiuye.intake",
+    "wenjiuye.monitoring",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,77 @@
+"""`wenjiuye monitor`: policy parameters in, flags with their why out, kept in the store."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from tests.conftest import make_id, make_uscc
+from wenjiuye.core.models import Event
+from wenjiuye.core.reference import reference_load_default
+from wenjiuye.intake.services import ingest_file
+from wenjiuye.monitoring.models import EnterpriseMonth, Flag, MonitoringRun, RegionMonth
+from wenjiuye.monitoring.services import monitor_params
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+@pytest.fixture
+def layoff(settings, tmp_path, regions):
+    """A firm of 40 in 宝丰县 that loses 20 insured in March 2022."""
+    settings.WENJIUYE_HOME = tmp_path
+    reference_load_default()
+    uscc = make_uscc("410421", 77)
+    people = [make_id("410421", "19800101", i) for i in range(1, 41)]
+    (tmp_path / "e.csv").write_text(
+        f"uscc,name,region_code\n{uscc},宝丰丙公司,410421\n", encoding="utf-8"
+    )
+    ingest_file(path=tmp_path / "e.csv")
+    for period, staff in (("202201", people), ("202202", people), ("202203", people[:20])):
+        path = tmp_path / f"c{period}.csv"
+        rows = [f"{period},{uscc},{p},3000,paid" for p in staff]
+        path.write_text(
+            "period,uscc,person_id,base,status\n" + "\n".join(rows) + "\n", encoding="utf-8"
+        )
+        ingest_file(path=path)
+    return uscc
+
+
+def test_monitor_keeps_flags_with_evidence_parameters_and_policy_versions(layoff):
+    out = StringIO()
+    call_command("monitor", "--json", stdout=out)
+    result = json.loads(out.getvalue())
+    assert result["flags_by_code"]["layoff_suspected"] >= 1
+    flag = Flag.objects.get(code="layoff_suspected", subject_id=layoff, period="202203")
+    assert flag.level == 3 and flag.region_code == "410421"
+    assert flag.evidence["headcount"] == 20 and flag.params["layoff_min_people"] == 20
+    assert "20" in flag.reason
+    run = MonitoringRun.objects.get(pk=result["run"])
+    assert {"layoff.art41.min_people", "layoff.art41.min_ratio"} <= {c["key"] for c in run.policy}
+    assert EnterpriseMonth.objects.get(uscc=layoff, period="202203").headcount == 20
+    assert RegionMonth.objects.filter(region_code="410421", period="202203").exists()
+    assert Event.objects.filter(
+        object_type="monitoring.monitoringrun", object_id=str(run.pk)
+    ).exists()
+
+
+def test_monitor_reruns_replace_the_indicators(layoff):
+    call_command("monitor", "--json", stdout=StringIO())
+    call_command("monitor", "--json", stdout=StringIO())
+    assert EnterpriseMonth.objects.filter(uscc=layoff).count() == 3
+
+
+def test_policy_parameters_feed_the_rules(layoff):
+    params, cites = monitor_params(on=date(2022, 3, 31))
+    assert params.layoff_min_people == 20 and params.unemployment_rise_points == 0.5
+    assert all(c["effective_from"] <= "2022-03-31" for c in cites)
+
+
+def test_bad_period_is_a_usage_error(layoff):
+    with pytest.raises(CommandError) as excinfo:
+        call_command("monitor", "--period", "2022-13")
+    assert excinfo.value.returncode == 2
