@@ -17,6 +17,9 @@ import ibis
 import pandas as pd
 import pytest
 
+from tests.conftest import make_id, make_uscc
+from wenjiuye.core.reference import reference_load_default
+from wenjiuye.intake.services import ingest_file
 from wenjiuye.monitoring.engines import connect_duckdb, run_tables
 from wenjiuye.monitoring.expressions import INPUT_SCHEMAS
 from wenjiuye.monitoring.params import RuleParams
@@ -379,3 +382,35 @@ def synthetic_city() -> Data:
     data.posting("P1", 20, date(2024, 1, 5), date(2024, 3, 31), region=q)
     data.posting("P2", 5, date(2024, 2, 5), region=COUNTY + "101")
     return data
+
+
+# --- A small city in the store, for the Django side of monitoring (monitor, ledgers, exports) ---
+
+
+def write_contributions(path, period: str, uscc: str, people: list[str]):
+    rows = [f"{period},{uscc},{p},3000,paid" for p in people]
+    path.write_text(
+        "period,uscc,person_id,base,status\n" + "\n".join(rows) + "\n", encoding="utf-8"
+    )
+    return path
+
+
+@pytest.fixture
+def layoff(settings, tmp_path, regions):
+    """A firm of 40 in 宝丰县 that loses 20 insured in March 2022."""
+    settings.WENJIUYE_HOME = tmp_path
+    reference_load_default()
+    uscc = make_uscc("410421", 77)
+    people = [make_id("410421", "19800101", i) for i in range(1, 41)]
+    (tmp_path / "e.csv").write_text(
+        f"uscc,name,region_code\n{uscc},宝丰丙公司,410421\n", encoding="utf-8"
+    )
+    ingest_file(path=tmp_path / "e.csv")
+    for period, staff in (("202201", people), ("202202", people), ("202203", people[:20])):
+        path = tmp_path / f"c{period}.csv"
+        rows = [f"{period},{uscc},{p},3000,paid" for p in staff]
+        path.write_text(
+            "period,uscc,person_id,base,status\n" + "\n".join(rows) + "\n", encoding="utf-8"
+        )
+        ingest_file(path=path)
+    return uscc

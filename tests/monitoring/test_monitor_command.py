@@ -10,35 +10,11 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from tests.conftest import make_id, make_uscc
 from wenjiuye.core.models import Event
-from wenjiuye.core.reference import reference_load_default
-from wenjiuye.intake.services import ingest_file
 from wenjiuye.monitoring.models import EnterpriseMonth, Flag, MonitoringRun, RegionMonth
 from wenjiuye.monitoring.services import monitor_params
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
-
-
-@pytest.fixture
-def layoff(settings, tmp_path, regions):
-    """A firm of 40 in 宝丰县 that loses 20 insured in March 2022."""
-    settings.WENJIUYE_HOME = tmp_path
-    reference_load_default()
-    uscc = make_uscc("410421", 77)
-    people = [make_id("410421", "19800101", i) for i in range(1, 41)]
-    (tmp_path / "e.csv").write_text(
-        f"uscc,name,region_code\n{uscc},宝丰丙公司,410421\n", encoding="utf-8"
-    )
-    ingest_file(path=tmp_path / "e.csv")
-    for period, staff in (("202201", people), ("202202", people), ("202203", people[:20])):
-        path = tmp_path / f"c{period}.csv"
-        rows = [f"{period},{uscc},{p},3000,paid" for p in staff]
-        path.write_text(
-            "period,uscc,person_id,base,status\n" + "\n".join(rows) + "\n", encoding="utf-8"
-        )
-        ingest_file(path=path)
-    return uscc
 
 
 def test_monitor_keeps_flags_with_evidence_parameters_and_policy_versions(layoff):

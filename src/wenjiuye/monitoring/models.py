@@ -108,3 +108,75 @@ class Flag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.subject_id} {self.period}"
+
+
+class LedgerEntry(models.Model):
+    """One entry of a key list (重点清单) or of the unified risk hidden-danger ledger (风险隐患台账).
+
+    Entries are ledgers, not snapshots: monitoring runs add reasons and confirm entries, officers
+    add entries by hand and close them with a reason; nothing is deleted, and every change is an
+    audit event (the entry's history).
+    """
+
+    class Ledger(models.TextChoices):
+        KEY_ENTERPRISE = "key_enterprise", _("重点关注企业清单")
+        KEY_REGION = "key_region", _("重点区域清单")
+        KEY_GROUP = "key_group", _("重点群体实名制清单")
+        RISK = "risk", _("风险隐患台账")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("待处置")
+        FOLLOWING_UP = "following_up", _("跟踪处置中")
+        CLOSED = "closed", _("已销号")
+
+    class Source(models.TextChoices):
+        MONITORING = "monitoring", _("监测预警")
+        MANUAL = "manual", _("人工录入")
+
+    ledger = models.CharField(_("清单"), max_length=20, choices=Ledger.choices)
+    subject_type = models.CharField(_("对象类型"), max_length=16, choices=Flag.Subject.choices)
+    subject_id = models.CharField(_("对象"), max_length=32)
+    name = models.CharField(_("名称"), max_length=200, blank=True)
+    region_code = models.CharField(_("区划代码"), max_length=12, db_index=True)
+    group = models.CharField(
+        _("群体类别"), max_length=40, blank=True, help_text=_("重点群体清单:失业人员、高校毕业生等")
+    )
+    reasons = models.JSONField(_("原因"), default=list, blank=True)
+    evidence = models.JSONField(_("依据数据"), default=dict, blank=True)
+    level = models.PositiveSmallIntegerField(_("预警级别"), null=True, blank=True)
+    first_flagged = models.CharField(_("首次列入期间"), max_length=6)
+    last_confirmed = models.CharField(_("最近确认期间"), max_length=6)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.OPEN)
+    closed_reason = models.TextField(_("销号原因"), blank=True)
+    closed_at = models.DateTimeField(_("销号时间"), null=True, blank=True)
+    contact = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("对接联系人"),
+    )
+    source = models.CharField(_("来源"), max_length=16, choices=Source.choices)
+    note = models.TextField(_("备注"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["level", "-last_confirmed", "subject_id"]
+        verbose_name = _("清单条目")
+        verbose_name_plural = _("清单条目")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ledger", "subject_type", "subject_id", "group"],
+                condition=~models.Q(status="closed"),
+                name="ledger_one_live_entry_per_subject",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="closed") | ~models.Q(closed_reason=""),
+                name="ledger_closed_needs_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_ledger_display()} {self.name or self.subject_id}"

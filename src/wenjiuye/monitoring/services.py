@@ -6,7 +6,6 @@ Rule parameters come from the policy table, looked up on the last day of the mon
 
 from __future__ import annotations
 
-import calendar
 import json
 import math
 from collections.abc import Callable
@@ -19,10 +18,12 @@ from django.utils import timezone
 
 from wenjiuye.core.audit import record_event
 from wenjiuye.core.models import Event, User
+from wenjiuye.core.periods import period_end
 from wenjiuye.core.policy import PolicyNotInForce, policy_cite, policy_get
 from wenjiuye.intake.lake import lake_root
 from wenjiuye.intake.services import store_snapshots_write
 from wenjiuye.monitoring.engines import run_monitoring
+from wenjiuye.monitoring.ledger import ledger_sync_registrations, ledger_sync_run
 from wenjiuye.monitoring.models import EnterpriseMonth, Flag, MonitoringRun, RegionMonth
 from wenjiuye.monitoring.params import RuleParams
 
@@ -41,11 +42,6 @@ def monitor_params(*, on: date) -> tuple[RuleParams, list[dict[str, Any]]]:
         mapping[key] = version.value
         cites.append(policy_cite(version))
     return RuleParams.from_mapping(mapping), cites
-
-
-def period_end(period: str) -> date:
-    year, month = int(period[:4]), int(period[4:])
-    return date(year, month, calendar.monthrange(year, month)[1])
 
 
 def _clean(value: Any) -> Any:
@@ -181,4 +177,12 @@ def monitor_run(
         record_event(
             actor=actor, action=Event.Action.CREATE, obj=run, changes={"counts": run.counts}
         )
+        say("更新重点清单和风险隐患台账…")
+        ledgers = ledger_sync_run(run=run, actor=actor)
+        if periods:
+            ledgers["key_group_registrations"] = ledger_sync_registrations(
+                period=max(periods), actor=actor
+            )
+        run.counts = {**run.counts, "ledgers": ledgers}
+        run.save(update_fields=["counts"])
     return run
