@@ -31,6 +31,8 @@ def _month_index(period: Any) -> int | None:
     if isinstance(period, date):
         return period.year * 12 + period.month - 1
     text = str(period).strip().replace("-", "").replace("/", "")
+    if len(text) == 8 and text.isdigit():  # a date such as 2020-01-01 names its month
+        text = text[:6]
     if len(text) == 6 and text.isdigit() and 1 <= int(text[4:]) <= 12:
         return int(text[:4]) * 12 + int(text[4:]) - 1
     return None
@@ -51,14 +53,21 @@ def _label_like(example: Any, index: int) -> Any:
     return f"{year:04d}{month:02d}"
 
 
+MISSING_MARKS = {"", ".", "..", "-", "—", "na", "n/a", "nan", "null", "none", "缺失", "无"}
+
+
 def _value(v: Any) -> float | None:
+    """A number, or ``None`` for the marks published series use for a missing value."""
     if v is None:
         return None
     if isinstance(v, str):
         v = v.strip()
-        if not v:
+        if v.lower() in MISSING_MARKS:
             return None
-    number = float(v)
+    try:
+        number = float(v)
+    except ValueError as exc:
+        raise ValueError(f"not a number: {v!r}") from exc
     return None if math.isnan(number) else number
 
 
