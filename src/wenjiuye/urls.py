@@ -5,4 +5,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("wenjiuye.core.urls")),
     path("", include("wenjiuye.registry.urls")),
+    path("", include("wenjiuye.monitoring.urls")),
 ]

@@ -72,7 +72,7 @@ def _value(v: Any) -> float | None:
 
 
 def sahm_style(
-    values: Iterable[tuple[Any, float | None]],
+    values: Iterable[tuple[Any, float | str | None]],
     threshold: float = 0.5,
     window: int = 3,
     lookback: int = 12,

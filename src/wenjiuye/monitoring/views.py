@@ -1,0 +1,136 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+
+from wenjiuye.core.audit import events_for
+from wenjiuye.core.charts import line_chart
+from wenjiuye.core.models import Region
+from wenjiuye.core.roles import Cap
+from wenjiuye.core.scope import can, require
+from wenjiuye.core.types import AuthedHttpRequest
+from wenjiuye.monitoring import selectors
+from wenjiuye.monitoring.forms import StatusForm
+from wenjiuye.monitoring.ledger import ledger_list, ledger_set_status
+from wenjiuye.monitoring.models import LedgerEntry
+from wenjiuye.registry.selectors import enterprise_get
+
+LEVEL_NAMES = {1: "Ⅰ级 红", 2: "Ⅱ级 橙", 3: "Ⅲ级 黄", 4: "Ⅳ级 蓝"}
+
+
+@login_required
+def ledger_page(request: AuthedHttpRequest, ledger: str) -> HttpResponse:
+    if ledger not in LedgerEntry.Ledger.values:
+        raise Http404("没有这个清单")
+    status = request.GET.get("status") or None
+    if status and status not in LedgerEntry.Status.values:
+        return HttpResponse("未知状态", status=400)
+    entries = ledger_list(user=request.user, ledger=ledger, status=status)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "monitoring/ledger.html",
+        {
+            "ledger": ledger,
+            "ledger_label": LedgerEntry.Ledger(ledger).label,
+            "ledgers": LedgerEntry.Ledger.choices,
+            "statuses": LedgerEntry.Status.choices,
+            "status": status,
+            "page": page,
+            "levels": LEVEL_NAMES,
+        },
+    )
+
+
+@login_required
+def entry_page(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    entry = selectors.entry_get(user=request.user, pk=pk)
+    may_write = (
+        can(request.user, Cap.WRITE, entry.region_code)
+        and entry.status != LedgerEntry.Status.CLOSED
+    )
+    status = 200
+    if request.method == "POST":
+        require(request.user, Cap.WRITE, entry.region_code)
+        form = StatusForm(request.POST)
+        if form.is_valid() and entry.status != LedgerEntry.Status.CLOSED:
+            ledger_set_status(
+                actor=request.user,
+                entry=entry,
+                status=form.cleaned_data["status"],
+                reason=form.cleaned_data["reason"],
+            )
+            return redirect("ledger-entry", pk=entry.pk)
+        status = 400
+        if entry.status == LedgerEntry.Status.CLOSED:
+            form.add_error(None, "该条目已销号")
+    else:
+        form = StatusForm()
+    return render(
+        request,
+        "monitoring/entry.html",
+        {
+            "entry": entry,
+            "form": form,
+            "may_write": may_write,
+            "history": events_for(entry),
+            "levels": LEVEL_NAMES,
+        },
+        status=status,
+    )
+
+
+@login_required
+def enterprise_page(request: AuthedHttpRequest, uscc: str) -> HttpResponse:
+    enterprise = enterprise_get(user=request.user, uscc=uscc)
+    months = list(selectors.enterprise_history(uscc=uscc))
+    chart = line_chart(
+        [m.period for m in months],
+        {
+            "参保人数": [m.headcount for m in months],
+            "欠缴人数": [m.arrears_persons for m in months],
+        },
+    )
+    flags = selectors.enterprise_flags(uscc=uscc)
+    return render(
+        request,
+        "monitoring/enterprise.html",
+        {
+            "enterprise": enterprise,
+            "months": months,
+            "chart": chart,
+            "flags": flags,
+            "levels": LEVEL_NAMES,
+        },
+    )
+
+
+@login_required
+def region_page(request: AuthedHttpRequest, code: str) -> HttpResponse:
+    months = list(selectors.region_history(user=request.user, code=code))
+    region = Region.objects.filter(code=code).first()
+    rate = [m.values.get("registered_unemployment_rate") for m in months]
+    chart_rate = line_chart(
+        [m.period for m in months],
+        {"登记失业率(%)": [None if r is None else round(r * 100, 2) for r in rate]},
+    )
+    chart_jobs = line_chart(
+        [m.period for m in months],
+        {
+            "城镇新增就业": [m.values.get("new_employment") for m in months],
+            "登记失业人数": [m.values.get("unemployed_stock") for m in months],
+        },
+    )
+    return render(
+        request,
+        "monitoring/region.html",
+        {
+            "code": code,
+            "region": region,
+            "months": months,
+            "chart_rate": chart_rate,
+            "chart_jobs": chart_jobs,
+        },
+    )

@@ -1,0 +1,75 @@
+"""Pages of the key lists, entries, and enterprises' and regions' monthly history, by role and scope."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import make_user
+from wenjiuye.core.roles import Role
+from wenjiuye.monitoring.models import LedgerEntry
+from wenjiuye.monitoring.services import monitor_run
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+@pytest.fixture
+def monitored(layoff, users):
+    monitor_run()
+    return LedgerEntry.objects.get(ledger="key_enterprise", subject_id=layoff)
+
+
+@pytest.fixture
+def yexian(users):
+    return make_user("yexian", Role.COUNTY_OFFICER, "410422")
+
+
+def test_ledger_page_is_scoped(client, monitored, users, yexian):
+    client.force_login(users[Role.COUNTY_OFFICER])
+    assert "宝丰丙公司" in client.get("/lists/key_enterprise/").content.decode()
+    client.force_login(yexian)
+    assert "宝丰丙公司" not in client.get("/lists/key_enterprise/").content.decode()
+    assert client.get(f"/lists/entry/{monitored.pk}/").status_code == 404
+    assert client.get("/lists/key_enterprise/?status=bogus").status_code == 400
+    assert client.get("/lists/nothing/").status_code == 404
+
+
+def test_closing_from_the_page_needs_a_reason(client, monitored, users):
+    client.force_login(users[Role.COUNTY_OFFICER])
+    url = f"/lists/entry/{monitored.pk}/"
+    page = client.get(url).content.decode()
+    assert "参保人数较上月净减少20人" in page
+    refused = client.post(url, {"status": "closed", "reason": ""})
+    assert refused.status_code == 400 and "销号须填写原因" in refused.content.decode()
+    assert (
+        client.post(url, {"status": "closed", "reason": "已核实,企业转产安置"}).status_code == 302
+    )
+    monitored.refresh_from_db()
+    assert monitored.status == "closed"
+    assert client.post(url, {"status": "following_up"}).status_code in (400, 403)
+    monitored.refresh_from_db()
+    assert monitored.status == "closed"
+
+
+def test_read_only_roles_cannot_change_entries(client, monitored, users):
+    client.force_login(users[Role.LEADER])
+    url = f"/lists/entry/{monitored.pk}/"
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"status": "closed", "reason": "x"}).status_code == 403
+
+
+def test_enterprise_history_with_chart(client, monitored, layoff, users, yexian):
+    client.force_login(users[Role.COUNTY_OFFICER])
+    page = client.get(f"/monitoring/enterprises/{layoff}/").content.decode()
+    assert "<svg" in page and "202203" in page and "layoff_suspected" in page
+    client.force_login(yexian)
+    assert client.get(f"/monitoring/enterprises/{layoff}/").status_code == 404
+
+
+def test_region_history_with_charts(client, monitored, users, yexian):
+    client.force_login(users[Role.COUNTY_OFFICER])
+    page = client.get("/monitoring/regions/410421/").content.decode()
+    assert page.count("<svg") == 2 and "202203" in page
+    client.force_login(yexian)
+    assert client.get("/monitoring/regions/410421/").status_code == 404
+    client.force_login(users[Role.LEADER])
+    assert client.get("/monitoring/regions/410400/").status_code == 200
