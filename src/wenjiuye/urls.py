@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("wenjiuye.core.urls")),
     path("", include("wenjiuye.registry.urls")),
     path("", include("wenjiuye.monitoring.urls")),
+    path("", include("wenjiuye.intake.urls")),
 ]
