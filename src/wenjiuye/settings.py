@@ -58,6 +58,12 @@ PRODUCTION = ENVIRONMENT == "production"
 
 WENJIUYE_HOME = Path(env_str("WENJIUYE_HOME", str(Path.cwd() / "var"))).resolve()
 WENJIUYE_HOME.mkdir(parents=True, exist_ok=True)
+# The Parquet lake; by default $WENJIUYE_HOME/lake. For Spark on a cluster, a path every executor
+# sees (a shared filesystem, or HDFS/S3 mounted through NFS/FUSE).
+WENJIUYE_LAKE = os.environ.get("WENJIUYE_LAKE") or None
+# Monitoring engines: DuckDB's memory cap (spills to $WENJIUYE_HOME/tmp beyond it), Spark's master.
+DUCKDB_MEMORY_LIMIT = os.environ.get("WENJIUYE_DUCKDB_MEMORY_LIMIT", "4GB")
+SPARK_MASTER = os.environ.get("WENJIUYE_SPARK_MASTER", "local[2]")
 
 
 def _secret_key() -> str:

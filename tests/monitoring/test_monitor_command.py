@@ -51,3 +51,16 @@ def test_bad_period_is_a_usage_error(layoff):
     with pytest.raises(CommandError) as excinfo:
         call_command("monitor", "--period", "2022-13")
     assert excinfo.value.returncode == 2
+
+
+@pytest.mark.slow
+def test_monitor_on_spark_keeps_the_same_flags(layoff):
+    call_command("monitor", "--json", stdout=StringIO())
+    duck = set(Flag.objects.values_list("code", "subject_id", "period", "level"))
+    call_command("monitor", "--engine", "spark", "--json", stdout=StringIO())
+    spark_run = MonitoringRun.objects.first()
+    assert spark_run.engine == "spark"
+    assert (
+        set(Flag.objects.filter(run=spark_run).values_list("code", "subject_id", "period", "level"))
+        == duck
+    )

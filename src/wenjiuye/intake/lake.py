@@ -73,7 +73,7 @@ FLUSH_ROWS = 100_000
 
 
 def lake_root() -> Path:
-    return Path(settings.WENJIUYE_HOME) / "lake"
+    return Path(settings.WENJIUYE_LAKE or Path(settings.WENJIUYE_HOME) / "lake")
 
 
 def period_of(kind: str, row: dict[str, Any]) -> str:

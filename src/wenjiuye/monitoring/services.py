@@ -10,9 +10,11 @@ import json
 import math
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,7 +24,7 @@ from wenjiuye.core.periods import period_end
 from wenjiuye.core.policy import PolicyNotInForce, policy_cite, policy_get
 from wenjiuye.intake.lake import lake_root
 from wenjiuye.intake.services import store_snapshots_write
-from wenjiuye.monitoring.engines import run_monitoring
+from wenjiuye.monitoring.engines import connect_duckdb, connect_spark, run_monitoring
 from wenjiuye.monitoring.ledger import ledger_sync_registrations, ledger_sync_run
 from wenjiuye.monitoring.models import EnterpriseMonth, Flag, MonitoringRun, RegionMonth
 from wenjiuye.monitoring.params import RuleParams
@@ -111,6 +113,15 @@ def _flags(run: MonitoringRun, out: dict[str, pd.DataFrame]) -> list[Flag]:
     return flags
 
 
+def _connect(engine: str) -> Any:
+    if engine == "spark":
+        return connect_spark(master=settings.SPARK_MASTER)
+    if engine == "duckdb":
+        spill = Path(settings.WENJIUYE_HOME) / "tmp"
+        return connect_duckdb(memory_limit=settings.DUCKDB_MEMORY_LIMIT, temp_directory=spill)
+    raise ValueError(f"unknown engine {engine!r} (duckdb or spark)")
+
+
 def monitor_run(
     *,
     engine: str = "duckdb",
@@ -125,7 +136,7 @@ def monitor_run(
     on = period_end(period) if period else timezone.localdate()
     params, cites = monitor_params(on=on)
     say(f"运行监测规则({engine})…")
-    out = run_monitoring(engine, lake_root(), params, period, as_pandas=True)
+    out = run_monitoring(_connect(engine), lake_root(), params, period, as_pandas=True)
     say("保存结果…")
     with transaction.atomic():
         run = MonitoringRun.objects.create(
