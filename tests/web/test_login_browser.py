@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 pytestmark = pytest.mark.browser
@@ -11,7 +14,7 @@ def login(page, url: str, username: str, password: str) -> None:
     page.goto(url + "/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
+    page.click("main form button[type=submit]")
 
 
 def test_quickstart_prints_a_login_for_every_role(live_app):
@@ -63,3 +66,21 @@ def test_stylesheet_is_served_and_applied(live_app, page):
     assert page.request.get(live_app["url"] + "/static/wenjiuye/site.css").status == 200
     border = page.eval_on_selector("header.top", "e => getComputedStyle(e).borderBottomStyle")
     assert border == "solid"
+
+
+def test_office_follows_a_planted_layoff_from_the_key_list_to_closing(live_app, page):
+    truth = json.loads(Path(live_app["quickstart"]["ground_truth"]).read_text(encoding="utf-8"))
+    layoff = next(s for s in truth["scenarios"] if s["type"] == "layoff_30pct_2m")
+    user = next(u for u in live_app["quickstart"]["users"] if u["username"] == "office")
+    login(page, live_app["url"], "office", user["password"])
+    page.goto(live_app["url"] + "/lists/key_enterprise/")
+    page.click(f"text={layoff['name']}")
+    assert "疑似规模裁员" in page.content() or "参保人数较上月净减少" in page.content()
+    page.select_option("select[name=status]", "closed")
+    page.click("main form button[type=submit]")
+    assert "销号须填写原因" in page.content()
+    page.select_option("select[name=status]", "closed")
+    page.fill("textarea[name=reason]", "已约谈企业,裁员方案已报告,职工已登记帮扶")
+    page.click("main form button[type=submit]")
+    assert page.inner_text("[data-testid=status]").startswith("已销号")
+    page.screenshot(path=str(live_app["home"] / "ledger-entry-closed.png"), full_page=True)

@@ -13,6 +13,7 @@ from wenjiuye.core.management.base import JsonCommand
 from wenjiuye.core.reference import PACKAGED_CITY_DIR, reference_load_default
 from wenjiuye.demo.generator import demo_generate
 from wenjiuye.intake.services import ingest_file
+from wenjiuye.monitoring.services import monitor_run
 
 
 class Command(JsonCommand):
@@ -45,8 +46,17 @@ class Command(JsonCommand):
             result = ingest_file(path=written.path, kind=written.kind)
             say(f"  导入 {written.path.name}: {result.accepted}/{result.rows} 行")
             loaded.append(result.as_dict())
+        say("运行监测预警…")
+        run = monitor_run(progress=say)
         users = demo_users_ensure()
-        return {"reference": reference, "demo": str(out), "files": loaded, "users": users}
+        return {
+            "reference": reference,
+            "demo": str(out),
+            "ground_truth": str(demo.ground_truth),
+            "files": loaded,
+            "monitoring": run.counts,
+            "users": users,
+        }
 
     def render(self, result: dict[str, Any], **options: Any) -> None:
         self.stdout.write("")
