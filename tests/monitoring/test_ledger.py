@@ -171,3 +171,24 @@ def test_crossmatch_export_carries_person_ids(layoff, tmp_path):
     entries = json.loads(out.getvalue())["entries"]
     assert entries and {e["reasons"][0] for e in entries} == {"at_risk_worker"}
     assert all(len(e["person_id"]) == 18 for e in entries)
+
+
+def test_a_contact_is_named_for_an_entry_from_its_region(layoff, users):
+    monitor_run()
+    entry = entry_of(layoff)
+    from tests.conftest import make_user  # noqa: PLC0415
+    from wenjiuye.monitoring.ledger import ledger_assign  # noqa: PLC0415
+
+    ledger_assign(actor=users[Role.CITY_OFFICE], entry=entry, contact=users[Role.COUNTY_OFFICER])
+    entry.refresh_from_db()
+    assert entry.contact == users[Role.COUNTY_OFFICER]
+    with pytest.raises(LedgerError):
+        ledger_assign(
+            actor=users[Role.CITY_OFFICE],
+            entry=entry,
+            contact=make_user("yx", Role.COUNTY_OFFICER, "410422"),
+        )
+    with pytest.raises(LedgerError):
+        ledger_assign(actor=users[Role.CITY_OFFICE], entry=entry, contact=users[Role.LEADER])
+    with pytest.raises(LedgerError):  # a township grid worker does not cover a county-wide entry
+        ledger_assign(actor=users[Role.CITY_OFFICE], entry=entry, contact=users[Role.GRID_WORKER])

@@ -3,7 +3,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 
+from wenjiuye.core.models import User
 from wenjiuye.monitoring.models import LedgerEntry
 
 
@@ -23,3 +25,13 @@ class StatusForm(forms.Form):
         ):
             self.add_error("reason", "销号须填写原因")
         return data
+
+
+class ContactForm(forms.Form):
+    contact = forms.ModelChoiceField(label="对接联系人", queryset=User.objects.none())
+
+    def __init__(self, *args: Any, candidates: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["contact"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = candidates

@@ -21,7 +21,7 @@ from wenjiuye.core.audit import diff, record_event, snapshot
 from wenjiuye.core.models import Event, Region, User
 from wenjiuye.core.periods import period_end
 from wenjiuye.core.roles import Cap
-from wenjiuye.core.scope import require, scoped
+from wenjiuye.core.scope import can, require, scoped
 from wenjiuye.intake.models import UnemploymentRegistration
 from wenjiuye.monitoring.models import Flag, LedgerEntry, MonitoringRun
 from wenjiuye.registry.models import Enterprise
@@ -292,6 +292,25 @@ def ledger_set_status(
         region_code=entry.region_code,
         changes=diff(before, snapshot(entry, FIELDS)),
         note=reason,
+    )
+    return entry
+
+
+@transaction.atomic
+def ledger_assign(*, actor: User, entry: LedgerEntry, contact: User) -> LedgerEntry:
+    """Name the person who follows this entry (O2: 指定专人对接重点关注企业、重点地区)."""
+    require(actor, Cap.WRITE, entry.region_code)
+    if not (can(contact, Cap.WRITE, entry.region_code)):
+        raise LedgerError(_("对接联系人须为该区域有处置权限的用户"))
+    before = snapshot(entry, FIELDS)
+    entry.contact = contact
+    entry.save(update_fields=["contact", "updated_at"])
+    record_event(
+        actor=actor,
+        action=Event.Action.UPDATE,
+        obj=entry,
+        region_code=entry.region_code,
+        changes=diff(before, snapshot(entry, FIELDS)),
     )
     return entry
 

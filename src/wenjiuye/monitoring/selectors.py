@@ -6,7 +6,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from wenjiuye.core.models import User
-from wenjiuye.core.scope import in_scope, scoped
+from wenjiuye.core.roles import Cap
+from wenjiuye.core.scope import can, in_scope, scoped
 from wenjiuye.monitoring.models import EnterpriseMonth, Flag, LedgerEntry, RegionMonth
 
 
@@ -37,3 +38,13 @@ def region_history(*, user: User, code: str) -> QuerySet[RegionMonth]:
     if not in_scope(user, code):
         raise Http404("区域不在您的管辖范围内")
     return RegionMonth.objects.filter(region_code=code).order_by("period")
+
+
+def contact_candidates(entry: LedgerEntry) -> QuerySet[User]:
+    """Users who may act on the entry's region: the county's officers and grid workers, the city office."""
+    ids = [
+        u.pk
+        for u in User.objects.filter(is_active=True).select_related("region")
+        if can(u, Cap.WRITE, entry.region_code)
+    ]
+    return User.objects.filter(pk__in=ids).order_by("username")

@@ -12,9 +12,10 @@ from wenjiuye.core.roles import Cap
 from wenjiuye.core.scope import can, require
 from wenjiuye.core.types import AuthedHttpRequest
 from wenjiuye.monitoring import selectors
-from wenjiuye.monitoring.forms import StatusForm
-from wenjiuye.monitoring.ledger import ledger_list, ledger_set_status
+from wenjiuye.monitoring.forms import ContactForm, StatusForm
+from wenjiuye.monitoring.ledger import ledger_assign, ledger_list, ledger_set_status
 from wenjiuye.monitoring.models import LedgerEntry
+from wenjiuye.monitoring.selectors import contact_candidates
 from wenjiuye.registry.selectors import enterprise_get
 
 LEVEL_NAMES = {1: "Ⅰ级 红", 2: "Ⅱ级 橙", 3: "Ⅲ级 黄", 4: "Ⅳ级 蓝"}
@@ -52,7 +53,17 @@ def entry_page(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         and entry.status != LedgerEntry.Status.CLOSED
     )
     status = 200
-    if request.method == "POST":
+    contact_form = ContactForm(candidates=contact_candidates(entry))
+    if request.method == "POST" and "contact" in request.POST:
+        require(request.user, Cap.WRITE, entry.region_code)
+        contact_form = ContactForm(request.POST, candidates=contact_candidates(entry))
+        if contact_form.is_valid():
+            ledger_assign(
+                actor=request.user, entry=entry, contact=contact_form.cleaned_data["contact"]
+            )
+            return redirect("ledger-entry", pk=entry.pk)
+        form, status = StatusForm(), 400
+    elif request.method == "POST":
         require(request.user, Cap.WRITE, entry.region_code)
         form = StatusForm(request.POST)
         if form.is_valid() and entry.status != LedgerEntry.Status.CLOSED:
