@@ -15,6 +15,7 @@ import pytest
 from django.db import transaction
 from django.test import override_settings
 
+from tests.monitoring.test_engines import assert_same
 from wenjiuye.core.reference import PACKAGED_CITY_DIR, reference_load_default
 from wenjiuye.demo.generator import demo_generate
 from wenjiuye.intake.services import ingest_file, store_snapshots_write
@@ -39,6 +40,7 @@ def city(django_db_setup, django_db_blocker, tmp_path_factory) -> dict[str, Any]
     return {
         "truth": json.loads(demo.ground_truth.read_text(encoding="utf-8")),
         "ingested": results,
+        "lake": Path(home) / "lake",
         **out,
     }
 
@@ -152,3 +154,11 @@ def test_background_raises_only_what_it_may(city):
     retired = set(background["retirements"]["person_ids"])
     cm = city["crossmatches"]
     assert not retired & set(cm.loc[cm["code"] == "unregistered_separation", "person_id"])
+
+
+@pytest.mark.slow
+def test_duckdb_and_spark_agree_on_the_demo_city(city, spark_con):
+    spark = run_monitoring(spark_con, city["lake"], as_pandas=True)
+    duck = {name: city[name] for name in spark}
+    assert_same(duck, spark)
+    assert len(spark["enterprise_flags"]) > 0 and len(spark["crossmatches"]) > 0
