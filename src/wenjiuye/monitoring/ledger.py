@@ -54,6 +54,22 @@ FIELDS = [
 ]
 
 
+def _audit(
+    actor: User | None, entry: LedgerEntry, before: dict[str, Any] | None, note: str = ""
+) -> None:
+    """The entry's history: one event per change, in the change's transaction."""
+    action = Event.Action.CREATE if before is None else Event.Action.UPDATE
+    changes = diff(before or {}, snapshot(entry, FIELDS))
+    record_event(
+        actor=actor,
+        action=action,
+        obj=entry,
+        region_code=entry.region_code,
+        changes=changes,
+        note=note,
+    )
+
+
 class LedgerError(ValueError):
     """A ledger change the rules refuse, with a message for the user."""
 
@@ -118,14 +134,7 @@ def ledger_sync_run(*, run: MonitoringRun, actor: User | None = None) -> dict[st
                     source=LedgerEntry.Source.MONITORING,
                 )
                 entry.save()
-                record_event(
-                    actor=actor,
-                    action=Event.Action.CREATE,
-                    obj=entry,
-                    region_code=entry.region_code,
-                    changes=diff({}, snapshot(entry, FIELDS)),
-                    note=f"run {run.pk}",
-                )
+                _audit(actor, entry, None, note=f"run {run.pk}")
                 counts["opened"] += 1
                 continue
             before = snapshot(entry, FIELDS)
@@ -139,21 +148,13 @@ def ledger_sync_run(*, run: MonitoringRun, actor: User | None = None) -> dict[st
                 }
             entry.level = min(entry.level or flag.level, flag.level)
             entry.last_confirmed = max(entry.last_confirmed, flag.period)
-            changes = diff(before, snapshot(entry, FIELDS))
-            if not changes:
+            if not diff(before, snapshot(entry, FIELDS)):
                 counts["unchanged"] += 1
                 continue
             entry.save(
                 update_fields=["reasons", "evidence", "level", "last_confirmed", "updated_at"]
             )
-            record_event(
-                actor=actor,
-                action=Event.Action.UPDATE,
-                obj=entry,
-                region_code=entry.region_code,
-                changes=changes,
-                note=f"run {run.pk}",
-            )
+            _audit(actor, entry, before, note=f"run {run.pk}")
             counts["updated"] += 1
     return counts
 
@@ -190,14 +191,7 @@ def ledger_sync_registrations(*, period: str, actor: User | None = None) -> int:
             last_confirmed=period,
             source=LedgerEntry.Source.MONITORING,
         )
-        record_event(
-            actor=actor,
-            action=Event.Action.CREATE,
-            obj=entry,
-            region_code=entry.region_code,
-            changes=diff({}, snapshot(entry, FIELDS)),
-            note="失业登记",
-        )
+        _audit(actor, entry, None, note="失业登记")
         opened += 1
     return opened
 
@@ -234,13 +228,7 @@ def ledger_add(
         existing.note = "\n".join(filter(None, [existing.note, note]))
         existing.last_confirmed = max(existing.last_confirmed, period)
         existing.save(update_fields=["reasons", "note", "last_confirmed", "updated_at"])
-        record_event(
-            actor=actor,
-            action=Event.Action.UPDATE,
-            obj=existing,
-            region_code=existing.region_code,
-            changes=diff(before, snapshot(existing, FIELDS)),
-        )
+        _audit(actor, existing, before)
         return existing
     entry = LedgerEntry(
         ledger=ledger,
@@ -258,13 +246,7 @@ def ledger_add(
     )
     entry.full_clean()
     entry.save()
-    record_event(
-        actor=actor,
-        action=Event.Action.CREATE,
-        obj=entry,
-        region_code=region_code,
-        changes=diff({}, snapshot(entry, FIELDS)),
-    )
+    _audit(actor, entry, None)
     return entry
 
 
@@ -285,14 +267,7 @@ def ledger_set_status(
     if status == LedgerEntry.Status.CLOSED:
         entry.closed_reason, entry.closed_at = reason.strip(), timezone.now()
     entry.save(update_fields=["status", "closed_reason", "closed_at", "updated_at"])
-    record_event(
-        actor=actor,
-        action=Event.Action.UPDATE,
-        obj=entry,
-        region_code=entry.region_code,
-        changes=diff(before, snapshot(entry, FIELDS)),
-        note=reason,
-    )
+    _audit(actor, entry, before, note=reason)
     return entry
 
 
@@ -305,13 +280,7 @@ def ledger_assign(*, actor: User, entry: LedgerEntry, contact: User) -> LedgerEn
     before = snapshot(entry, FIELDS)
     entry.contact = contact
     entry.save(update_fields=["contact", "updated_at"])
-    record_event(
-        actor=actor,
-        action=Event.Action.UPDATE,
-        obj=entry,
-        region_code=entry.region_code,
-        changes=diff(before, snapshot(entry, FIELDS)),
-    )
+    _audit(actor, entry, before)
     return entry
 
 

@@ -60,56 +60,29 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [{k: _clean(v) for k, v in row.items()} for row in frame.to_dict("records")]
 
 
+def _flag(run: MonitoringRun, r: dict[str, Any], subject_type: str, subject_id: str) -> Flag:
+    return Flag(
+        run=run,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        uscc=r.get("uscc") or "",
+        region_code=r.get("region_code") or "",
+        period=r["period"],
+        code=r["code"],
+        level=r["level"],
+        reason=r["reason_zh"],
+        evidence=r["evidence"] or {},
+        params=r["params"] or {},
+    )
+
+
 def _flags(run: MonitoringRun, out: dict[str, pd.DataFrame]) -> list[Flag]:
-    flags: list[Flag] = []
-    for r in _records(out["enterprise_flags"]):
-        flags.append(
-            Flag(
-                run=run,
-                subject_type=Flag.Subject.ENTERPRISE,
-                subject_id=r["uscc"],
-                uscc=r["uscc"],
-                region_code=r["region_code"] or "",
-                period=r["period"],
-                code=r["code"],
-                level=r["level"],
-                reason=r["reason_zh"],
-                evidence=r["evidence"] or {},
-                params=r["params"] or {},
-            )
-        )
+    S = Flag.Subject
+    flags = [_flag(run, r, S.ENTERPRISE, r["uscc"]) for r in _records(out["enterprise_flags"])]
     for r in _records(out["region_flags"]):
         point = r.get("point_id")
-        flags.append(
-            Flag(
-                run=run,
-                subject_type=Flag.Subject.POINT if point else Flag.Subject.REGION,
-                subject_id=point or r["region_code"],
-                region_code=r["region_code"],
-                period=r["period"],
-                code=r["code"],
-                level=r["level"],
-                reason=r["reason_zh"],
-                evidence=r["evidence"] or {},
-                params=r["params"] or {},
-            )
-        )
-    for r in _records(out["crossmatches"]):
-        flags.append(
-            Flag(
-                run=run,
-                subject_type=Flag.Subject.PERSON,
-                subject_id=r["person_id"],
-                uscc=r["uscc"] or "",
-                region_code=r["region_code"] or "",
-                period=r["period"],
-                code=r["code"],
-                level=r["level"],
-                reason=r["reason_zh"],
-                evidence=r["evidence"] or {},
-                params=r["params"] or {},
-            )
-        )
+        flags.append(_flag(run, r, S.POINT if point else S.REGION, point or r["region_code"]))
+    flags += [_flag(run, r, S.PERSON, r["person_id"]) for r in _records(out["crossmatches"])]
     return flags
 
 
