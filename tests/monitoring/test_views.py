@@ -73,3 +73,26 @@ def test_region_history_with_charts(client, monitored, users, yexian):
     assert client.get("/monitoring/regions/410421/").status_code == 404
     client.force_login(users[Role.LEADER])
     assert client.get("/monitoring/regions/410400/").status_code == 200
+
+
+def test_person_entries_never_show_the_full_id_number(client, users):
+    from tests.conftest import make_id  # noqa: PLC0415
+    from wenjiuye.monitoring.ledger import ledger_add  # noqa: PLC0415
+
+    pid = make_id("410421", "19900101", 7)
+    entry = ledger_add(
+        actor=users[Role.COUNTY_OFFICER],
+        ledger="key_group",
+        subject_type="person",
+        subject_id=pid,
+        region_code="410421",
+        reason="走访发现长期失业",
+        period="202203",
+        group="失业人员",
+    )
+    for role in (Role.LEADER, Role.COUNTY_OFFICER, Role.CITY_OFFICE):
+        client.force_login(users[role])
+        for url in ("/lists/key_group/", f"/lists/entry/{entry.pk}/"):
+            html = client.get(url).content.decode()
+            assert pid not in html and pid[:4] + "**********" + pid[-4:] in html, (role, url)
+    assert pid not in str(entry)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from wenjiuye.core.identifiers import mask_id
 from wenjiuye.core.models import User
 
 
@@ -107,7 +108,8 @@ class Flag(models.Model):
         verbose_name_plural = _("预警")
 
     def __str__(self) -> str:
-        return f"{self.code} {self.subject_id} {self.period}"
+        subject = mask_id(self.subject_id) if self.subject_type == "person" else self.subject_id
+        return f"{self.code} {subject} {self.period}"
 
 
 class LedgerEntry(models.Model):
@@ -179,4 +181,5 @@ class LedgerEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_ledger_display()} {self.name or self.subject_id}"
+        subject = mask_id(self.subject_id) if self.subject_type == "person" else self.subject_id
+        return f"{self.get_ledger_display()} {self.name or subject}"
