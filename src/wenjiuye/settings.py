@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "wenjiuye.registry",
     "wenjiuye.intake",
     "wenjiuye.monitoring",
+    "wenjiuye.response",
 ]
 
 MIDDLEWARE = [

@@ -1,19 +1,36 @@
 """``wenjiuye calc …``: the plan's rules as calculators a person or a script can call.
 
 - ``calc region-warning --csv FILE --period-column C --value-column V [--threshold 0.5]``: the
-  unemployment-rising rule (Sahm-rule form) on any published monthly series.
+  unemployment-rising rule (Sahm-rule form) on any published monthly series;
+- ``calc severance --start DATE --end DATE --monthly-wage X --local-average-wage Y`` (art. 47);
+- ``calc layoff-check --employees N --layoffs M [--influential] [--on DATE]`` (art. 41 and the plan);
+- ``calc incident-escalation --people N [--on DATE]`` (E8, I2, I8).
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
+import json
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
+from django.utils import timezone
 
 from wenjiuye.core.management.base import JsonCommand, add_json_switch
+from wenjiuye.core.policy import PolicyNotInForce
 from wenjiuye.monitoring.region_rule import sahm_style
+from wenjiuye.response.rules import incident_escalation, layoff_check, severance
+
+
+def parse_day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"日期格式应为 YYYY-MM-DD:{text}") from exc
 
 
 def read_series(path: Path, period_column: str, value_column: str) -> list[tuple[str, str]]:
@@ -48,8 +65,50 @@ class Command(JsonCommand):
         region.add_argument("--window", type=int, default=3)
         region.add_argument("--lookback", type=int, default=12)
         add_json_switch(region)
+        sev = calcs.add_parser("severance", help="经济补偿(《劳动合同法》第四十七条)")
+        sev.add_argument("--start", required=True, type=parse_day, help="入职日期 YYYY-MM-DD")
+        sev.add_argument("--end", required=True, type=parse_day, help="劳动合同解除或终止日期")
+        sev.add_argument(
+            "--monthly-wage", required=True, type=Decimal, help="离职前十二个月平均工资(元)"
+        )
+        sev.add_argument(
+            "--local-average-wage", required=True, type=Decimal, help="当地上年度职工月平均工资(元)"
+        )
+        add_json_switch(sev)
+        check = calcs.add_parser("layoff-check", help="是否属于规模裁员及应履行的程序")
+        check.add_argument("--employees", required=True, type=int)
+        check.add_argument("--layoffs", required=True, type=int)
+        check.add_argument(
+            "--influential", action="store_true", help="区域、行业中具有较大影响力的企业"
+        )
+        check.add_argument("--on", type=parse_day, default=None, help="按该日有效的政策(默认今天)")
+        add_json_switch(check)
+        incident = calcs.add_parser("incident-escalation", help="群体性事件报告对象")
+        incident.add_argument("--people", required=True, type=int)
+        incident.add_argument("--on", type=parse_day, default=None)
+        add_json_switch(incident)
 
     def run(self, **options: Any) -> dict[str, Any]:
+        try:
+            if options["calc"] == "severance":
+                return severance(
+                    start=options["start"],
+                    end=options["end"],
+                    monthly_wage=options["monthly_wage"],
+                    local_average_wage=options["local_average_wage"],
+                )
+            on = options.get("on") or timezone.localdate()
+            if options["calc"] == "layoff-check":
+                return layoff_check(
+                    employees=options["employees"],
+                    layoffs=options["layoffs"],
+                    influential=options["influential"],
+                    on=on,
+                )
+            if options["calc"] == "incident-escalation":
+                return incident_escalation(people=options["people"], on=on)
+        except (ValueError, PolicyNotInForce) as exc:
+            raise CommandError(str(exc), returncode=2) from exc
         series = read_series(options["csv"], options["period_column"], options["value_column"])
         try:
             return sahm_style(
@@ -62,6 +121,9 @@ class Command(JsonCommand):
             raise CommandError(f"{options['csv'].name}: {exc}", returncode=2) from exc
 
     def render(self, result: dict[str, Any], **options: Any) -> None:
+        if options["calc"] != "region-warning":
+            self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
+            return
         for row in result["values"]:
             value = "—" if row["indicator"] is None else f"{row['indicator']:.2f}"
             mark = "  ← 触发" if row["period"] in result["triggers"] else ""
