@@ -14,7 +14,8 @@ def login(page, url: str, username: str, password: str) -> None:
     page.goto(url + "/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
-    page.click("main form button[type=submit]")
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
 
 
 def test_quickstart_prints_a_login_for_every_role(live_app):
@@ -75,12 +76,16 @@ def test_office_follows_a_planted_layoff_from_the_key_list_to_closing(live_app, 
     login(page, live_app["url"], "office", user["password"])
     page.goto(live_app["url"] + "/lists/key_enterprise/")
     page.click(f"text={layoff['name']}")
+    page.wait_for_selector("[data-testid=status]")
     assert "疑似规模裁员" in page.content() or "参保人数较上月净减少" in page.content()
     page.select_option("select[name=status]", "closed")
-    page.click("main form button[type=submit]")
-    assert "销号须填写原因" in page.content()
+    with page.expect_navigation():
+        page.click("[data-testid=status-form] button[type=submit]")
+    page.wait_for_selector("text=销号须填写原因")
     page.select_option("select[name=status]", "closed")
     page.fill("textarea[name=reason]", "已约谈企业,裁员方案已报告,职工已登记帮扶")
-    page.click("main form button[type=submit]")
+    with page.expect_navigation():
+        page.click("[data-testid=status-form] button[type=submit]")
+    page.wait_for_selector("[data-testid=status]:has-text('已销号')")
     assert page.inner_text("[data-testid=status]").startswith("已销号")
     page.screenshot(path=str(live_app["home"] / "ledger-entry-closed.png"), full_page=True)
