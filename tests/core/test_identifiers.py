@@ -10,7 +10,6 @@ import csv
 import dataclasses
 import json
 import random
-import time
 from datetime import date
 from pathlib import Path
 
@@ -524,8 +523,8 @@ def test_data_is_loaded_once() -> None:
     assert identifiers._load()[0] is first[0]
 
 
-def test_a_million_numbers_take_seconds() -> None:
-    """100,000 checks in well under 10 s (about 0.3 s on the development machine)."""
+def test_a_hundred_thousand_generated_numbers_are_all_valid() -> None:
+    """A bulk check (speed is a benchmark's business, not a test's: about 0.3 s here)."""
     rnd = random.Random(32100)
     numbers = [
         make_id(
@@ -535,11 +534,8 @@ def test_a_million_numbers_take_seconds() -> None:
         )
         for _ in range(100_000)
     ]
-    start = time.perf_counter()
     valid = sum(1 for n in numbers if is_valid_resident_id(n, today=TODAY))
-    elapsed = time.perf_counter() - start
     assert valid == len(numbers)
-    assert elapsed < 10, elapsed
 
 
 # --- unified social credit codes ----------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -60,8 +61,7 @@ class JsonCommand(BaseCommand):
         else:
             self.render(result, **options)
 
-    def run(self, **options: Any) -> Any:  # pragma: no cover - abstract
-        raise NotImplementedError
+    run: Callable[..., Any]  # each command defines run(**options) -> a JSON-able result
 
     def render(self, result: Any, **options: Any) -> None:
         self.stdout.write(json.dumps(to_jsonable(result), ensure_ascii=False, indent=2))
