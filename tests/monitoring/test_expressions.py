@@ -29,7 +29,6 @@ from wenjiuye.monitoring.expressions import (
     ENTERPRISE_FLAG_CODES,
     REGION_FLAG_CODES,
     Monitor,
-    enterprise_flags,
     period_to_index,
 )
 from wenjiuye.monitoring.params import InvalidRuleParams, RuleParams
@@ -592,12 +591,12 @@ def test_warnings_map_every_flag_to_a_graded_level(data: Data):
     assert set(w.query("subject_type == 'person'")["colour"]) == {"blue"}
 
 
-def test_period_filter_and_functional_api(data: Data):
+def test_period_filter_on_the_runner_and_on_one_expression(data: Data):
     data.staff("A20", {"202401": 300, "202402": 280, "202403": 250})
     result = run_duckdb(data, period="202403")
     assert set(result["enterprise_month"]["period"]) == {"202403"}
     assert fired(result, "layoff_suspected") == {"A20"}
-    expr = enterprise_flags(data.tables(), RuleParams(), "202402")
+    expr = Monitor(data.tables(), RuleParams()).enterprise_flags("202402")
     assert set(expr.to_pandas()["period"]) == {"202402"}
 
 

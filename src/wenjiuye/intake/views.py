@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 
-from wenjiuye.core.models import Region
+from wenjiuye.core.models import Region, User
 from wenjiuye.core.roles import Cap
 from wenjiuye.core.scope import can
 from wenjiuye.core.types import AuthedHttpRequest
@@ -21,7 +21,7 @@ from wenjiuye.intake.services import UnreadableFile, ingest_file
 MAX_UPLOAD_BYTES = 512 * 1024 * 1024
 
 
-def _may_load(user) -> bool:  # type: ignore[no-untyped-def]
+def _may_load(user: User) -> bool:
     """Files cover the whole city: writers whose scope includes the city's own code."""
     city = Region.objects.filter(level="city").values_list("code", flat=True).first()
     return city is not None and can(user, Cap.WRITE, city)
