@@ -103,7 +103,16 @@ INSTALLED_APPS = [
     "wenjiuye.registry",
     "wenjiuye.intake",
     "wenjiuye.monitoring",
+    "wenjiuye.deadlines",
+    "wenjiuye.notify",
     "wenjiuye.response",
+    "wenjiuye.incidents",
+    "wenjiuye.opinion",
+    "wenjiuye.assistance",
+    "wenjiuye.matching",
+    "wenjiuye.programmes",
+    "ninja",
+    "huey.contrib.djhuey",
 ]
 
 MIDDLEWARE = [
@@ -239,3 +248,17 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# --- Background worker and notifications (owned by wenjiuye.deadlines / wenjiuye.notify) ---
+# Huey: SQLite storage under WENJIUYE_HOME by default, Redis when REDIS_URL is set.
+REDIS_URL = env_str("REDIS_URL", "")
+HUEY: dict[str, object] = (
+    {"huey_class": "huey.RedisHuey", "name": "wenjiuye", "url": REDIS_URL, "immediate": False}
+    if REDIS_URL
+    else {
+        "huey_class": "huey.SqliteHuey",
+        "name": "wenjiuye",
+        "filename": str(WENJIUYE_HOME / "huey.sqlite3"),
+        "immediate": False,
+    }
+)

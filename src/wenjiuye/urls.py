@@ -1,10 +1,21 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from wenjiuye.api import api
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("wenjiuye.core.urls")),
     path("", include("wenjiuye.registry.urls")),
     path("", include("wenjiuye.monitoring.urls")),
     path("", include("wenjiuye.intake.urls")),
+    path("", include("wenjiuye.deadlines.urls")),
+    path("", include("wenjiuye.notify.urls")),
+    path("", include("wenjiuye.response.urls")),
+    path("", include("wenjiuye.incidents.urls")),
+    path("", include("wenjiuye.opinion.urls")),
+    path("", include("wenjiuye.assistance.urls")),
+    path("", include("wenjiuye.matching.urls")),
+    path("", include("wenjiuye.programmes.urls")),
+    path("api/", api.urls),
 ]

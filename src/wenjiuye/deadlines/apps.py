@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DeadlinesConfig(AppConfig):
+    name = "wenjiuye.deadlines"
+    label = "deadlines"
+    verbose_name = _("时限与督办")
