@@ -4,6 +4,8 @@
   for the same subject gains the reason, its evidence and the later period (``last_confirmed``);
   otherwise a new entry opens. A flag no later than the period of a closed entry is old news.
 - Open unemployment registrations feed the key-group list (group 失业人员, source 失业登记).
+- Village monitoring points reporting returned migrants still without work feed the key-group
+  list (group 返乡农民工, one entry per point: the reports are counts, not names — M5).
 - Officers add entries by hand and move them to 跟踪处置中 or close them with a reason.
 Every change writes an audit event in the same transaction; entries are never deleted.
 """
@@ -22,7 +24,7 @@ from wenjiuye.core.models import Event, Region, User
 from wenjiuye.core.periods import period_end
 from wenjiuye.core.roles import Cap
 from wenjiuye.core.scope import can, require, scoped
-from wenjiuye.intake.models import UnemploymentRegistration
+from wenjiuye.intake.models import MonitoringPointReport, UnemploymentRegistration
 from wenjiuye.monitoring.models import Flag, LedgerEntry, MonitoringRun
 from wenjiuye.registry.models import Enterprise
 
@@ -42,6 +44,7 @@ LEDGERS_OF_CODE: dict[str, tuple[str, ...]] = {
     # at_risk_worker: shown with its enterprise; too many persons for a list of their own
 }
 GROUP_UNEMPLOYED = "失业人员"
+GROUP_RETURNED_MIGRANTS = "返乡农民工"
 FIELDS = [
     "reasons",
     "evidence",
@@ -193,6 +196,59 @@ def ledger_sync_registrations(*, period: str, actor: User | None = None) -> int:
         )
         _audit(actor, entry, None, note="失业登记")
         opened += 1
+    return opened
+
+
+@transaction.atomic
+def ledger_sync_point_reports(*, period: str, actor: User | None = None) -> int:
+    """Key-group entries for monitoring points whose ``period`` report has returned migrants
+    still without work (group 返乡农民工). An open entry is confirmed with the new counts; a point
+    reporting none leaves its entry for an officer to close. Returns the entries opened."""
+    opened = 0
+    reports = MonitoringPointReport.objects.filter(period=period, returned_unemployed__gt=0)
+    for rep in reports.order_by("point_id"):
+        evidence = {
+            "returned_unemployed": {
+                "period": period,
+                "returned": rep.returned,
+                "returned_unemployed": rep.returned_unemployed,
+                "outbound": rep.outbound,
+                "source": "村级监测点月报",
+            }
+        }
+        entry = (
+            LedgerEntry.objects.filter(
+                ledger=L.KEY_GROUP,
+                subject_type=Flag.Subject.POINT,
+                subject_id=rep.point_id,
+                group=GROUP_RETURNED_MIGRANTS,
+            )
+            .exclude(status=LedgerEntry.Status.CLOSED)
+            .first()
+        )
+        if entry is None:
+            entry = LedgerEntry.objects.create(
+                ledger=L.KEY_GROUP,
+                subject_type=Flag.Subject.POINT,
+                subject_id=rep.point_id,
+                name=_("监测点 %(point)s 返乡未就业 %(n)s 人")
+                % {"point": rep.point_id, "n": rep.returned_unemployed},
+                region_code=rep.region_code,
+                group=GROUP_RETURNED_MIGRANTS,
+                reasons=["returned_unemployed"],
+                evidence=evidence,
+                first_flagged=period,
+                last_confirmed=period,
+                source=LedgerEntry.Source.MONITORING,
+            )
+            _audit(actor, entry, None, note="村级监测点月报")
+            opened += 1
+        elif period > entry.last_confirmed:
+            before = snapshot(entry, FIELDS)
+            entry.evidence = {**entry.evidence, **evidence}
+            entry.last_confirmed = period
+            entry.save(update_fields=["evidence", "last_confirmed", "updated_at"])
+            _audit(actor, entry, before, note="村级监测点月报")
     return opened
 
 

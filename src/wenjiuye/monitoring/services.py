@@ -25,7 +25,11 @@ from wenjiuye.core.policy import PolicyNotInForce, policy_cite, policy_get
 from wenjiuye.intake.lake import lake_root
 from wenjiuye.intake.services import store_snapshots_write
 from wenjiuye.monitoring.engines import connect_duckdb, connect_spark, run_monitoring
-from wenjiuye.monitoring.ledger import ledger_sync_registrations, ledger_sync_run
+from wenjiuye.monitoring.ledger import (
+    ledger_sync_point_reports,
+    ledger_sync_registrations,
+    ledger_sync_run,
+)
 from wenjiuye.monitoring.models import EnterpriseMonth, Flag, MonitoringRun, RegionMonth
 from wenjiuye.monitoring.params import RuleParams
 
@@ -165,6 +169,9 @@ def monitor_run(
         ledgers = ledger_sync_run(run=run, actor=actor)
         if periods:
             ledgers["key_group_registrations"] = ledger_sync_registrations(
+                period=max(periods), actor=actor
+            )
+            ledgers["key_group_returned_migrants"] = ledger_sync_point_reports(
                 period=max(periods), actor=actor
             )
         run.counts = {**run.counts, "ledgers": ledgers}
