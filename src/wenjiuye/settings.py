@@ -144,6 +144,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "wenjiuye.core.context_processors.navigation",
+                "wenjiuye.notify.context_processors.inbox",
             ],
         },
     },
@@ -262,3 +263,28 @@ HUEY: dict[str, object] = (
         "immediate": False,
     }
 )
+# The worker's pass interval in seconds. The periodic task runs every minute; below 60, each
+# worker also re-runs the pass every WENJIUYE_TICK_SECONDS (used by tests and small sites).
+WENJIUYE_TICK_SECONDS = env_int("WENJIUYE_TICK_SECONDS", 60)
+
+# Notifications (wenjiuye.notify). E-mail through Django's backends: the console backend in
+# development; set EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend and EMAIL_HOST etc.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "wenjiuye@localhost")
+# SMS gateway: "file" (JSON lines under $WENJIUYE_HOME/sms/), "console", or a dotted class path
+# implementing wenjiuye.notify.channels.SmsBackend.
+NOTIFY_SMS_BACKEND = env_str("NOTIFY_SMS_BACKEND", "file")
+NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 6)
+NOTIFY_RETRY_BASE_SECONDS = env_int("NOTIFY_RETRY_BASE_SECONDS", 60)
+NOTIFY_RETRY_MAX_SECONDS = env_int("NOTIFY_RETRY_MAX_SECONDS", 3600)
+NOTIFY_WEBHOOK_TIMEOUT = env_int("NOTIFY_WEBHOOK_TIMEOUT", 10)
+# Prefix for links in e-mail, SMS and robot messages, e.g. https://wenjiuye.example.gov.cn
+NOTIFY_SITE_URL = env_str("NOTIFY_SITE_URL", "")
+NOTIFY_MESSAGE_ID_DOMAIN = env_str("NOTIFY_MESSAGE_ID_DOMAIN", "wenjiuye.local")

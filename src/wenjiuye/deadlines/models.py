@@ -83,3 +83,44 @@ class Deadline(models.Model):
 
     def is_overdue(self, at: datetime | None = None) -> bool:
         return self.status == self.Status.OPEN and self.due_at < (at or timezone.now())
+
+
+class DeadlineStep(models.Model):
+    """One planned reminder (before due) or escalation (after due) of a deadline.
+
+    Created with the deadline; fired once by the worker: the worker claims the step with a
+    conditional UPDATE (``fired_at IS NULL``) in the transaction that writes its notifications.
+    Closing the deadline skips the steps not yet fired.
+    """
+
+    class Kind(models.TextChoices):
+        REMINDER = "reminder", _("到期提醒")
+        ESCALATION = "escalation", _("逾期督办")
+
+    class Tier(models.TextChoices):
+        ASSIGNEE = "assignee", _("责任人")
+        COUNTY = "county", _("县(市、区)人社部门工作人员")
+        COUNTY_HEAD = "county_head", _("县级人社局负责人")
+        CITY_OFFICE = "city_office", _("市稳就业工作专班办公室")
+
+    deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="steps")
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
+    seq = models.PositiveSmallIntegerField(_("序号"))
+    offset_minutes = models.IntegerField(_("相对期限(分钟)"), help_text=_("负数为到期前"))
+    fire_at = models.DateTimeField(_("触发时间"), db_index=True)
+    tier = models.CharField(_("通知对象"), max_length=16, choices=Tier.choices)
+    fired_at = models.DateTimeField(_("已触发"), null=True, blank=True)
+    skipped_at = models.DateTimeField(_("已取消"), null=True, blank=True)
+    recipients = models.JSONField(_("实际通知的账号"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("提醒与督办")
+        verbose_name_plural = _("提醒与督办")
+        ordering = ["deadline_id", "fire_at", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["deadline", "kind", "seq"], name="deadline_step_once")
+        ]
+        indexes = [models.Index(fields=["fired_at", "skipped_at", "fire_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.deadline_id}:{self.kind}#{self.seq}@{self.fire_at:%Y-%m-%d %H:%M}"

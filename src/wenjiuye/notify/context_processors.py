@@ -1,0 +1,19 @@
+"""``inbox_unread``: the number of unread inbox messages, for the navigation bar.
+
+Add ``"wenjiuye.notify.context_processors.inbox"`` to ``TEMPLATES[0]["OPTIONS"]["context_processors"]``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from wenjiuye.notify.services import unread_count
+
+
+def inbox(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"inbox_unread": 0}
+    return {"inbox_unread": unread_count(user)}
