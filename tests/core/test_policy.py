@@ -198,8 +198,9 @@ def test_dates_and_defaults_are_as_the_plan_and_law_give_them(loaded):
         "monitoring.si_break.min_insured_last_month": 10,
         "monitoring.region_unemployment_rise.min_points": 0.5,
     }.items()
-    assert all(v.effective_from == date(2000, 1, 1) for v in defaults)
-    assert all(v.clause[0] == "M" for v in defaults if v.key.startswith("monitoring."))
+    monitoring = [v for v in defaults if v.key.startswith("monitoring.")]
+    assert all(v.effective_from == date(2000, 1, 1) and v.clause[0] == "M" for v in monitoring)
+    assert all(v.clause for v in defaults), "every product default cites the clause it implements"
 
 
 # --- Lookup and change --------------------------------------------------------------------

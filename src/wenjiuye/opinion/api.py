@@ -1,5 +1,126 @@
-"""JSON API of this app, mounted under /api/ by wenjiuye.api."""
+"""JSON API of public opinion, mounted under /api/opinion/ by wenjiuye.api.
 
-from ninja import Router
+Errors: 403 without the capability, 404 out of scope, 400 with the reason for invalid input.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import File, Form, Router, Schema
+from ninja.files import UploadedFile
+
+from wenjiuye.core.models import Region, User
+from wenjiuye.core.roles import Cap
+from wenjiuye.core.scope import require
+from wenjiuye.opinion import feeds, selectors, services
+from wenjiuye.opinion.classify import classify
 
 router = Router()
+MAX_UPLOAD = 20 * 1024 * 1024
+
+
+class OpinionIn(Schema):
+    title: str
+    text: str = ""
+    url: str = ""
+    source: str = "manual"
+    published_at: datetime | None = None
+    region_code: str | None = None
+    reposts: int | None = None
+    spreading_flag: bool = False
+
+
+class UpdateIn(Schema):
+    reposts: int | None = None
+    spreading_flag: bool | None = None
+    status: str | None = None
+    reclassify: bool = False
+
+
+class ClassifyIn(Schema):
+    text: str
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+@router.get("/")
+def opinion_list(
+    request: HttpRequest, status: str | None = None, category: str | None = None
+) -> list[dict[str, Any]]:
+    qs = selectors.opinion_list(user=_user(request), status=status, category=category)
+    return [
+        {
+            "id": i.pk,
+            "title": i.title,
+            "source": i.source,
+            "region_code": i.region_id,
+            "categories": i.categories,
+            "spreading": i.spreading,
+            "status": i.status,
+        }
+        for i in qs[:500]
+    ]
+
+
+@router.post("/")
+def opinion_create(request: HttpRequest, payload: OpinionIn) -> dict[str, Any]:
+    user = _user(request)
+    require(user, Cap.WRITE)
+    region = get_object_or_404(Region, pk=payload.region_code) if payload.region_code else None
+    data = payload.dict(exclude={"region_code"})
+    item, created = services.opinion_create(actor=user, region=region, **data)
+    return {"created": created, **selectors.opinion_as_dict(item)}
+
+
+@router.post("/ingest")
+def opinion_ingest(
+    request: HttpRequest,
+    file: UploadedFile = File(...),  # noqa: B008 (ninja's declaration style)
+    source: str | None = Form(None),  # noqa: B008
+    region_code: str | None = Form(None),  # noqa: B008
+) -> dict[str, Any]:
+    """Upload an RSS 2.0, Atom or JSON-lines file."""
+    user = _user(request)
+    require(user, Cap.WRITE)
+    if file.size is not None and file.size > MAX_UPLOAD:
+        raise ValueError("文件过大")
+    region = get_object_or_404(Region, pk=region_code) if region_code else None
+    try:
+        return services.opinion_ingest(
+            locations=[],
+            actor=user,
+            source=source or None,
+            region=region,
+            data={file.name or "upload": file.read()},
+        )
+    except feeds.FeedError as exc:
+        raise ValueError(str(exc)) from exc
+
+
+@router.post("/classify")
+def classify_preview(request: HttpRequest, payload: ClassifyIn) -> dict[str, Any]:
+    user = _user(request)
+    require(user, Cap.READ)
+    return classify(payload.text, on=timezone.localdate())
+
+
+@router.get("/{pk}")
+def opinion_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
+    return selectors.opinion_as_dict(selectors.opinion_get(user=_user(request), pk=pk))
+
+
+@router.post("/{pk}")
+def opinion_update(request: HttpRequest, pk: int, payload: UpdateIn) -> dict[str, Any]:
+    user = _user(request)
+    item = selectors.opinion_get(user=user, pk=pk)
+    item = services.opinion_update(actor=user, item=item, **payload.dict())
+    return selectors.opinion_as_dict(item)

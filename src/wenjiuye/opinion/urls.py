@@ -1,3 +1,10 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from wenjiuye.opinion import views
+
+urlpatterns = [
+    path("opinion/", views.opinion_list, name="opinion-list"),
+    path("opinion/new/", views.opinion_create, name="opinion-create"),
+    path("opinion/lexicon/", views.lexicon_page, name="opinion-lexicon"),
+    path("opinion/<int:pk>/", views.opinion_detail, name="opinion-detail"),
+]

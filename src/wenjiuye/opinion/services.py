@@ -1,0 +1,503 @@
+"""Writes to public opinion and its lexicon. Each checks role and scope, validates with Chinese
+messages and audits the change in the same transaction.
+
+On every create and change an item is evaluated:
+- transferred by the province or the city → a 48-hour verify-and-report deadline (E5, L2);
+- spreading fast (officer's flag, or reposts ≥ ``opinion.spreading.min_reposts``) and about a
+  layoff → the county reports to the city bureau at once (E4);
+- every linked enterprise enters the key-concern list (``monitoring.ledger``) with the reason
+  舆情 and the item as evidence, once per item.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wenjiuye.core.audit import diff, record_event, snapshot
+from wenjiuye.core.models import Event, Region, RegionLevel, User
+from wenjiuye.core.policy import policy_cite, policy_get
+from wenjiuye.core.roles import Cap
+from wenjiuye.core.scope import can, require
+from wenjiuye.deadlines.models import Deadline
+from wenjiuye.deadlines.services import deadline_create
+from wenjiuye.incidents.models import Incident
+from wenjiuye.monitoring.ledger import FIELDS as LEDGER_FIELDS
+from wenjiuye.monitoring.ledger import ledger_add
+from wenjiuye.monitoring.models import Flag, LedgerEntry
+from wenjiuye.opinion import feeds
+from wenjiuye.opinion.classify import EnterpriseMatcher, classify
+from wenjiuye.opinion.models import Category, LexiconTerm, OpinionItem
+from wenjiuye.registry.models import Enterprise
+
+ITEM_FIELDS = [
+    "title",
+    "url",
+    "guid",
+    "source",
+    "published_at",
+    "received_at",
+    "region_id",
+    "categories",
+    "reposts",
+    "spreading_flag",
+    "spreading",
+    "status",
+    "incident_id",
+]
+VERIFY_KIND = "opinion.verify_report"
+REPORT_CITY_KIND = "opinion.report_city"
+LEDGER_REASON = "舆情"
+
+
+def _now(at: datetime | None) -> datetime:
+    at = at or timezone.now()
+    if timezone.is_naive(at):
+        raise ValidationError({"at": _("时间必须带时区")})
+    return at
+
+
+def _day(at: datetime) -> date:
+    return timezone.localtime(at).date()
+
+
+def city_region() -> Region | None:
+    cities = list(Region.objects.filter(level=RegionLevel.CITY)[:2])
+    return cities[0] if len(cities) == 1 else None
+
+
+def _county_of(enterprise: Enterprise) -> Region:
+    county = Region.objects.filter(pk=enterprise.region_id[:6]).first()
+    return county or enterprise.region
+
+
+def _default_region(actor: User | None, enterprises: list[Enterprise]) -> Region | None:
+    """The linked enterprises' county (one the actor may write first), the actor's own county,
+    or the city."""
+    counties = [_county_of(e) for e in enterprises]
+    if actor is not None:
+        for county in counties:
+            if can(actor, Cap.WRITE, county.code):
+                return county
+        if actor.region is not None and actor.region.level not in (
+            RegionLevel.PROVINCE,
+            RegionLevel.CITY,
+        ):
+            return actor.region
+    return counties[0] if counties else city_region()
+
+
+# --- Evaluation -------------------------------------------------------------------------------
+
+
+def _spreading(item: OpinionItem, on: date) -> tuple[bool, dict[str, Any]]:
+    version = policy_get("opinion.spreading.min_reposts", on=on)
+    by_count = item.reposts is not None and item.reposts >= int(version.value)
+    return bool(item.spreading_flag or by_count), policy_cite(version)
+
+
+def _deadlines(item: OpinionItem, actor: User | None, at: datetime) -> list[Deadline]:
+    out = []
+    if item.source in OpinionItem.TRANSFERRED:
+        if item.region is None:
+            raise ValidationError({"region": _("转办舆情须指定涉及区划")})
+        version = policy_get("public_opinion.verify_report_hours", on=_day(item.received_at))
+        out.append(
+            deadline_create(
+                kind=VERIFY_KIND,
+                title=_("核实%(by)s转办的舆情并报告有关情况")
+                % {"by": OpinionItem.Source(item.source).label.removesuffix("转办")},
+                clause="E5,L2",
+                subject=item,
+                region=item.region,
+                due_at=item.received_at + timedelta(hours=float(version.value)),
+                actor=actor,
+                policy={version.key: policy_cite(version)},
+            )
+        )
+    if item.spreading and Category.LAYOFF in item.categories:
+        if item.region is None:
+            raise ValidationError({"region": _("传播较快的裁员舆情须指定涉及区划")})
+        version = policy_get("opinion.report_city.due_hours", on=_day(at))
+        out.append(
+            deadline_create(
+                kind=REPORT_CITY_KIND,
+                title=_("向市人社局报告传播较快的裁员舆情并持续跟踪"),
+                clause="E4",
+                subject=item,
+                region=item.region,
+                due_at=at + timedelta(hours=float(version.value)),
+                actor=actor,
+                policy={version.key: policy_cite(version), "reasons": item.reasons},
+            )
+        )
+    return out
+
+
+def _ledger(item: OpinionItem, enterprise: Enterprise, actor: User | None) -> LedgerEntry:
+    """Put the enterprise on the key-concern list with reason 舆情 and the item as evidence.
+
+    Idempotent: an open entry that already cites this item is left alone; one that already has
+    the reason gains only the evidence (``ledger_add`` would append the reason again).
+    """
+    key = {
+        "ledger": LedgerEntry.Ledger.KEY_ENTERPRISE,
+        "subject_type": Flag.Subject.ENTERPRISE,
+        "subject_id": enterprise.uscc,
+        "group": "",
+    }
+    entry = LedgerEntry.objects.filter(**key).exclude(status=LedgerEntry.Status.CLOSED).first()
+    cited = (entry.evidence.get(LEDGER_REASON) or {}).get("items", []) if entry else []
+    if any(c.get("opinion_id") == item.pk for c in cited):
+        return entry  # type: ignore[return-value]  # cited implies entry
+    period = timezone.localtime(item.received_at).strftime("%Y%m")
+    has_reason = entry is not None and any(
+        r in (LEDGER_REASON, f"manual:{LEDGER_REASON}") for r in entry.reasons
+    )
+    if not has_reason:
+        if actor is not None and can(actor, Cap.WRITE, enterprise.region_id):
+            entry = ledger_add(
+                actor=actor,
+                ledger=LedgerEntry.Ledger.KEY_ENTERPRISE,
+                subject_type=Flag.Subject.ENTERPRISE,
+                subject_id=enterprise.uscc,
+                region_code=enterprise.region_id,
+                reason=LEDGER_REASON,
+                period=period,
+                name=enterprise.name,
+                note=_("舆情#%(id)d:%(title)s") % {"id": item.pk, "title": item.title[:80]},
+            )
+        elif entry is None:  # the system (feed import) or an officer of another county
+            entry = LedgerEntry(
+                **key,
+                name=enterprise.name,
+                region_code=enterprise.region_id,
+                reasons=[LEDGER_REASON],
+                first_flagged=period,
+                last_confirmed=period,
+                source=LedgerEntry.Source.MONITORING,
+            )
+            entry.save()
+            record_event(
+                actor=actor,
+                action=Event.Action.CREATE,
+                obj=entry,
+                region_code=entry.region_code,
+                changes=diff({}, snapshot(entry, LEDGER_FIELDS)),
+                note=_("舆情#%d") % item.pk,
+            )
+        else:
+            entry.reasons = [*entry.reasons, LEDGER_REASON]
+    assert entry is not None
+    before = snapshot(LedgerEntry.objects.get(pk=entry.pk), LEDGER_FIELDS)
+    evidence = dict(entry.evidence.get(LEDGER_REASON) or {})
+    evidence["reason"] = _("舆情涉及该企业")
+    evidence["items"] = [
+        *evidence.get("items", []),
+        {
+            "opinion_id": item.pk,
+            "title": item.title[:200],
+            "url": item.url,
+            "published_at": item.published_at.isoformat() if item.published_at else None,
+            "categories": item.categories,
+            "source": item.source,
+        },
+    ]
+    entry.evidence = {**entry.evidence, LEDGER_REASON: evidence}
+    entry.last_confirmed = max(entry.last_confirmed, period)
+    entry.save(update_fields=["reasons", "evidence", "last_confirmed", "updated_at"])
+    record_event(
+        actor=actor,
+        action=Event.Action.UPDATE,
+        obj=entry,
+        region_code=entry.region_code,
+        changes=diff(before, snapshot(entry, LEDGER_FIELDS)),
+        note=_("舆情#%d") % item.pk,
+    )
+    return entry
+
+
+def _evaluate(
+    item: OpinionItem, actor: User | None, at: datetime, matcher: EnterpriseMatcher | None
+) -> None:
+    """Classify, link enterprises, mark spreading; then deadlines and the key-concern list."""
+    text = f"{item.title}\n{item.text}"
+    result = classify(text, on=_day(at))
+    item.categories, item.reasons = result["categories"], result["reasons"]
+    item.spreading, _cite = _spreading(item, _day(at))
+    matcher = matcher or EnterpriseMatcher.build(on=_day(at))
+    found = matcher.find(text)
+    enterprises = list(Enterprise.objects.filter(uscc__in=found).order_by("uscc"))
+    if item.region is None:
+        item.region = _default_region(actor, enterprises)
+    item.full_clean(exclude=["enterprises"])
+    item.save()
+    item.enterprises.add(*enterprises)
+    _deadlines(item, actor, at)
+    for enterprise in item.enterprises.all():
+        _ledger(item, enterprise, actor)
+
+
+# --- Items --------------------------------------------------------------------------------------
+
+
+def dedupe_key(*, guid: str = "", url: str = "") -> str:
+    return (guid or url).strip()[:1000]
+
+
+def opinion_create(
+    *,
+    actor: User | None,
+    title: str,
+    source: str,
+    text: str = "",
+    url: str = "",
+    guid: str = "",
+    published_at: datetime | None = None,
+    region: Region | None = None,
+    reposts: int | None = None,
+    spreading_flag: bool = False,
+    incident: Incident | None = None,
+    at: datetime | None = None,
+    matcher: EnterpriseMatcher | None = None,
+) -> tuple[OpinionItem, bool]:
+    """The new item and ``True``; an item already collected (same guid or url) and ``False``.
+
+    ``actor=None`` is the system (feed import from the command line).
+    """
+    at = _now(at)
+    if actor is not None:
+        require(actor, Cap.WRITE, region.code if region is not None else None)
+    if not title.strip():
+        raise ValidationError({"title": _("请填写标题")})
+    if source not in OpinionItem.Source.values:
+        raise ValidationError({"source": _("未知的舆情来源")})
+    if reposts is not None and reposts < 0:
+        raise ValidationError({"reposts": _("转发次数不能为负")})
+    key = dedupe_key(guid=guid, url=url)
+    with transaction.atomic():
+        if key:
+            existing = OpinionItem.objects.filter(dedupe_key=key).first()
+            if existing is None and url:
+                existing = OpinionItem.objects.filter(url=url.strip()).first()
+            if existing is not None:
+                return existing, False
+        item = OpinionItem(
+            title=title.strip()[:300],
+            text=text.strip(),
+            url=url.strip(),
+            guid=guid.strip()[:500],
+            dedupe_key=key,
+            source=source,
+            published_at=published_at,
+            received_at=at,
+            region=region,
+            reposts=reposts,
+            spreading_flag=spreading_flag,
+            incident=incident,
+            created_by=actor,
+        )
+        item.full_clean(exclude=["enterprises", "categories", "reasons"])
+        item.save()
+        _evaluate(item, actor, at, matcher)
+        if actor is not None and item.region is not None:
+            require(actor, Cap.WRITE, item.region_id)
+        record_event(
+            actor=actor,
+            action=Event.Action.CREATE,
+            obj=item,
+            region_code=item.region_id or "",
+            changes={
+                **diff({}, snapshot(item, ITEM_FIELDS)),
+                "enterprises": sorted(item.enterprises.values_list("uscc", flat=True)),
+            },
+        )
+    return item, True
+
+
+def opinion_update(
+    *,
+    actor: User,
+    item: OpinionItem,
+    reposts: int | None = None,
+    spreading_flag: bool | None = None,
+    status: str | None = None,
+    incident: Incident | None = None,
+    reclassify: bool = False,
+    at: datetime | None = None,
+) -> OpinionItem:
+    """Change the repost count, the spreading flag, the status or the linked incident; the item
+    is evaluated again (new deadlines and key-concern entries are added, none removed)."""
+    require(actor, Cap.WRITE, item.region_id)
+    at = _now(at)
+    if reposts is not None and reposts < 0:
+        raise ValidationError({"reposts": _("转发次数不能为负")})
+    if status is not None and status not in OpinionItem.Status.values:
+        raise ValidationError({"status": _("未知状态")})
+    with transaction.atomic():
+        item = OpinionItem.objects.select_for_update().get(pk=item.pk)
+        before = snapshot(item, ITEM_FIELDS)
+        if reposts is not None:
+            item.reposts = reposts
+        if spreading_flag is not None:
+            item.spreading_flag = spreading_flag
+        if status is not None:
+            item.status = status
+        if incident is not None:
+            require(actor, Cap.WRITE, incident.region_id)
+            item.incident = incident
+        _evaluate(item, actor, at, None)
+        changes = diff(before, snapshot(item, ITEM_FIELDS))
+        record_event(
+            actor=actor,
+            action=Event.Action.UPDATE,
+            obj=item,
+            region_code=item.region_id or "",
+            changes=changes,
+            note=_("重新归类") if reclassify else "",
+        )
+    return item
+
+
+# --- Feeds --------------------------------------------------------------------------------------
+
+
+def opinion_ingest(
+    *,
+    locations: list[str],
+    actor: User | None = None,
+    source: str | None = None,
+    region: Region | None = None,
+    at: datetime | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+    data: dict[str, bytes] | None = None,
+) -> dict[str, Any]:
+    """Read every feed first (one unreadable feed stops all, nothing changed), then collect the
+    entries; an entry already collected (same guid or url) is skipped.
+
+    ``data`` gives the bytes of uploaded files by name instead of reading ``locations``.
+    """
+    at = _now(at)
+    if source is not None and source not in OpinionItem.Source.values:
+        raise ValidationError({"source": _("未知的舆情来源")})
+    if actor is not None:
+        require(actor, Cap.WRITE, region.code if region is not None else None)
+    parsed: list[feeds.Feed] = []
+    if data is not None:
+        for name, content in data.items():
+            parsed.append(feeds.parse(name, content))
+    else:
+        for location in locations:
+            name, content = feeds.read_source(location)
+            parsed.append(feeds.parse(name, content))
+    matcher = EnterpriseMatcher.build(on=_day(at))
+    out = []
+    for feed in parsed:
+        created = skipped = 0
+        problems = list(feed.problems)
+        for i, entry in enumerate(feed.entries, start=1):
+            entry_source = source or (
+                entry.source if entry.source in OpinionItem.Source.values else feed.format
+            )
+            entry_region = region
+            if entry_region is None and entry.region_code:
+                entry_region = Region.objects.filter(pk=entry.region_code).first()
+                if entry_region is None:
+                    problems.append(
+                        _("第 %(n)d 条:区划代码 %(code)s 不存在,按企业或默认区划处理")
+                        % {"n": entry.line, "code": entry.region_code}
+                    )
+            try:
+                _item, new = opinion_create(
+                    actor=actor,
+                    title=entry.title,
+                    text=entry.text,
+                    url=entry.url,
+                    guid=entry.guid,
+                    source=entry_source,
+                    published_at=entry.published_at,
+                    region=entry_region,
+                    reposts=entry.reposts,
+                    at=at,
+                    matcher=matcher,
+                )
+            except ValidationError as exc:
+                problems.append(
+                    _("第 %(n)d 条:%(why)s") % {"n": entry.line, "why": ";".join(exc.messages)}
+                )
+                continue
+            created, skipped = created + new, skipped + (not new)
+            if progress is not None:
+                progress(feed.name, i, len(feed.entries))
+        out.append(
+            {
+                "source": feed.name,
+                "format": feed.format,
+                "entries": len(feed.entries),
+                "created": created,
+                "duplicates": skipped,
+                "problems": problems,
+            }
+        )
+    return {"feeds": out}
+
+
+# --- Lexicon ------------------------------------------------------------------------------------
+
+
+def _weight(value: Any) -> Decimal:
+    try:
+        weight = Decimal(str(value))
+    except InvalidOperation as exc:
+        raise ValidationError({"weight": _("权重须为数字")}) from exc
+    if weight <= 0 or weight >= 100:
+        raise ValidationError({"weight": _("权重须大于0且小于100")})
+    return weight
+
+
+def lexicon_add(*, actor: User, category: str, term: str, weight: Any = 1) -> LexiconTerm:
+    require(actor, Cap.WRITE)
+    term = term.strip()
+    if category not in Category.values:
+        raise ValidationError({"category": _("未知类别")})
+    if not term or len(term) > 40:
+        raise ValidationError({"term": _("关键词须为1至40个字")})
+    with transaction.atomic():
+        if LexiconTerm.objects.filter(category=category, term=term).exists():
+            raise ValidationError({"term": _("该类别已有此关键词")})
+        obj = LexiconTerm(category=category, term=term, weight=_weight(weight), active=True)
+        obj.full_clean()
+        obj.save()
+        record_event(
+            actor=actor,
+            action=Event.Action.CREATE,
+            obj=obj,
+            changes=diff({}, snapshot(obj, ["category", "term", "weight", "active"])),
+        )
+    return obj
+
+
+def lexicon_update(
+    *, actor: User, term: LexiconTerm, weight: Any = None, active: bool | None = None
+) -> LexiconTerm:
+    require(actor, Cap.WRITE)
+    fields = ["category", "term", "weight", "active"]
+    with transaction.atomic():
+        term = LexiconTerm.objects.select_for_update().get(pk=term.pk)
+        before = snapshot(term, fields)
+        if weight is not None:
+            term.weight = _weight(weight)
+        if active is not None:
+            term.active = active
+        term.save()
+        changes = diff(before, snapshot(term, fields))
+        if changes:
+            record_event(actor=actor, action=Event.Action.UPDATE, obj=term, changes=changes)
+    return term

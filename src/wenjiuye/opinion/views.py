@@ -1,0 +1,187 @@
+"""Pages of public opinion: list, create, detail (update) and the keyword lexicon."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from wenjiuye.core.audit import events_for
+from wenjiuye.core.roles import Cap
+from wenjiuye.core.scope import can, require
+from wenjiuye.core.types import AuthedHttpRequest
+from wenjiuye.deadlines.services import deadlines_for
+from wenjiuye.opinion import forms, selectors, services
+from wenjiuye.opinion.classify import classify
+from wenjiuye.opinion.models import Category, LexiconTerm, OpinionItem
+
+
+def _form_errors(form: Any) -> list[str]:
+    return [
+        f"{form.fields[f].label or f}:{'; '.join(str(m) for m in e)}"
+        if f in form.fields
+        else "; ".join(str(m) for m in e)
+        for f, e in form.errors.items()
+    ]
+
+
+@login_required
+def opinion_list(request: AuthedHttpRequest) -> HttpResponse:
+    status = request.GET.get("status") or None
+    category = request.GET.get("category") or None
+    if (status and status not in OpinionItem.Status.values) or (
+        category and category not in Category.values
+    ):
+        return HttpResponse("未知的筛选条件", status=400)
+    qs = selectors.opinion_list(user=request.user, status=status, category=category)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "opinion/list.html",
+        {
+            "page": page,
+            "status": status,
+            "category": category,
+            "statuses": OpinionItem.Status.choices,
+            "categories": Category.choices,
+            "may_write": can(request.user, Cap.WRITE),
+        },
+    )
+
+
+@login_required
+def opinion_create(request: AuthedHttpRequest) -> HttpResponse:
+    require(request.user, Cap.WRITE)
+    errors: list[str] = []
+    if request.method == "POST":
+        form = forms.OpinionForm(request.POST, user=request.user)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                item, _created = services.opinion_create(actor=request.user, **data)
+            except ValidationError as exc:
+                errors = list(exc.messages)
+            else:
+                return redirect("opinion-detail", pk=item.pk)
+        else:
+            errors = _form_errors(form)
+        status = 400
+    else:
+        form, status = forms.OpinionForm(user=request.user), 200
+    return render(request, "opinion/create.html", {"form": form, "errors": errors}, status=status)
+
+
+@login_required
+def opinion_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    item = selectors.opinion_get(user=request.user, pk=pk)
+    may_write = can(request.user, Cap.WRITE, item.region_id)
+    errors: list[str] = []
+    status = 200
+    if request.method == "POST":
+        require(request.user, Cap.WRITE, item.region_id)
+        form = forms.UpdateForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.opinion_update(
+                    actor=request.user,
+                    item=item,
+                    reposts=data["reposts"],
+                    spreading_flag=data["spreading_flag"],
+                    status=data["status"],
+                    reclassify="reclassify" in request.POST,
+                )
+            except ValidationError as exc:
+                errors = list(exc.messages)
+            else:
+                return redirect("opinion-detail", pk=item.pk)
+        else:
+            errors = _form_errors(form)
+        status = 400
+    else:
+        form = forms.UpdateForm(
+            initial={
+                "reposts": item.reposts,
+                "spreading_flag": item.spreading_flag,
+                "status": item.status,
+            }
+        )
+    return render(
+        request,
+        "opinion/detail.html",
+        {
+            "item": item,
+            "form": form,
+            "errors": errors,
+            "may_write": may_write,
+            "enterprises": item.enterprises.order_by("uscc"),
+            "deadlines": deadlines_for(item).order_by("due_at"),
+            "history": events_for(item)[:30],
+        },
+        status=status,
+    )
+
+
+@login_required
+def lexicon_page(request: AuthedHttpRequest) -> HttpResponse:
+    """Everyone who reads may see the lexicon and try it; officers with WRITE edit it."""
+    may_write = can(request.user, Cap.WRITE)
+    errors: list[str] = []
+    status = 200
+    preview = None
+    add_form = forms.TermForm()
+    classify_form = forms.ClassifyForm()
+    if not can(request.user, Cap.READ):
+        raise Http404("没有权限")
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "classify":
+            classify_form = forms.ClassifyForm(request.POST)
+            if classify_form.is_valid():
+                preview = classify(classify_form.cleaned_data["text"], on=timezone.localdate())
+        else:
+            require(request.user, Cap.WRITE)
+            try:
+                if action == "add":
+                    add_form = forms.TermForm(request.POST)
+                    if add_form.is_valid():
+                        services.lexicon_add(actor=request.user, **add_form.cleaned_data)
+                        return redirect("opinion-lexicon")
+                    errors = _form_errors(add_form)
+                elif action == "update":
+                    update = forms.TermUpdateForm(request.POST)
+                    if update.is_valid():
+                        term = LexiconTerm.objects.filter(pk=update.cleaned_data["term_id"]).first()
+                        if term is None:
+                            raise Http404("关键词不存在")
+                        services.lexicon_update(
+                            actor=request.user,
+                            term=term,
+                            weight=update.cleaned_data["weight"],
+                            active=update.cleaned_data["active"],
+                        )
+                        return redirect("opinion-lexicon")
+                    errors = _form_errors(update)
+                else:
+                    errors = ["未知操作"]
+            except ValidationError as exc:
+                errors = list(exc.messages)
+            status = 400
+    return render(
+        request,
+        "opinion/lexicon.html",
+        {
+            "terms": selectors.lexicon(),
+            "may_write": may_write,
+            "add_form": add_form,
+            "classify_form": classify_form,
+            "preview": preview,
+            "errors": errors,
+        },
+        status=status,
+    )
