@@ -4,7 +4,9 @@
   unemployment-rising rule (Sahm-rule form) on any published monthly series;
 - ``calc severance --start DATE --end DATE --monthly-wage X --local-average-wage Y`` (art. 47);
 - ``calc layoff-check --employees N --layoffs M [--influential] [--on DATE]`` (art. 41 and the plan);
-- ``calc incident-escalation --people N [--on DATE]`` (E8, I2, I8).
+- ``calc incident-escalation --people N [--on DATE]`` (E8, I2, I8);
+- ``calc benefits --input person.json`` (U3, E6): UI benefit, unemployment subsidy and temporary
+  living allowance, each with eligibility, reason, monthly amount, months and total.
 """
 
 from __future__ import annotations
@@ -17,9 +19,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError, CommandParser
 from django.utils import timezone
 
+from wenjiuye.assistance.benefits import BenefitInput, assess_dict
 from wenjiuye.core.management.base import JsonCommand, add_json_switch
 from wenjiuye.core.policy import PolicyNotInForce
 from wenjiuye.monitoring.region_rule import sahm_style
@@ -48,6 +52,19 @@ def read_series(path: Path, period_column: str, value_column: str) -> list[tuple
             f"{path.name}: 没有列 {', '.join(missing)}(表头:{reader.fieldnames})", returncode=2
         )
     return [(row[period_column], row[value_column]) for row in reader]
+
+
+def run_benefits(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        raise CommandError(f"{path}: 文件不存在", returncode=2)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+        return assess_dict(BenefitInput.from_dict(data))
+    except json.JSONDecodeError as exc:
+        raise CommandError(f"{path.name}: 不是有效的 JSON({exc})", returncode=2) from exc
+    except ValidationError as exc:
+        detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+        raise CommandError(f"{path.name}: {detail}", returncode=2) from exc
 
 
 class Command(JsonCommand):
@@ -87,8 +104,17 @@ class Command(JsonCommand):
         incident.add_argument("--people", required=True, type=int)
         incident.add_argument("--on", type=parse_day, default=None)
         add_json_switch(incident)
+        benefits = calcs.add_parser(
+            "benefits", help="失业保险金、失业补助金、临时生活补助的资格和金额"
+        )
+        benefits.add_argument(
+            "--input", required=True, type=Path, help="人员情况 JSON(字段见 assistance/benefits.py)"
+        )
+        add_json_switch(benefits)
 
     def run(self, **options: Any) -> dict[str, Any]:
+        if options["calc"] == "benefits":
+            return run_benefits(options["input"])
         try:
             if options["calc"] == "severance":
                 return severance(
@@ -121,6 +147,15 @@ class Command(JsonCommand):
             raise CommandError(f"{options['csv'].name}: {exc}", returncode=2) from exc
 
     def render(self, result: dict[str, Any], **options: Any) -> None:
+        if options["calc"] == "benefits":
+            for b in result["benefits"]:
+                mark = "符合" if b["eligible"] else ("未实施" if not b["in_force"] else "不符合")
+                self.stdout.write(
+                    f"{b['label']}:{mark};每月 {b['monthly_amount']} 元 × {b['months']} 个月"
+                    f" = {b['total']} 元。{b['reason']}"
+                )
+            self.stdout.write(f"合计:{result['total']} 元")
+            return
         if options["calc"] != "region-warning":
             self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
             return

@@ -1,0 +1,100 @@
+"""Reads of the assistance ledger, always through the user's scope (a case's scope is its grid)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from wenjiuye.assistance.models import Case, PendingRegistration, ReemploymentTask, Status
+from wenjiuye.core.models import User
+from wenjiuye.core.policy import policy_cite, policy_get
+from wenjiuye.core.scope import scoped
+from wenjiuye.deadlines.models import Deadline
+from wenjiuye.deadlines.services import deadlines_for
+
+
+def case_list(
+    *,
+    user: User,
+    status: str = "",
+    tier: str = "",
+    grid: str = "",
+    q: str = "",
+    grid_worker: int | None = None,
+) -> QuerySet[Case]:
+    qs = scoped(
+        Case.objects.select_related("person", "grid", "grid_worker"), user, field="grid__code"
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if tier:
+        qs = qs.filter(tier=tier)
+    if grid:
+        qs = qs.filter(grid__code__startswith=grid)
+    if grid_worker:
+        qs = qs.filter(grid_worker_id=grid_worker)
+    if q:
+        qs = qs.filter(Q(person__name__contains=q) | Q(person__id_number=q.upper()))
+    return qs
+
+
+def case_get(*, user: User, pk: int) -> Case:
+    """The case, or 404 when it does not exist *or* lies outside the user's scope."""
+    try:
+        return case_list(user=user).select_related("household").get(pk=pk)
+    except Case.DoesNotExist as exc:
+        raise Http404("台账不存在或不在您的管辖范围内") from exc
+
+
+def case_deadlines(case: Case) -> QuerySet[Deadline]:
+    return deadlines_for(case).order_by("status", "due_at")
+
+
+def one_week_overdue(*, user: User, on: date) -> list[dict[str, Any]]:
+    """Cases still being helped past the one-week promise (K8) on ``on``, longest overdue first."""
+    version = policy_get("key_region.employment_solved_days", on=on)
+    days = int(version.value)
+    qs = case_list(user=user, status=Status.BEING_HELPED).filter(
+        help_started_on__lt=on - timedelta(days=days)
+    )
+    rows = []
+    for case in qs.order_by("help_started_on", "pk"):
+        assert case.help_started_on is not None
+        due = case.help_started_on + timedelta(days=days)
+        rows.append(
+            {
+                "case": case,
+                "started": case.help_started_on,
+                "due": due,
+                "days_over": (on - due).days,
+                "policy": policy_cite(version),
+            }
+        )
+    return rows
+
+
+def pending_list(
+    *, user: User, state: str = PendingRegistration.State.PENDING
+) -> QuerySet[PendingRegistration]:
+    qs = scoped(
+        PendingRegistration.objects.select_related("county", "street"), user, field="street__code"
+    )
+    return qs.filter(state=state) if state else qs
+
+
+def pending_get(*, user: User, pk: int) -> PendingRegistration:
+    try:
+        return pending_list(user=user, state="").get(pk=pk)
+    except PendingRegistration.DoesNotExist as exc:
+        raise Http404("登记不存在或不在您的管辖范围内") from exc
+
+
+def task_get(*, user: User, pk: int) -> ReemploymentTask:
+    qs = scoped(ReemploymentTask.objects.select_related("case"), user, field="case__grid__code")
+    try:
+        return qs.get(pk=pk)
+    except ReemploymentTask.DoesNotExist as exc:
+        raise Http404("事项不存在或不在您的管辖范围内") from exc

@@ -1,0 +1,318 @@
+"""Pages of the assistance ledger (login) and the two public pages (no login)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from wenjiuye.assistance import payments, selectors, services
+from wenjiuye.assistance.benefits import BenefitInput
+from wenjiuye.assistance.forms import (
+    BenefitForm,
+    BudgetForm,
+    ContactForm,
+    RegisterForm,
+    StatusForm,
+)
+from wenjiuye.assistance.models import BenefitDecision, PendingRegistration, Status
+from wenjiuye.assistance.subsidies import subsidy_items
+from wenjiuye.assistance.tiers import case_tier, tier_labels
+from wenjiuye.core.audit import events_for
+from wenjiuye.core.identifiers import mask_id, mask_phone
+from wenjiuye.core.roles import Cap
+from wenjiuye.core.scope import can, require
+from wenjiuye.core.types import AuthedHttpRequest
+from wenjiuye.registry.services import person_reveal
+
+#: online registrations accepted per client address per hour (the form is public)
+REGISTER_RATE = 20
+
+
+def _errors(exc: ValidationError) -> list[str]:
+    if hasattr(exc, "error_dict"):
+        return [m for msgs in exc.message_dict.values() for m in msgs]
+    return list(exc.messages)
+
+
+def _form_errors(form: Any) -> list[str]:
+    return [str(e) for es in form.errors.values() for e in es]
+
+
+def _ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR")
+
+
+# --- ledger pages ------------------------------------------------------------------------------
+
+
+@login_required
+def case_list(request: AuthedHttpRequest) -> HttpResponse:
+    f = {k: request.GET.get(k, "").strip() for k in ("status", "tier", "grid", "q")}
+    qs = selectors.case_list(
+        user=request.user, status=f["status"], tier=f["tier"], grid=f["grid"], q=f["q"]
+    )
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    rows = [(c, mask_id(c.person.id_number)) for c in page]
+    return render(
+        request,
+        "assistance/case_list.html",
+        {
+            "page": page,
+            "rows": rows,
+            "filters": f,
+            "statuses": Status.choices,
+            "tiers": tier_labels(timezone.localdate()),
+        },
+    )
+
+
+def _detail_context(request: AuthedHttpRequest, pk: int) -> dict[str, Any]:
+    case = selectors.case_get(user=request.user, pk=pk)
+    today = timezone.localdate()
+    return {
+        "case": case,
+        "id_masked": mask_id(case.person.id_number),
+        "phone_masked": mask_phone(case.person.phone),
+        "age": case.age_on(today),
+        "tier": case_tier(case, today),
+        "timeline": case.status_changes.select_related("actor").order_by("on", "at", "pk"),
+        "contacts": case.contacts.select_related("by")[:50],
+        "decision": BenefitDecision.objects.filter(case=case).first(),
+        "deadlines": selectors.case_deadlines(case),
+        "tasks": case.reemployment_tasks.all(),
+        "history": events_for(case)[:20],
+        "may_write": can(request.user, Cap.WRITE, case.grid_id),
+        "may_reveal": can(request.user, Cap.VIEW_PERSONAL, case.person.region_id),
+        "status_form": StatusForm(),
+        "contact_form": ContactForm(),
+        "benefit_form": BenefitForm(
+            initial={
+                "on": today,
+                "separation_date": case.registered_on,
+                "separation_reason": "involuntary",
+            }
+        ),
+    }
+
+
+@login_required
+def case_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    return render(request, "assistance/case_detail.html", _detail_context(request, pk))
+
+
+@login_required
+@require_POST
+def case_reveal(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    context = _detail_context(request, pk)
+    context["revealed"] = person_reveal(
+        actor=request.user, person=context["case"].person, ip=_ip(request)
+    )
+    return render(request, "assistance/case_detail.html", context)
+
+
+def _post_back(request: AuthedHttpRequest, pk: int, errors: list[str]) -> HttpResponse:
+    context = _detail_context(request, pk)
+    context["errors"] = errors
+    return render(request, "assistance/case_detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def case_status(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    case = selectors.case_get(user=request.user, pk=pk)
+    require(request.user, Cap.WRITE, case.grid_id)
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        return _post_back(request, pk, _form_errors(form))
+    try:
+        services.case_set_status(
+            case=case,
+            actor=request.user,
+            status=form.cleaned_data["status"],
+            on=form.cleaned_data["on"],
+            note=form.cleaned_data["note"],
+            employer=form.cleaned_data["employer"],
+            job=form.cleaned_data["job"],
+        )
+    except ValidationError as exc:
+        return _post_back(request, pk, _errors(exc))
+    messages.success(request, _("状态已更新"))
+    return redirect("assistance-case", pk=pk)
+
+
+@login_required
+@require_POST
+def case_contact(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    case = selectors.case_get(user=request.user, pk=pk)
+    require(request.user, Cap.WRITE, case.grid_id)
+    form = ContactForm(request.POST)
+    if not form.is_valid():
+        return _post_back(request, pk, _form_errors(form))
+    try:
+        services.contact_add(case=case, actor=request.user, **form.cleaned_data)
+    except ValidationError as exc:
+        return _post_back(request, pk, _errors(exc))
+    messages.success(request, _("联系记录已保存"))
+    return redirect("assistance-case", pk=pk)
+
+
+@login_required
+@require_POST
+def case_benefits(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    case = selectors.case_get(user=request.user, pk=pk)
+    require(request.user, Cap.WRITE, case.grid_id)
+    form = BenefitForm(request.POST)
+    if not form.is_valid():
+        return _post_back(request, pk, _form_errors(form))
+    try:
+        inp = BenefitInput.from_dict(form.input_data())
+        services.benefit_decide(case=case, actor=request.user, inp=inp)
+    except ValidationError as exc:
+        return _post_back(request, pk, _errors(exc))
+    messages.success(request, _("待遇已核定"))
+    return redirect("assistance-case", pk=pk)
+
+
+@login_required
+@require_POST
+def task_done(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    task = selectors.task_get(user=request.user, pk=pk)
+    try:
+        services.reemployment_task_done(
+            task=task, actor=request.user, note=request.POST.get("note", "")
+        )
+    except ValidationError as exc:
+        return _post_back(request, task.case_id, _errors(exc))
+    return redirect("assistance-case", pk=task.case_id)
+
+
+@login_required
+def one_week(request: AuthedHttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    rows = selectors.one_week_overdue(user=request.user, on=today)
+    return render(request, "assistance/one_week.html", {"rows": rows, "today": today})
+
+
+def _parse_day(text: str, default: date) -> date:
+    try:
+        return date.fromisoformat(text) if text else default
+    except ValueError:
+        return default
+
+
+@login_required
+def payments_page(request: AuthedHttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    as_of = _parse_day(request.GET.get("as_of", ""), today)
+    year = as_of.year
+    if request.method == "POST":
+        form = BudgetForm(request.POST)
+        if form.is_valid():
+            try:
+                services.fund_budget_set(actor=request.user, **form.cleaned_data)
+                messages.success(request, _("预算已保存"))
+                return redirect("assistance-payments")
+            except ValidationError as exc:
+                messages.error(request, ";".join(_errors(exc)))
+    else:
+        form = BudgetForm(initial={"year": year})
+    first = f"{year:04d}01"
+    last = payments.period_of(as_of)
+    return render(
+        request,
+        "assistance/payments.html",
+        {
+            "as_of": as_of,
+            "unpaid": payments.due_unpaid(user=request.user, as_of=as_of),
+            "not_due": payments.paid_not_due(user=request.user, first=first, last=last),
+            "fund": payments.fund_status(user=request.user, year=year, as_of=as_of),
+            "form": form,
+            "may_write": can(request.user, Cap.WRITE),
+        },
+    )
+
+
+@login_required
+def pending_list(request: AuthedHttpRequest) -> HttpResponse:
+    state = request.GET.get("state", PendingRegistration.State.PENDING)
+    rows = [
+        (p, mask_id(p.id_number), mask_phone(p.phone))
+        for p in selectors.pending_list(user=request.user, state=state)[:200]
+    ]
+    return render(
+        request,
+        "assistance/pending_list.html",
+        {"rows": rows, "state": state, "states": PendingRegistration.State.choices},
+    )
+
+
+@login_required
+@require_POST
+def pending_decide(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    pending = selectors.pending_get(user=request.user, pk=pk)
+    note = request.POST.get("note", "")
+    try:
+        if request.POST.get("decision") == "confirm":
+            case = services.pending_confirm(pending=pending, actor=request.user, note=note)
+            messages.success(request, _("已确认登记,已建立帮扶台账"))
+            return redirect("assistance-case", pk=case.pk)
+        services.pending_reject(pending=pending, actor=request.user, note=note)
+        messages.success(request, _("已退回"))
+    except ValidationError as exc:
+        messages.error(request, ";".join(_errors(exc)))
+    return redirect("assistance-pending")
+
+
+# --- public pages (no login) --------------------------------------------------------------------
+
+
+def _rate_limited(request: HttpRequest) -> bool:
+    key = f"assistance-register:{_ip(request)}"
+    count = cache.get(key, 0)
+    if count >= REGISTER_RATE:
+        return True
+    cache.set(key, count + 1, timeout=3600)
+    return False
+
+
+def public_register(request: HttpRequest) -> HttpResponse:
+    """Online unemployment registration at the place of residence (U5, E6)."""
+    if request.method != "POST":
+        return render(request, "assistance/public_register.html", {"form": RegisterForm()})
+    form = RegisterForm(request.POST)
+    if not form.is_valid():
+        return render(request, "assistance/public_register.html", {"form": form}, status=400)
+    if _rate_limited(request):
+        form.add_error(None, _("提交过于频繁,请一小时后再试或到街道(社区)窗口办理。"))
+        return render(request, "assistance/public_register.html", {"form": form}, status=429)
+    try:
+        pending = services.pending_submit(**form.cleaned_data, ip=_ip(request))
+    except ValidationError as exc:
+        for field, msgs in exc.message_dict.items():
+            for msg in msgs:
+                form.add_error(field if field in form.fields else None, msg)
+        return render(request, "assistance/public_register.html", {"form": form}, status=400)
+    return render(
+        request,
+        "assistance/public_register_done.html",
+        {"pending": pending, "id_masked": mask_id(pending.id_number)},
+    )
+
+
+def public_subsidies(request: HttpRequest) -> HttpResponse:
+    """The published list of subsidy items (U5)."""
+    today = timezone.localdate()
+    return render(
+        request, "assistance/public_subsidies.html", {"items": subsidy_items(today), "today": today}
+    )
