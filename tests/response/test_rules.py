@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from wenjiuye.core.reference import reference_load_default
+from tests.response.conftest import load_policy
 from wenjiuye.response.rules import incident_escalation, layoff_check, service_length, severance
 
 DAY = date(2022, 11, 1)
@@ -19,7 +19,7 @@ DAY = date(2022, 11, 1)
 
 @pytest.fixture(autouse=True)
 def policy(db):
-    reference_load_default()
+    load_policy()
 
 
 @pytest.mark.parametrize(

@@ -99,6 +99,7 @@ class Obligation:
     due: str
     clause: str
     parameters: list[str] = field(default_factory=list)
+    kind: str = ""  # stable key of the obligation, e.g. "layoff.report_city" (a deadline kind)
 
 
 def layoff_check(
@@ -124,15 +125,21 @@ def layoff_check(
                 f"实施前 {notice} 日",
                 "L1,E3",
                 ["layoff.art41.notice_days"],
+                kind="layoff.explain",
             ),
             Obligation(
-                "裁减人员方案向人力资源社会保障部门报告后方可实施", "企业", "实施前", "E3,L3"
+                "裁减人员方案向人力资源社会保障部门报告后方可实施",
+                "企业",
+                "实施前",
+                "E3,L3",
+                kind="layoff.report_bureau",
             ),
             Obligation(
                 "优先留用:较长期限固定期限合同、无固定期限合同、家庭无其他就业人员且有需要扶养的老人或者未成年人的职工",
                 "企业",
                 "确定名单时",
                 "L1",
+                kind="layoff.retain_first",
             ),
             Obligation(
                 f"{p('layoff.art41.rehire_priority_months')} 个月内重新招用人员的,优先招用被裁减人员",
@@ -140,6 +147,7 @@ def layoff_check(
                 "裁员后",
                 "L4",
                 ["layoff.art41.rehire_priority_months"],
+                kind="layoff.rehire_priority",
             ),
         ]
     early = p("layoff.early_intervention.min_people")
@@ -151,6 +159,7 @@ def layoff_check(
                 "立即",
                 "E3,L2",
                 ["layoff.early_intervention.min_people"],
+                kind="layoff.early_intervention",
             ),
             Obligation(
                 "视情况向当地党委政府报告,必要时派出专门工作组",
@@ -158,8 +167,15 @@ def layoff_check(
                 "立即",
                 "L2,E3",
                 ["layoff.early_intervention.min_people"],
+                kind="layoff.report_party_government",
             ),
-            Obligation("规模较大的,组织专场对接招聘会", "县(市、区)人社局", "裁员实施前后", "E3"),
+            Obligation(
+                "规模较大的,组织专场对接招聘会",
+                "县(市、区)人社局",
+                "裁员实施前后",
+                "E3",
+                kind="layoff.job_fair",
+            ),
         ]
     city = p("layoff.report_city.exceeds_people")
     if layoffs > city:
@@ -170,6 +186,7 @@ def layoff_check(
                 "立即",
                 "E4",
                 ["layoff.report_city.exceeds_people"],
+                kind="layoff.report_city",
             )
         )
     province = p("layoff.report_province.min_people")
@@ -181,6 +198,7 @@ def layoff_check(
                 "立即",
                 "L2",
                 ["layoff.report_province.min_people"],
+                kind="layoff.report_province",
             )
         )
     return {

@@ -1,0 +1,205 @@
+"""Reading and checking a layoff roster file (被裁减人员名单): CSV (UTF-8, UTF-8 with BOM, GBK) or XLSX.
+
+:func:`read_roster` yields ``(line, {field: text})`` with line numbers as a person sees them
+(header = line 1); :func:`parse_row` turns one row into clean values or a list of problems
+``(column, value, reason)``. Nothing here touches the database except the region lookup.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import openpyxl
+from django.core.exceptions import ValidationError
+
+from wenjiuye.core.identifiers import check_resident_id
+
+# field -> accepted headers (Chinese as the bureau's forms print them, and the field name)
+HEADERS: dict[str, tuple[str, ...]] = {
+    "name": ("姓名",),
+    "id_number": ("公民身份号码", "身份证号", "身份证号码"),
+    "phone": ("手机号", "手机号码", "联系电话"),
+    "contract_type": ("劳动合同类型", "合同类型"),
+    "hire_date": ("入职日期",),
+    "monthly_wage": ("月平均工资", "前十二个月平均工资", "月工资"),
+    "sole_earner": ("家庭无其他就业人员", "家庭唯一就业人员"),
+    "has_dependants": ("有需要扶养的老人或者未成年人", "有需扶养的老人或未成年人"),
+    "region_code": ("常住地区划代码", "常住地"),
+}
+REQUIRED = ("name", "id_number", "contract_type", "hire_date", "monthly_wage")
+COLUMN_ZH = {field: names[0] for field, names in HEADERS.items()}
+
+CONTRACTS = {
+    "固定期限": "fixed",
+    "固定期限劳动合同": "fixed",
+    "fixed": "fixed",
+    "较长期限的固定期限": "long_fixed",
+    "较长期限固定期限": "long_fixed",
+    "较长期限的固定期限劳动合同": "long_fixed",
+    "long_fixed": "long_fixed",
+    "无固定期限": "open_ended",
+    "无固定期限劳动合同": "open_ended",
+    "open_ended": "open_ended",
+}
+TRUE = {"是", "有", "y", "yes", "true", "1", "√"}
+FALSE = {"否", "无", "n", "no", "false", "0", ""}
+PHONE_RE = re.compile(r"^[0-9+\-]{7,20}$")
+
+
+@dataclass
+class Problem:
+    line: int
+    column: str
+    value: str
+    reason: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "line": self.line,
+            "column": self.column,
+            "value": self.value,
+            "reason": self.reason,
+        }
+
+
+def _lookup() -> dict[str, str]:
+    out = {}
+    for field, names in HEADERS.items():
+        out[field] = field
+        for name in names:
+            out[name] = field
+    return out
+
+
+def _columns(headers: list[str]) -> list[str | None]:
+    lookup = _lookup()
+    columns = [lookup.get(re.sub(r"\s+", "", h or "").lower()) for h in headers]
+    missing = [COLUMN_ZH[f] for f in REQUIRED if f not in columns]
+    if missing:
+        raise ValidationError("名单缺少必需的列:" + "、".join(missing))
+    return columns
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _decode(content: bytes) -> str:
+    if content.startswith(b"\xef\xbb\xbf"):
+        return content[3:].decode("utf-8")
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ValidationError("名单文件既不是 UTF-8 也不是 GBK 编码的文本文件")
+
+
+def read_roster(content: bytes) -> Iterator[tuple[int, dict[str, str]]]:
+    """Rows of a roster file; raises ``ValidationError`` before any row when it cannot be read."""
+    if content.startswith(b"PK\x03\x04"):
+        try:
+            wb = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many types for a broken workbook
+            raise ValidationError("无法读取 XLSX 文件") from exc
+        try:
+            rows = list(wb.worksheets[0].iter_rows(values_only=True))
+        finally:
+            wb.close()
+        if not rows:
+            raise ValidationError("名单文件为空")
+        columns = _columns([_cell(v) for v in rows[0]])
+        for line, values in enumerate(rows[1:], start=2):
+            cells = [_cell(v) for v in values]
+            if any(cells):
+                yield line, {c: v for c, v in zip(columns, cells, strict=False) if c}
+        return
+    reader = csv.reader(io.StringIO(_decode(content), newline=""))
+    headers = next(reader, None)
+    if not headers:
+        raise ValidationError("名单文件为空")
+    columns = _columns(headers)
+    for values in reader:
+        if any(v.strip() for v in values):
+            yield (
+                reader.line_num,
+                {c: v.strip() for c, v in zip(columns, values, strict=False) if c},
+            )
+
+
+def _date(text: str) -> date | None:
+    for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y.%m.%d", "%Y年%m月%d日"):
+        try:
+            return datetime.strptime(text, fmt).date()  # noqa: DTZ007 (a calendar date)
+        except ValueError:
+            continue
+    return None
+
+
+def parse_row(
+    line: int, row: dict[str, str], *, region_codes: set[str], latest_hire: date | None
+) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """Clean values of one roster row, or ``None`` and the problems found."""
+    problems: list[Problem] = []
+
+    def bad(field: str, reason: str) -> None:
+        problems.append(Problem(line, COLUMN_ZH[field], row.get(field, ""), reason))
+
+    out: dict[str, Any] = {}
+    name = row.get("name", "")
+    if not name or len(name) > 50:
+        bad("name", "姓名不能为空且不超过50字")
+    out["name"] = name
+    check = check_resident_id(row.get("id_number", ""))
+    if not check.valid:
+        bad("id_number", f"公民身份号码{check.reason}")
+    out["id_number"] = check.value
+    phone = row.get("phone", "").replace(" ", "")
+    if phone and not PHONE_RE.match(phone):
+        bad("phone", "手机号格式不正确")
+    out["phone"] = phone
+    contract = CONTRACTS.get(row.get("contract_type", "").replace(" ", "").lower())
+    if contract is None:
+        bad("contract_type", "劳动合同类型应为 固定期限、较长期限的固定期限 或 无固定期限")
+    out["contract_type"] = contract
+    hired = _date(row.get("hire_date", ""))
+    if hired is None:
+        bad("hire_date", "入职日期应为 YYYY-MM-DD")
+    elif latest_hire is not None and hired > latest_hire:
+        bad("hire_date", "入职日期晚于计划实施日期")
+    out["hire_date"] = hired
+    try:
+        wage = Decimal(row.get("monthly_wage", "").replace(",", ""))
+        if not wage.is_finite() or wage < 0 or wage >= Decimal("1e8"):
+            raise InvalidOperation
+        out["monthly_wage"] = wage.quantize(Decimal("0.01"))
+    except InvalidOperation:
+        bad("monthly_wage", "月平均工资应为不小于零的金额")
+    for field in ("sole_earner", "has_dependants"):
+        text = row.get(field, "").strip().lower()
+        if text in TRUE:
+            out[field] = True
+        elif text in FALSE:
+            out[field] = False
+        else:
+            bad(field, "应填 是 或 否")
+    code = row.get("region_code", "")
+    if code and code not in region_codes:
+        bad("region_code", "区划代码不存在")
+    out["region_code"] = code or None
+    return (None, problems) if problems else (out, [])

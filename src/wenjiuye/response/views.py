@@ -1,0 +1,321 @@
+"""Pages of the response app: layoff reports, the severance and layoff-check calculators, visits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from wenjiuye.core.audit import events_for
+from wenjiuye.core.policy import PolicyNotInForce
+from wenjiuye.core.roles import Cap
+from wenjiuye.core.scope import can, require
+from wenjiuye.core.types import AuthedHttpRequest
+from wenjiuye.response import selectors, services
+from wenjiuye.response.forms import (
+    AttachmentForm,
+    LayoffCheckForm,
+    LayoffReportForm,
+    RosterUploadForm,
+    SeveranceForm,
+    TransitionForm,
+    VisitForm,
+)
+from wenjiuye.response.models import LayoffReport
+from wenjiuye.response.rules import layoff_check, severance
+
+
+def _messages(exc: ValidationError) -> list[str]:
+    return list(exc.messages)
+
+
+@login_required
+def layoff_list(request: AuthedHttpRequest) -> HttpResponse:
+    status = request.GET.get("status") or None
+    if status and status not in LayoffReport.Status.values:
+        return HttpResponse("未知状态", status=400)
+    page = Paginator(selectors.layoff_list(user=request.user, status=status), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "response/layoff_list.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": LayoffReport.Status.choices,
+            "may_write": can(request.user, Cap.WRITE),
+        },
+    )
+
+
+def _form_values(form: LayoffReportForm) -> dict[str, Any]:
+    return {k: v for k, v in form.cleaned_data.items() if k != "enterprise_uscc"}
+
+
+@login_required
+def layoff_create(request: AuthedHttpRequest) -> HttpResponse:
+    require(request.user, Cap.WRITE)
+    status = 200
+    if request.method == "POST":
+        form = LayoffReportForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                report = services.layoff_create(
+                    actor=request.user,
+                    enterprise=form.cleaned_data["enterprise_uscc"],
+                    **_form_values(form),
+                )
+                return redirect("response-layoff-detail", pk=report.pk)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+        status = 400
+    else:
+        form = LayoffReportForm(
+            user=request.user, initial={"enterprise_uscc": request.GET.get("uscc", "")}
+        )
+    return render(request, "response/layoff_form.html", {"form": form}, status=status)
+
+
+@login_required
+def layoff_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    report = selectors.layoff_get(user=request.user, pk=pk)
+    require(request.user, Cap.WRITE, report.region_id)
+    status = 200
+    if request.method == "POST":
+        form = LayoffReportForm(request.POST, instance=report, user=request.user, editing=True)
+        if form.is_valid():
+            try:
+                services.layoff_update(
+                    actor=request.user,
+                    report=selectors.layoff_get(user=request.user, pk=pk),
+                    **_form_values(form),
+                )
+                return redirect("response-layoff-detail", pk=report.pk)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+        status = 400
+    else:
+        form = LayoffReportForm(instance=report, user=request.user, editing=True)
+    return render(
+        request, "response/layoff_form.html", {"form": form, "report": report}, status=status
+    )
+
+
+def _detail(
+    request: AuthedHttpRequest,
+    report: LayoffReport,
+    *,
+    status: int = 200,
+    errors: list[str] | None = None,
+    unmasked: bool = False,
+    imported: services.ImportResult | None = None,
+) -> HttpResponse:
+    return render(
+        request,
+        "response/layoff_detail.html",
+        {
+            "report": report,
+            "checks": services.report_checks(report),
+            "deadlines": selectors.report_deadlines(report),
+            "rows": selectors.roster_rows(report, unmasked=unmasked),
+            "totals": selectors.roster_totals(report),
+            "attachments": report.attachments.all(),
+            "history": events_for(report)[:30],
+            "may_write": can(request.user, Cap.WRITE, report.region_id),
+            "may_reveal": can(request.user, Cap.VIEW_PERSONAL, report.region_id),
+            "unmasked": unmasked,
+            "errors": errors or [],
+            "imported": imported,
+            "roster_form": RosterUploadForm(),
+            "attachment_form": AttachmentForm(),
+            "S": LayoffReport.Status,
+        },
+        status=status,
+    )
+
+
+@login_required
+def layoff_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    return _detail(request, selectors.layoff_get(user=request.user, pk=pk))
+
+
+@login_required
+@require_POST
+def layoff_transition(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    report = selectors.layoff_get(user=request.user, pk=pk)
+    require(request.user, Cap.WRITE, report.region_id)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, report, status=400, errors=["未知操作"])
+    action, note = form.cleaned_data["action"], form.cleaned_data["note"]
+    try:
+        if action == "submit":
+            services.layoff_submit(actor=request.user, report=report)
+        elif action == "review":
+            services.layoff_review(actor=request.user, report=report, note=note)
+        elif action == "implement":
+            services.layoff_implement(
+                actor=request.user,
+                report=report,
+                implemented_on=form.cleaned_data["implemented_on"],
+            )
+        else:
+            services.layoff_close(actor=request.user, report=report, note=note)
+    except ValidationError as exc:
+        report.refresh_from_db()
+        return _detail(request, report, status=400, errors=_messages(exc))
+    return redirect("response-layoff-detail", pk=report.pk)
+
+
+@login_required
+@require_POST
+def layoff_roster_import(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    report = selectors.layoff_get(user=request.user, pk=pk)
+    require(request.user, Cap.WRITE, report.region_id)
+    form = RosterUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _detail(request, report, status=400, errors=["请选择名单文件"])
+    upload = form.cleaned_data["file"]
+    try:
+        result = services.roster_import(
+            actor=request.user, report=report, content=upload.read(), filename=upload.name or ""
+        )
+    except ValidationError as exc:
+        return _detail(request, report, status=400, errors=_messages(exc))
+    return _detail(request, report, imported=result)
+
+
+@login_required
+@require_POST
+def layoff_attachment_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    report = selectors.layoff_get(user=request.user, pk=pk)
+    require(request.user, Cap.WRITE, report.region_id)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _detail(request, report, status=400, errors=["请选择附件"])
+    try:
+        services.attachment_add(actor=request.user, report=report, upload=form.cleaned_data["file"])
+    except ValidationError as exc:
+        return _detail(request, report, status=400, errors=_messages(exc))
+    return redirect("response-layoff-detail", pk=report.pk)
+
+
+@login_required
+def layoff_attachment(request: AuthedHttpRequest, pk: int, attachment: int) -> FileResponse:
+    report = selectors.layoff_get(user=request.user, pk=pk)
+    item = selectors.attachment_get(user=request.user, report=report, pk=attachment)
+    return FileResponse(
+        item.file.open("rb"), as_attachment=True, filename=item.file.name.rsplit("/", 1)[-1]
+    )
+
+
+@login_required
+@require_POST
+def layoff_reveal(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    report = selectors.layoff_get(user=request.user, pk=pk)
+    services.roster_reveal(actor=request.user, report=report, ip=request.META.get("REMOTE_ADDR"))
+    return _detail(request, report, unmasked=True)
+
+
+# --- Calculators ----------------------------------------------------------------------------
+
+
+@login_required
+def severance_page(request: AuthedHttpRequest) -> HttpResponse:
+    result, error, status = None, "", 200
+    form = SeveranceForm(request.GET or None)
+    if request.GET:
+        if form.is_valid():
+            try:
+                result = severance(**form.cleaned_data)
+            except (ValueError, PolicyNotInForce) as exc:
+                error, status = str(exc), 400
+        else:
+            status = 400
+    return render(
+        request,
+        "response/severance.html",
+        {"form": form, "result": result, "error": error},
+        status=status,
+    )
+
+
+@login_required
+def layoff_check_page(request: AuthedHttpRequest) -> HttpResponse:
+    result, error, status = None, "", 200
+    form = LayoffCheckForm(request.GET or None)
+    if request.GET:
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                result = layoff_check(
+                    employees=data["employees"],
+                    layoffs=data["layoffs"],
+                    influential=data["influential"],
+                    on=data["on"] or services.today(),
+                )
+            except (ValueError, PolicyNotInForce) as exc:
+                error, status = str(exc), 400
+        else:
+            status = 400
+    return render(
+        request,
+        "response/layoff_check.html",
+        {"form": form, "result": result, "error": error},
+        status=status,
+    )
+
+
+# --- Visits ---------------------------------------------------------------------------------
+
+
+@login_required
+def visit_list(request: AuthedHttpRequest) -> HttpResponse:
+    page = Paginator(selectors.visit_list(user=request.user), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "response/visit_list.html",
+        {"page": page, "may_write": can(request.user, Cap.WRITE)},
+    )
+
+
+@login_required
+def visit_create(request: AuthedHttpRequest) -> HttpResponse:
+    require(request.user, Cap.WRITE)
+    status = 200
+    if request.method == "POST":
+        form = VisitForm(request.POST, user=request.user)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            enterprise = data.pop("enterprise_uscc")
+            try:
+                visit = services.visit_create(actor=request.user, enterprise=enterprise, **data)
+                return redirect("response-visit-detail", pk=visit.pk)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+        status = 400
+    else:
+        form = VisitForm(
+            user=request.user,
+            initial={
+                "enterprise_uscc": request.GET.get("uscc", ""),
+                "visited_on": services.today(),
+            },
+        )
+    return render(request, "response/visit_form.html", {"form": form}, status=status)
+
+
+@login_required
+def visit_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    visit = selectors.visit_get(user=request.user, pk=pk)
+    return render(
+        request,
+        "response/visit_detail.html",
+        {"visit": visit, "summary": services.visit_summary(visit)},
+    )
