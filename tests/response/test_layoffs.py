@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from tests.conftest import OTHER_COUNTY, OWN_COUNTY, make_id, make_user
 from tests.response.conftest import HEADER, make_report, roster_csv, worker_rows
+from wenjiuye.assistance.models import Case
 from wenjiuye.core.models import Event
 from wenjiuye.core.roles import Role
 from wenjiuye.core.scope import scoped
@@ -293,6 +294,10 @@ def test_implement_returns_the_roster_as_persons_and_close_needs_obligations_exp
     assert [p.name for p in persons] == ["职工1", "职工2", "职工3", "职工4"]
     assert all(isinstance(p, Person) and p.region_id == OWN_COUNTY for p in persons)
     assert Person.objects.count() == 4
+    cases = Case.objects.filter(person__in=persons)
+    assert cases.count() == 4
+    assert all(c.sources[0]["source"] == "layoff_roster" for c in cases)
+    assert {c.registered_on for c in cases} == {report.planned_implementation_on}
     report.refresh_from_db()
     impl = report.planned_implementation_on
     assert report.status == LayoffReport.Status.IMPLEMENTED and report.implemented_on == impl

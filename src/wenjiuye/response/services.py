@@ -21,6 +21,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wenjiuye.assistance.models import Source
+from wenjiuye.assistance.services import case_open
 from wenjiuye.core.audit import diff, record_event, snapshot
 from wenjiuye.core.models import Event, Region, RegionLevel, User
 from wenjiuye.core.policy import policy_cite, policy_get, policy_value
@@ -403,7 +405,8 @@ def layoff_review(*, actor: User, report: LayoffReport, note: str = "") -> Layof
 def layoff_implement(
     *, actor: User, report: LayoffReport, implemented_on: date | None = None
 ) -> list[Person]:
-    """Reviewed → implemented; returns the roster's registry persons (created or updated).
+    """Reviewed → implemented; returns the roster's registry persons (created or updated), each
+    put on the unemployed-assistance ledger (source 裁员名册).
 
     Refused while the art. 41 procedure is not followed (notice ≥ 30 days, reported first).
     Each worker gets the re-hiring priority window and the severance at the implementation date.
@@ -430,6 +433,14 @@ def layoff_implement(
         )
         worker.person = person
         worker.save(update_fields=["person"])
+        # The laid-off workers enter the unemployed-assistance ledger (U1, L4).
+        case_open(
+            person=person,
+            source=Source.LAYOFF_ROSTER,
+            source_ref=f"layoff:{locked.pk}",
+            actor=actor if as_actor else None,
+            registered_on=locked.implemented_on,
+        )
         persons.append(person)
     _create_deadlines(locked, actor, locked.check_result, kinds={"layoff.rehire_priority"})
     return persons
