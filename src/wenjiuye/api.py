@@ -2,7 +2,7 @@
 
 Authentication is the Django session (the same login as the pages; unsafe methods need the
 CSRF token). Services raise PermissionDenied, Http404 and ValidationError; they are answered
-here as 403, 404 and 400 with a reason, never 500.
+here as 403, 404 and 400 with a reason, never 500; a policy parameter not in force is a 409.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from wenjiuye.assistance.api import router as assistance_router
+from wenjiuye.core.policy import PolicyNotInForce
 from wenjiuye.deadlines.api import router as deadlines_router
 from wenjiuye.incidents.api import router as incidents_router
 from wenjiuye.matching.api import router as matching_router
@@ -51,6 +52,11 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
     return _detail(request, 400, detail)
+
+
+@api.exception_handler(PolicyNotInForce)
+def _policy_missing(request: HttpRequest, exc: PolicyNotInForce) -> HttpResponse:
+    return _detail(request, 409, str(exc))
 
 
 @api.exception_handler(ValueError)

@@ -126,6 +126,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wenjiuye.core.middleware.SecurityHeadersMiddleware",
+    "wenjiuye.core.middleware.PolicyNotInForceMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

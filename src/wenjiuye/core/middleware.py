@@ -1,10 +1,13 @@
-"""Security headers Django's own middleware does not set."""
+"""Security headers Django's own middleware does not set; a clear answer when policy is missing."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from wenjiuye.core.policy import PolicyNotInForce
 
 # Front-end files are vendored and served from our own origin; no inline scripts.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -37,3 +40,19 @@ class SecurityHeadersMiddleware:
             # Pages with personal data must not be kept by shared browsers or proxies.
             response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+
+class PolicyNotInForceMiddleware:
+    """A page that needs a policy parameter with no version in force answers 409 with the key
+    and the date, so that an administrator knows what to load or set — never a 500."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, PolicyNotInForce):
+            return None
+        return render(request, "core/policy_missing.html", {"message": str(exception)}, status=409)

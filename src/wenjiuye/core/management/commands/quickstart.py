@@ -1,4 +1,5 @@
-"""``wenjiuye quickstart``: reference data, the demo city loaded through the intake, demo logins."""
+"""``wenjiuye quickstart``: reference data, the demo city loaded through the intake, monitoring, the
+assistance ledger from its registrations and payments, demo logins."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import CommandParser
 
+from wenjiuye.assistance.services import case_sync_benefit_payments, case_sync_registrations
 from wenjiuye.core.demo_users import demo_users_ensure
 from wenjiuye.core.management.base import JsonCommand
 from wenjiuye.core.reference import PACKAGED_CITY_DIR, reference_load_default
@@ -49,12 +51,20 @@ class Command(JsonCommand):
         say("运行监测预警…")
         run = monitor_run(progress=say)
         users = demo_users_ensure()
+        say("建立失业人员帮扶台账(失业登记、待遇领取人员)…")
+        cases = {
+            "registrations": case_sync_registrations(
+                progress=lambda i, n: say(f"  失业登记 {i}/{n}") if i == n else None
+            ),
+            "benefit_payments": case_sync_benefit_payments(),
+        }
         return {
             "reference": reference,
             "demo": str(out),
             "ground_truth": str(demo.ground_truth),
             "files": loaded,
             "monitoring": run.counts,
+            "assistance": cases,
             "users": users,
         }
 
