@@ -933,3 +933,19 @@ def case_sync_benefit_payments(
             continue
         counts["merged" if existed else "opened"] += 1
     return counts
+
+
+def cases_sweep(*, on: date | None = None, progress: Any = None) -> dict[str, Any]:
+    """The daily pass: every open case's tier recomputed and its contact and one-week deadlines
+    ensured (``case_refresh``). Run by the worker each night and by ``wenjiuye assistance sweep``."""
+    day = on or _today()
+    qs = Case.objects.exclude(status=Status.CLOSED).order_by("pk")
+    total = qs.count()
+    changed = 0
+    for i, case in enumerate(qs.iterator(), start=1):
+        before = case.tier
+        if case_refresh(case=case, on=day).tier != before:
+            changed += 1
+        if progress is not None and (i % 200 == 0 or i == total):
+            progress(i, total)
+    return {"on": day.isoformat(), "cases": total, "tier_changed": changed}

@@ -12,13 +12,11 @@ import sys
 from typing import Any
 
 from django.core.management.base import CommandParser
-from django.utils import timezone
 
-from wenjiuye.assistance.models import Case, Status
 from wenjiuye.assistance.services import (
-    case_refresh,
     case_sync_benefit_payments,
     case_sync_registrations,
+    cases_sweep,
 )
 from wenjiuye.core.management.base import JsonCommand, add_json_switch
 from wenjiuye.core.management.commands.calc import parse_day
@@ -46,17 +44,7 @@ class Command(JsonCommand):
                 "registrations": case_sync_registrations(progress=_progress),
                 "benefit_payments": case_sync_benefit_payments(),
             }
-        on = options.get("on") or timezone.localdate()
-        qs = Case.objects.exclude(status=Status.CLOSED).order_by("pk")
-        total = qs.count()
-        changed = 0
-        for i, case in enumerate(qs.iterator(), start=1):
-            before = case.tier
-            if case_refresh(case=case, on=on).tier != before:
-                changed += 1
-            if i % 200 == 0 or i == total:
-                _progress(i, total)
-        return {"on": on.isoformat(), "cases": total, "tier_changed": changed}
+        return cases_sweep(on=options.get("on"), progress=_progress)
 
     def render(self, result: dict[str, Any], **options: Any) -> None:
         if options["action"] == "sync":
