@@ -261,6 +261,12 @@ class Simulation:
         self.special_hires: dict[int, tuple[Enterprise, int]] = {}
         self._bump_pool: dict[tuple[int, int], tuple[list[Enterprise], list[float]]] = {}
         self._planted_backlog: list[str] = []
+        # Registrations ended for a job ("就业") whose hire is still to come; then the hires made
+        # (registration, employer, filing date), and what each registration's row says — the
+        # material of the planted true hires (bookkeeping only: no random draws).
+        self._awaiting_hire: dict[int, Registration] = {}
+        self.exit_hires: list[tuple[Registration, Enterprise, date]] = []
+        self.reg_rows: dict[int, tuple[str, str, str]] = {}  # serial -> education, desired, skills
 
     # ------------------------------------------------------------------ enterprises
 
@@ -545,6 +551,7 @@ class Simulation:
         if reason == "就业":
             reg.ended_on = self.t.day(m, rng.randint(max(15, low), 28))
             self.pending.setdefault(m + 1, []).append(reg.person)
+            self._awaiting_hire[reg.person] = reg
         else:
             reg.ended_on = self.t.day(m, rng.randint(min(low, 28), 28))
         reg.end_reason = reason
@@ -671,6 +678,9 @@ class Simulation:
             c = self.people.home[person]
             employer = _take_slot(slots[c], background_only=background_only) or self._bump(c, m)
             self._hire(person, employer, m)
+            reg = self._awaiting_hire.pop(person, None)
+            if reg is not None:
+                self.exit_hires.append((reg, employer, self.filings[-1][3]))
             if background_only:
                 self.special_hires[person] = (employer, m)
         for c, pool in enumerate(slots):
@@ -954,6 +964,8 @@ class Simulation:
                 for s in (skill, rng.choice(profile.skills) if rng.random() < 0.3 else "")
                 if s and s != "无"
             ]
+            skills_text = "、".join(dict.fromkeys(skills)) or "无"
+            self.reg_rows[reg.serial] = (education, desired, skills_text)
             rows.append(
                 (
                     people.pid[p],
@@ -964,7 +976,7 @@ class Simulation:
                     fake.phone_number(),
                     reg.reason,
                     education,
-                    "、".join(dict.fromkeys(skills)) or "无",
+                    skills_text,
                     _weighted(rng, profile.health),
                     int(rng.random() < 0.4),
                     desired,
@@ -1102,10 +1114,39 @@ class Simulation:
             timeline=self.t,
             when=self.when,
             enterprises=self.enterprises,
+            true_hires=self._true_hire_candidates(),
         )
         self.files.extend(market_files)
         self.files.sort(key=lambda f: f.path.name)
         return self.files, facts
+
+    def _true_hire_candidates(self) -> list[market.HireToPlant]:
+        """Registrations ended for a job and followed by a hire (employment filing) at a
+        background firm of the person's county inside the window: the pool the market side
+        draws the planted true hires from, in registration order."""
+        people, out = self.people, []
+        for reg, employer, hired_on in sorted(self.exit_hires, key=lambda h: h[0].serial):
+            if employer.role != "" or reg.ended_on is None:
+                continue
+            as_of = reg.ended_on - timedelta(days=1)
+            if as_of < max(self.t.start, reg.registered_on):
+                continue
+            education, desired, skills = self.reg_rows[reg.serial]
+            out.append(
+                market.HireToPlant(
+                    person_id=people.pid[reg.person],
+                    age=people.age(reg.person, as_of),
+                    education=education,
+                    desired_job=desired,
+                    skills=skills,
+                    registered_on=reg.registered_on,
+                    ended_on=reg.ended_on,
+                    as_of=as_of,
+                    employer=employer,
+                    hired_on=hired_on,
+                )
+            )
+        return out
 
 
 def _clear_previous(out: Path) -> None:
@@ -1430,4 +1471,5 @@ def build_ground_truth(sim: Simulation, market_facts: dict[str, Any]) -> dict[st
                 "counties": rates,
             },
         },
+        "true_hires": market_facts["true_hires"],
     }

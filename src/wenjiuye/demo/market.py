@@ -7,6 +7,7 @@ Each part draws from its own seeded ``random.Random`` so that it does not shift 
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,28 @@ COMPLAINT_TOPICS = (
     "反映单位安排超时加班",
     "反映单位未发放高温津贴",
 )
+#: How a planted true hire's posting is worded: the desired job as is, a variant of its title,
+#: or (noise) another job of the employer's industry.
+TITLE_VARIANTS = ("急招{}", "熟练{}", "{}(长白班)", "{}学徒", "招聘{}若干名")
+TRUE_HIRE_MIX = {"exact": 60, "variant": 25, "other_job": 15}
+
+
+@dataclass(frozen=True)
+class HireToPlant:
+    """A registration that ended for a job and the hire (employment filing) that followed."""
+
+    person_id: str
+    age: int
+    education: str
+    desired_job: str
+    skills: str
+    registered_on: date
+    ended_on: date
+    as_of: date  # the day the posting is open and the person still registered
+    employer: Enterprise
+    hired_on: date
+
+
 STOPPAGE_NOTES = ("重污染天气应急管控,临时停产", "设备检修,临时停产", "疫情防控,临时停工")
 
 
@@ -135,6 +158,88 @@ def _postings(
         [f"GW{code}{posted:%Y%m}{n:05d}", *row]
         for n, (posted, code, row) in enumerate(drafts, start=1)
     ]
+
+
+def _true_hire_postings(
+    rng: random.Random,
+    profile: CityProfile,
+    scale: Scale,
+    t: Timeline,
+    pool: list[HireToPlant],
+    first_n: int,
+) -> tuple[list[list[Any]], dict[str, Any]]:
+    """Plant, for ``scale.true_hires`` of ``pool``, the posting the person was hired on: at the
+    hiring employer, open on ``as_of`` (posted up to 40 days before), whose requirements the
+    person meets and whose wording follows :data:`TRUE_HIRE_MIX`. Rows are numbered after the
+    other postings (``first_n`` on), so those keep their identifiers and order."""
+    by_title = {j.title: j for j in sorted(profile.jobs.values(), key=lambda j: j.key)}
+    levels = list(profile.education_levels)
+    chosen = rng.sample(pool, min(scale.true_hires, len(pool)))
+    chosen.sort(key=lambda h: (h.as_of, h.person_id))
+    rows: list[list[Any]] = []
+    items: list[dict[str, Any]] = []
+    for n, h in enumerate(chosen, start=first_n):
+        e = h.employer
+        wanted = by_title.get(h.desired_job)
+        kind = rng.choices(list(TRUE_HIRE_MIX), weights=list(TRUE_HIRE_MIX.values()))[0]
+        others = [k for k in e.industry.jobs if wanted is None or k != wanted.key]
+        if wanted is None or (kind == "other_job" and others):
+            job = profile.jobs[rng.choice(others or list(e.industry.jobs))]
+            kind = "other_job"
+        else:
+            job = wanted
+        title = rng.choice(TITLE_VARIANTS).format(job.title) if kind == "variant" else job.title
+        # The person was hired: the posting asks for nothing the person lacks.
+        education = job.education
+        if education in levels and (
+            h.education not in levels or levels.index(h.education) < levels.index(education)
+        ):
+            education = "不限"
+        ages = [a for a in (35, 40, 45, 50, 55) if a >= h.age]
+        age_max: int | None = rng.choice([None, *ages]) if ages else None
+        posted = max(t.start, h.as_of - timedelta(days=rng.randint(0, 40)))
+        closes = posted + timedelta(days=rng.choice((45, 60, 90)))
+        welfare = "、".join(rng.sample(WELFARE, 3))
+        need = f"{age_max}周岁以下," if age_max else ""
+        edu = "学历不限" if education == "不限" else f"{education}及以上学历"
+        county = next(c for c in profile.counties if c.code == e.region_code)
+        description = f"{job.duty}。要求:{need}{edu}。待遇:{welfare}。工作地点:{county.name}。"
+        factor = rng.uniform(0.92, 1.1)
+        low = round(job.salary[0] * factor, -2)
+        high = max(low + 300, round(job.salary[1] * factor, -2))
+        posting_id = f"GW{profile.city_code}{posted:%Y%m}{n:05d}"
+        rows.append(
+            [posting_id, e.name, e.uscc, title, job.occupation, e.region_code, None,
+             rng.randint(1, 5), int(low), int(high), education, age_max, posted, closes,
+             description]
+        )  # fmt: skip
+        items.append(
+            {
+                "person_id": h.person_id,
+                "posting_id": posting_id,
+                "uscc": e.uscc,
+                "region_code": e.region_code,
+                "as_of": h.as_of.isoformat(),
+                "registered_on": h.registered_on.isoformat(),
+                "ended_on": h.ended_on.isoformat(),
+                "hired_on": h.hired_on.isoformat(),
+                "desired_job": h.desired_job,
+                "skills": h.skills,
+                "posting_title": title,
+                "wording": kind,
+            }
+        )
+    facts = {
+        "format": "person_id → posting_id",
+        "count": len(items),
+        "by_person": {i["person_id"]: i["posting_id"] for i in items},
+        "items": items,
+        "note": "失业登记因“就业”注销、随后在本县单位参保(用工备案 hire)的人员中抽取;该单位在注销前一日(as_of)"
+        "有在招岗位,本人满足其学历、年龄要求。岗位名称:60%与求职意向相同,25%为其变体(如“急招…”),"
+        "15%为该单位行业的其他岗位(噪声)。评估人岗匹配时,以 as_of 为匹配日、该日仍在登记的人员为对象,"
+        "看该岗位是否进入前10名。",
+    }
+    return rows, facts
 
 
 def _cases(
@@ -454,10 +559,18 @@ def write_market(
     timeline: Timeline,
     when: Schedule,
     enterprises: list[Enterprise],
+    true_hires: list[HireToPlant] | None = None,
 ) -> tuple[list[WrittenFile], dict[str, Any]]:
-    """Write the five market-side files; return them and the facts the ground truth needs."""
+    """Write the five market-side files; return them and the facts the ground truth needs.
+
+    The planted true hires' postings (``true_hires``: the pool to draw from) are appended
+    after the others, drawn from their own random stream."""
     t = timeline
     postings = _postings(random.Random(f"{seed}/postings"), profile, scale, t, enterprises)
+    planted, hire_facts = _true_hire_postings(
+        random.Random(f"{seed}/true-hires"), profile, scale, t, true_hires or [], len(postings) + 1
+    )
+    postings += planted
     case_rows, wage_cases, case_background = _cases(
         random.Random(f"{seed}/cases"), profile, scale, t, when, enterprises
     )
@@ -480,5 +593,6 @@ def write_market(
         "stop_events": stop_events,
         "scenarios": [export_facts, point_facts],
         "background": {**case_background, **event_background},
+        "true_hires": hire_facts,
     }
     return files, facts

@@ -46,6 +46,7 @@ class Scale:
     relocations: int
     late_payments: int
     retire_rate: float  # share of the insured retiring a year
+    true_hires: int = 0  # registrations whose later hire is planted on a matching posting
 
 
 SCALES: dict[str, Scale] = {
@@ -68,6 +69,7 @@ SCALES: dict[str, Scale] = {
         relocations=1,
         late_payments=2,
         retire_rate=0.004,
+        true_hires=30,
     ),
     "city": Scale(
         name="city",
@@ -88,6 +90,7 @@ SCALES: dict[str, Scale] = {
         relocations=10,
         late_payments=60,
         retire_rate=0.004,
+        true_hires=1_000,
     ),
 }
 

@@ -1,0 +1,153 @@
+"""Pages: ranked postings for a person, ranked candidates for a posting, pushes and responses."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from wenjiuye.core.identifiers import mask_id, mask_phone
+from wenjiuye.core.roles import Cap
+from wenjiuye.core.scope import can
+from wenjiuye.core.types import AuthedHttpRequest
+from wenjiuye.intake.models import JobPosting
+from wenjiuye.matching import services
+from wenjiuye.matching.engine import Match
+from wenjiuye.matching.models import Preference, Push
+from wenjiuye.registry import selectors as registry
+from wenjiuye.registry.models import Person
+
+
+def _on(request: AuthedHttpRequest) -> date:
+    text = request.GET.get("on", "").strip()
+    if not text:
+        return timezone.localdate()
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise Http404(_("日期格式应为 YYYY-MM-DD")) from exc
+
+
+def _top(request: AuthedHttpRequest) -> int | None:
+    text = request.GET.get("top", "").strip()
+    return max(1, min(int(text), 100)) if text.isdigit() else None
+
+
+@login_required
+def person_matches(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    person = registry.person_get(user=request.user, pk=pk)
+    on = _on(request)
+    error = ""
+    matches: list[Match] = []
+    try:
+        matches, result = services.vacancies_for_person(
+            user=request.user, person=person, on=on, top=_top(request)
+        )
+        profile = result.persons.frame.iloc[0].to_dict()
+        cites = list(result.params.cites)
+    except ValidationError as exc:
+        error, profile, cites = "; ".join(exc.messages), {}, []
+    postings = {
+        p.posting_id: p
+        for p in JobPosting.objects.filter(posting_id__in=[m.posting_id for m in matches])
+    }
+    pref = Preference.objects.filter(person=person).first()
+    return render(
+        request,
+        "matching/person.html",
+        {
+            "person": person,
+            "id_masked": mask_id(person.id_number),
+            "on": on,
+            "rows": [(m, postings.get(m.posting_id)) for m in matches],
+            "profile": profile,
+            "cites": cites,
+            "error": error,
+            "may_write": can(request.user, Cap.WRITE, person.region_id),
+            "channels": Push.Channel.choices,
+            "responses": [c for c in Push.Response.choices if c[0] != Push.Response.PENDING],
+            "pushes": services.pushes_for(user=request.user, person=person)[:50],
+            "accepts_migration": bool(pref and pref.accepts_migration),
+        },
+    )
+
+
+@login_required
+@require_POST
+def person_push(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    person = registry.person_get(user=request.user, pk=pk)
+    try:
+        services.push_create(
+            actor=request.user,
+            person=person,
+            posting_id=request.POST.get("posting_id", ""),
+            channel=request.POST.get("channel", ""),
+            note=request.POST.get("note", "")[:1000],
+        )
+    except ValidationError as exc:
+        return HttpResponse("; ".join(exc.messages), status=400, content_type="text/plain")
+    return redirect("matching-person", pk=person.pk)
+
+
+@login_required
+@require_POST
+def person_preference(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    person = registry.person_get(user=request.user, pk=pk)
+    services.preference_set(
+        actor=request.user,
+        person=person,
+        accepts_migration=request.POST.get("accepts_migration") == "1",
+    )
+    return redirect("matching-person", pk=person.pk)
+
+
+@login_required
+@require_POST
+def push_respond(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    push = services.pushes_for(user=request.user).filter(pk=pk).first()
+    if push is None:
+        raise Http404(_("推送记录不存在或不在您的管辖范围内"))
+    try:
+        services.push_respond(
+            actor=request.user,
+            push=push,
+            response=request.POST.get("response", ""),
+            note=request.POST.get("note", "")[:1000],
+        )
+    except ValidationError as exc:
+        return HttpResponse("; ".join(exc.messages), status=400, content_type="text/plain")
+    return redirect("matching-person", pk=push.person_id)
+
+
+@login_required
+def posting_candidates(request: AuthedHttpRequest, posting_id: str) -> HttpResponse:
+    posting = services.posting_get(user=request.user, posting_id=posting_id)
+    on = _on(request)
+    error = ""
+    matches: list[Match] = []
+    cites: list = []
+    try:
+        matches, result = services.candidates_for_posting(
+            user=request.user, posting=posting, on=on, top=_top(request)
+        )
+        cites = list(result.params.cites)
+        if not len(result.vacancies.frame):
+            error = _("该岗位在 %(on)s 不在招(发布日期至截止日期之外)") % {"on": on.isoformat()}
+    except ValidationError as exc:
+        error = "; ".join(exc.messages)
+    people = {str(p.pk): p for p in Person.objects.filter(pk__in=[m.person_id for m in matches])}
+    rows = []
+    for m in matches:
+        p = people[m.person_id]
+        rows.append((m, p, mask_id(p.id_number), mask_phone(p.phone)))
+    return render(
+        request,
+        "matching/posting.html",
+        {"posting": posting, "on": on, "rows": rows, "cites": cites, "error": error},
+    )
