@@ -290,3 +290,20 @@ def test_payments_and_pending_pages_render(cases, client, users, settings, tmp_p
     )
     assert refused.status_code == 403
     assert client.get(reverse("assistance-pending")).status_code == 200
+
+
+def test_no_street_is_refused_where_the_county_has_townships(policies, regions, client):
+    response = client.post(reverse("public-register"), form(street=""))
+    assert response.status_code == 400
+    assert "请选择所选县(市、区)内的乡镇(街道)" in response.content.decode()
+    assert not PendingRegistration.objects.exists()
+
+
+def test_no_street_is_fine_where_the_county_has_no_townships(policies, regions, client):
+    other = make_id(OTHER_COUNTY, "19850505", 32)
+    response = client.post(
+        reverse("public-register"), form(county=OTHER_COUNTY, street="", id_number=other)
+    )
+    assert response.status_code in (200, 302)
+    pending = PendingRegistration.objects.get()
+    assert pending.street_id in (None, OTHER_COUNTY)

@@ -27,6 +27,7 @@ class RegisterForm(forms.Form):
         label=_("常住地乡镇(街道)"),
         queryset=Region.objects.filter(level=RegionLevel.TOWNSHIP),
         to_field_name="code",
+        required=False,  # a county without townships in the reference data is its own grid
     )
     education = forms.ChoiceField(label=_("学历"), choices=Education.choices)
     desired_job = forms.CharField(label=_("求职意向"), max_length=200)

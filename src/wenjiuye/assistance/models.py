@@ -136,6 +136,14 @@ class Case(models.Model):
     def source_codes(self) -> list[str]:
         return sorted({s.get("source", "") for s in self.sources})
 
+    def sources_display(self) -> list[dict[str, str]]:
+        """The sources with their Chinese labels, for pages."""
+        labels = dict(Source.choices)
+        return [
+            {**s, "label": str(labels.get(s.get("source", ""), s.get("source", "")))}
+            for s in self.sources
+        ]
+
 
 class CaseStatusChange(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="status_changes")

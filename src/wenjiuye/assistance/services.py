@@ -695,14 +695,15 @@ def pending_submit(
     name: str,
     phone: str,
     county: Region,
-    street: Region,
+    street: Region | None,
     education: str,
     desired_job: str,
     wants_training: bool,
     ip: str | None = None,
 ) -> PendingRegistration:
     """An online unemployment registration, waiting for the county (no login; nothing is saved
-    when anything is wrong)."""
+    when anything is wrong). Without a street the county is the grid, allowed only when the
+    reference data have no townships in that county (then there is nothing to choose)."""
     errors: dict[str, str] = {}
     check = check_resident_id(id_number)
     if not check.valid:
@@ -715,7 +716,18 @@ def pending_submit(
         errors["phone"] = "手机号应为以1开头的11位数字"
     if county.level not in (RegionLevel.COUNTY, RegionLevel.ZONE):
         errors["county"] = "请选择县(市、区)"
-    if street.level != RegionLevel.TOWNSHIP or not street.code.startswith(county.code):
+    if (
+        street is None
+        and not Region.objects.filter(
+            level=RegionLevel.TOWNSHIP, code__startswith=county.code
+        ).exists()
+    ):
+        street = county
+    elif (
+        street is None
+        or street.level != RegionLevel.TOWNSHIP
+        or not street.code.startswith(county.code)
+    ):
         errors["street"] = "请选择所选县(市、区)内的乡镇(街道)"
     if education not in Education.values:
         errors["education"] = "请选择学历"
@@ -723,6 +735,7 @@ def pending_submit(
         errors["desired_job"] = "请填写求职意向"
     if errors:
         raise ValidationError(errors)
+    assert street is not None
     number = check.value
     with transaction.atomic():
         if _open_case_for(number) is not None:
@@ -764,7 +777,8 @@ def pending_submit(
             title="确认网上失业登记",
             clause="U5,E6",
             subject=pending,
-            region=county,
+            # The registration's own scope (its street): whoever may decide it closes the deadline.
+            region=street,
             due_at=end_of_day(_today() + timedelta(days=int(days))),
             policy={"assistance.pending_registration.review_days": cite},
         )
