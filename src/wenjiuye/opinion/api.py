@@ -17,11 +17,12 @@ from ninja.files import UploadedFile
 from wenjiuye.core.models import Region, User
 from wenjiuye.core.roles import Cap
 from wenjiuye.core.scope import require
+from wenjiuye.incidents.selectors import incident_get
 from wenjiuye.opinion import feeds, selectors, services
 from wenjiuye.opinion.classify import classify
 
 router = Router()
-MAX_UPLOAD = 20 * 1024 * 1024
+MAX_UPLOAD = feeds.MAX_UPLOAD
 
 
 class OpinionIn(Schema):
@@ -44,6 +45,10 @@ class UpdateIn(Schema):
 
 class ClassifyIn(Schema):
     text: str
+
+
+class LinkIn(Schema):
+    incident_id: int
 
 
 def _user(request: HttpRequest) -> User:
@@ -78,6 +83,8 @@ def opinion_create(request: HttpRequest, payload: OpinionIn) -> dict[str, Any]:
     region = get_object_or_404(Region, pk=payload.region_code) if payload.region_code else None
     data = payload.dict(exclude={"region_code"})
     item, created = services.opinion_create(actor=user, region=region, **data)
+    if not created:  # already collected: shown only when in the user's scope, else 404
+        item = selectors.opinion_get(user=user, pk=item.pk)
     return {"created": created, **selectors.opinion_as_dict(item)}
 
 
@@ -123,4 +130,22 @@ def opinion_update(request: HttpRequest, pk: int, payload: UpdateIn) -> dict[str
     user = _user(request)
     item = selectors.opinion_get(user=user, pk=pk)
     item = services.opinion_update(actor=user, item=item, **payload.dict())
+    return selectors.opinion_as_dict(item)
+
+
+@router.post("/{pk}/incident")
+def link_incident(request: HttpRequest, pk: int, payload: LinkIn) -> dict[str, Any]:
+    """Link the item to a mass incident (I6); both must be in the user's scope (else 404)."""
+    user = _user(request)
+    item = selectors.opinion_get(user=user, pk=pk)
+    incident = incident_get(user=user, pk=payload.incident_id)
+    item = services.opinion_link_incident(actor=user, item=item, incident=incident)
+    return selectors.opinion_as_dict(item)
+
+
+@router.delete("/{pk}/incident")
+def unlink_incident(request: HttpRequest, pk: int) -> dict[str, Any]:
+    user = _user(request)
+    item = selectors.opinion_get(user=user, pk=pk)
+    item = services.opinion_unlink_incident(actor=user, item=item)
     return selectors.opinion_as_dict(item)

@@ -225,6 +225,9 @@ def layoff_create(*, actor: User, enterprise: Enterprise, **values: Any) -> Layo
         raise ValidationError(_("未知字段: %(f)s") % {"f": ", ".join(sorted(unknown))})
     require(actor, Cap.WRITE, enterprise.region_id)
     region = county_of(enterprise.region)
+    # The report lives in the county: whoever files it must be able to see and change it there
+    # (a township grid worker may not file one they could not see afterwards).
+    require(actor, Cap.WRITE, region.code)
     values.setdefault("influential", enterprise.influential)
     report = LayoffReport(enterprise=enterprise, region=region, created_by=actor, **values)
     _clean_report(report)
