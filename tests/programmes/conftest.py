@@ -13,6 +13,7 @@ from wenjiuye.core.reference import PACKAGED_POLICY_DIR, policy_load
 from wenjiuye.core.roles import Role
 from wenjiuye.programmes import services
 from wenjiuye.registry.models import Enterprise, Person
+from wenjiuye.response.models import LayoffReport
 
 
 @pytest.fixture
@@ -50,6 +51,25 @@ def enterprises(regions) -> dict[str, Enterprise]:
             uscc=make_uscc(OTHER_COUNTY, 12), name="叶县测试食品厂", region_id=OTHER_COUNTY
         ),
     }
+
+
+@pytest.fixture
+def layoff_reports(enterprises, users) -> dict[str, LayoffReport]:
+    """A layoff report in each county (records only: the response app's rules are not under test)."""
+
+    def report(enterprise: Enterprise) -> LayoffReport:
+        return LayoffReport.objects.create(
+            enterprise=enterprise,
+            region_id=enterprise.region_id,
+            total_employees=500,
+            planned_layoffs=60,
+            situation=LayoffReport.Situation.DIFFICULTY,
+            planned_implementation_on=date(2023, 6, 1),
+            local_average_wage=6000,
+            created_by=users[Role.CITY_OFFICE],
+        )
+
+    return {"own": report(enterprises["own"]), "other": report(enterprises["other"])}
 
 
 @pytest.fixture

@@ -130,7 +130,7 @@ def test_anonymous_is_refused(policy, db):
     assert Client().get(f"{API}/courses/").status_code == 401
 
 
-def test_fair_position_and_pair_endpoints(policy, users, people, enterprises):
+def test_fair_position_and_pair_endpoints(policy, users, people, enterprises, layoff_reports):
     county = client_for(users[Role.COUNTY_OFFICER])
     fair = post(
         county,
@@ -141,7 +141,7 @@ def test_fair_position_and_pair_endpoints(policy, users, people, enterprises):
             "venue": "县人才市场",
             "region": OWN_COUNTY,
             "kind": "layoff",
-            "layoff_report_id": 3,
+            "layoff_report_id": layoff_reports["own"].pk,
         },
     ).json()
     employer = post(

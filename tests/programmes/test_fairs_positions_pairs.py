@@ -83,11 +83,16 @@ def test_empty_fair_has_no_hire_rate(policy, officer):
     )
 
 
-def test_dedicated_fair_links_a_layoff_report_and_only_it(policy, officer):
-    fair = make_fair(officer, kind="layoff", layoff_report_id=7)
-    assert (fair.kind, fair.layoff_report_id) == ("layoff", 7)
+def test_dedicated_fair_links_a_layoff_report_and_only_it(policy, officer, layoff_reports):
+    own, other = layoff_reports["own"].pk, layoff_reports["other"].pk
+    fair = make_fair(officer, kind="layoff", layoff_report_id=own)
+    assert (fair.kind, fair.layoff_report_id) == ("layoff", own)
     with pytest.raises(ValidationError, match="只有规模裁员专场招聘会"):
-        make_fair(officer, kind="general", layoff_report_id=7)
+        make_fair(officer, kind="general", layoff_report_id=own)
+    with pytest.raises(ValidationError, match="不存在或不在您的管辖范围内"):
+        make_fair(officer, kind="layoff", layoff_report_id=other)
+    with pytest.raises(ValidationError, match="不存在或不在您的管辖范围内"):
+        make_fair(officer, kind="layoff", layoff_report_id=other + own + 1000)
 
 
 def test_vacancy_posting_id_must_exist(policy, officer, enterprises, users):

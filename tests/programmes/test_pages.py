@@ -197,7 +197,9 @@ def test_position_page_shows_over_term_flag(policy, users, people):
     assert "12 个月 × 500.00 元 = 6000.00 元" in html
 
 
-def test_create_fair_position_pair_and_act_through_pages(policy, users, people, enterprises):
+def test_create_fair_position_pair_and_act_through_pages(
+    policy, users, people, enterprises, layoff_reports
+):
     county = client_for(users[Role.COUNTY_OFFICER])
     fair = county.post(
         reverse("programmes-fair-list"),
@@ -207,7 +209,7 @@ def test_create_fair_position_pair_and_act_through_pages(policy, users, people, 
             "venue": "人才市场",
             "region": OWN_COUNTY,
             "kind": "layoff",
-            "layoff_report_id": "4",
+            "layoff_report_id": str(layoff_reports["own"].pk),
         },
     )
     assert fair.status_code == 302

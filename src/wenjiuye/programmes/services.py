@@ -40,6 +40,7 @@ from wenjiuye.programmes.models import (
 )
 from wenjiuye.programmes.rules import CENT
 from wenjiuye.registry.models import Enterprise, Person
+from wenjiuye.response.models import LayoffReport
 
 
 def _created(actor: User, obj: models.Model, region_code: str, note: str = "") -> None:
@@ -286,6 +287,10 @@ def fair_create(
         raise ValidationError(_("未知招聘会类型"))
     if layoff_report_id is not None and kind != JobFair.Kind.LAYOFF:
         raise ValidationError(_("只有规模裁员专场招聘会可关联裁员报告"))
+    if layoff_report_id is not None:
+        report = LayoffReport.objects.filter(pk=layoff_report_id).first()
+        if report is None or not in_scope(actor, report.region_id):
+            raise ValidationError(_("关联的裁员报告不存在或不在您的管辖范围内"))
     fair = JobFair(
         title=title,
         held_on=held_on,
