@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.test import RequestFactory
 
 from wenjiuye.core.roles import Role
@@ -39,9 +40,13 @@ def test_unread_count_context_processor(users):
     send(channel="inbox", to="baofeng", subject="一", body="")
     request = RequestFactory().get("/")
     request.user = users[Role.COUNTY_OFFICER]
-    assert inbox(request) == {"inbox_unread": 1}
+    context = inbox(request)
+    assert context["inbox_unread"] == 1 and context["may_manage_webhooks"]() is False
     request.user = users[Role.CITY_OFFICE]
-    assert inbox(request) == {"inbox_unread": 0}
+    context = inbox(request)
+    assert context["inbox_unread"] == 0 and context["may_manage_webhooks"]() is True
+    request.user = AnonymousUser()
+    assert inbox(request) == {"inbox_unread": 0, "may_manage_webhooks": False}
 
 
 def test_inbox_api(client, users):

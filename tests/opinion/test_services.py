@@ -68,19 +68,19 @@ def test_manual_item_links_enterprise_by_short_name_and_enters_key_list(policy, 
     assert item.region_id == OWN_COUNTY
     assert item.categories == ["layoff"]
     entry = LedgerEntry.objects.get(ledger="key_enterprise", subject_id=enterprises["hongda"].uscc)
-    assert entry.reasons == ["manual:舆情"]
+    assert entry.reasons == ["舆情"]
     assert [i["opinion_id"] for i in entry.evidence["舆情"]["items"]] == [item.pk]
     # evaluated again: no second reason, no second evidence
     services.opinion_update(actor=officer, item=item, status="verifying")
     entry.refresh_from_db()
-    assert entry.reasons == ["manual:舆情"]
+    assert entry.reasons == ["舆情"]
     assert len(entry.evidence["舆情"]["items"]) == 1
     # a second item about the same enterprise adds evidence, not a reason
     second, _ = services.opinion_create(
         actor=officer, title="宏达机械制造停产", source="manual", at=T0
     )
     entry.refresh_from_db()
-    assert entry.reasons == ["manual:舆情"]
+    assert entry.reasons == ["舆情"]
     assert [i["opinion_id"] for i in entry.evidence["舆情"]["items"]] == [item.pk, second.pk]
     assert not deadlines_for(item).exists()  # not transferred, not spreading
 

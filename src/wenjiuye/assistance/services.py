@@ -125,9 +125,16 @@ def _region(value: Region | str | None) -> Region | None:
 
 def _grid_for(person: Person, value: Region | str | None) -> Region:
     """The case's grid: the given region, else the person's residence; codes below a township are
-    cut to the township (the grid worker's scope); unknown codes fall back to their county."""
+    cut to the township (the grid worker's scope); unknown codes fall back to their county. A grid
+    outside the county of the person's residence is refused (registration at residence, E6)."""
     code = value.code if isinstance(value, Region) else (value or person.region_id or "")
     code = str(code)
+    home = str(person.region_id or "")
+    if home[:6] and code[:6] != home[:6]:
+        # E6: registration at the place of residence (常住地), so the grid is in its county
+        raise ValidationError(
+            {"grid": f"失业登记应在常住地办理:常住地区划 {home},所选网格 {code} 不在同一县(市、区)"}
+        )
     for candidate in (code, code[:9], code[:6]):
         if len(candidate) in (6, 9) and candidate.isdigit():
             region = Region.objects.filter(pk=candidate).first()

@@ -16,6 +16,8 @@ from wenjiuye.core.models import Region, Unit, User
 from wenjiuye.core.roles import Cap
 from wenjiuye.core.scope import require
 from wenjiuye.incidents import selectors, services
+from wenjiuye.opinion import selectors as opinion_selectors
+from wenjiuye.opinion import services as opinion_services
 from wenjiuye.registry.selectors import enterprise_get
 
 router = Router()
@@ -66,6 +68,10 @@ class StatusIn(Schema):
 
 class PeopleIn(Schema):
     people: int
+
+
+class OpinionLinkIn(Schema):
+    opinion_id: int
 
 
 def _user(request: HttpRequest) -> User:
@@ -208,3 +214,34 @@ def close(request: HttpRequest, pk: int) -> dict[str, Any]:
     incident = selectors.incident_get(user=user, pk=pk)
     services.incident_close(actor=user, incident=incident)
     return _detail(request, pk)
+
+
+@router.get("/{pk}/opinion")
+def opinion_items(request: HttpRequest, pk: int) -> dict[str, Any]:
+    """The incident's linked opinion items and the suggested ones (I6)."""
+    user = _user(request)
+    incident = selectors.incident_get(user=user, pk=pk)
+    return {
+        "linked": selectors.opinion_rows(selectors.linked_opinion(user=user, incident=incident)),
+        "suggested": selectors.opinion_rows(
+            selectors.suggested_opinion(user=user, incident=incident)
+        ),
+    }
+
+
+@router.post("/{pk}/opinion")
+def link_opinion(request: HttpRequest, pk: int, payload: OpinionLinkIn) -> dict[str, Any]:
+    user = _user(request)
+    incident = selectors.incident_get(user=user, pk=pk)
+    item = opinion_selectors.opinion_get(user=user, pk=payload.opinion_id)
+    opinion_services.opinion_link_incident(actor=user, item=item, incident=incident)
+    return opinion_items(request, pk)
+
+
+@router.delete("/{pk}/opinion/{opinion_id}")
+def unlink_opinion(request: HttpRequest, pk: int, opinion_id: int) -> dict[str, Any]:
+    user = _user(request)
+    incident = selectors.incident_get(user=user, pk=pk)
+    item = opinion_selectors.opinion_get(user=user, pk=opinion_id)
+    opinion_services.opinion_unlink_incident(actor=user, item=item, incident=incident)
+    return opinion_items(request, pk)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -15,6 +15,7 @@ from wenjiuye.core.scope import can, scoped
 from wenjiuye.deadlines.models import Deadline
 from wenjiuye.deadlines.services import deadlines_for
 from wenjiuye.incidents.models import Demand, Incident, Representative
+from wenjiuye.opinion.models import Category, OpinionItem
 from wenjiuye.response.rules import incident_escalation
 
 
@@ -29,6 +30,51 @@ def incident_get(*, user: User, pk: int) -> Incident:
         return incident_list(user=user).get(pk=pk)
     except Incident.DoesNotExist as exc:
         raise Http404("事件不存在或不在您的管辖范围内") from exc
+
+
+SUGGEST_CATEGORIES = (Category.LAYOFF, Category.COLLECTIVE)
+
+
+def linked_opinion(*, user: User, incident: Incident) -> QuerySet[OpinionItem]:
+    """The opinion items linked to the incident that the user may see (I6)."""
+    return scoped(incident.opinion_items.select_related("region"), user).order_by(
+        "received_at", "pk"
+    )
+
+
+def suggested_opinion(*, user: User, incident: Incident) -> QuerySet[OpinionItem]:
+    """Unlinked layoff or collective-action items of the incident's county, received while the
+    incident is open (from its occurrence until it is closed): suggestions only (I6)."""
+    if incident.status == Incident.Status.CLOSED:
+        return OpinionItem.objects.none()
+    county = incident.region_id[:6]
+    about = Q()
+    for category in SUGGEST_CATEGORIES:
+        about |= Q(categories__icontains=f'"{category}"')  # SQLite has no JSON contains
+    qs = OpinionItem.objects.filter(
+        about,
+        incident__isnull=True,
+        region__code__startswith=county,
+        received_at__gte=incident.occurred_at,
+    )
+    return scoped(qs.select_related("region"), user).order_by("received_at", "pk")
+
+
+def opinion_rows(items: QuerySet[OpinionItem]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": i.pk,
+            "title": i.title,
+            "source": i.source,
+            "region_code": i.region_id,
+            "received_at": i.received_at.isoformat(),
+            "categories": i.categories,
+            "category_labels": i.category_labels,
+            "spreading": i.spreading,
+            "status": i.status,
+        }
+        for i in items
+    ]
 
 
 def representative_get(*, user: User, incident: Incident, pk: int) -> Representative:
@@ -138,4 +184,6 @@ def incident_as_dict(incident: Incident, *, user: User) -> dict[str, Any]:
             }
             for d in report_deadlines(incident)
         ],
+        "opinion_items": opinion_rows(linked_opinion(user=user, incident=incident)),
+        "opinion_suggestions": opinion_rows(suggested_opinion(user=user, incident=incident)),
     }

@@ -5,6 +5,9 @@ Escalation (E8, I2, I8): on creation, and whenever the number of people is raise
 of ``response.rules.incident_escalation`` each get a report deadline (kind
 ``incident.report:<recipient>``); ``deadline_create`` is idempotent per kind, so raising the number
 adds only the new recipients.
+
+Risk ledger (M6): every incident enters the risk ledger (``risk_ledger``) with reason 群体性事件.
+Public opinion about an incident is linked by ``opinion.services.opinion_link_incident`` (I6).
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ from wenjiuye.core.scope import require
 from wenjiuye.deadlines.models import Deadline
 from wenjiuye.deadlines.services import deadline_complete, deadline_create, deadlines_for
 from wenjiuye.incidents.models import Demand, Incident, IncidentReport, Representative
+from wenjiuye.monitoring.ledger import ledger_cite
+from wenjiuye.monitoring.models import Flag, LedgerEntry
 from wenjiuye.registry.models import Enterprise
 from wenjiuye.response.rules import incident_escalation
 
@@ -47,6 +52,7 @@ INCIDENT_FIELDS = [
     "closed_at",
 ]
 REPORT_KIND = "incident.report:"
+RISK_REASON = "群体性事件"
 DEMAND_KIND = "incident.demand"
 STATUS_ORDER = [s.value for s in Incident.Status]
 
@@ -109,6 +115,46 @@ def escalate(*, actor: User | None, incident: Incident, at: datetime) -> list[De
     return out
 
 
+def risk_ledger(*, actor: User | None, incident: Incident) -> LedgerEntry:
+    """A mass incident is a risk source (M6, E8): its enterprise, or else its county, enters the
+    risk ledger with reason 群体性事件 and the incident as evidence, once per incident."""
+    if incident.enterprise is not None:
+        subject = (
+            Flag.Subject.ENTERPRISE,
+            incident.enterprise.uscc,
+            incident.enterprise.region_id,
+            incident.enterprise.name,
+        )
+    else:
+        county = Region.objects.filter(pk=incident.region_id[:6]).first() or incident.region
+        subject = (Flag.Subject.REGION, county.code, county.code, county.name)
+    period = timezone.localtime(incident.occurred_at).strftime("%Y%m")
+    subject_type, subject_id, region_code, name = subject
+    return ledger_cite(
+        actor=actor,
+        ledger=LedgerEntry.Ledger.RISK,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        region_code=region_code,
+        name=name,
+        reason=RISK_REASON,
+        reason_text=_("因裁员、失业或劳动报酬等引发的群体性事件(风险隐患来源,M6、E8)"),
+        period=period,
+        key="incident_id",
+        citation={
+            "incident_id": incident.pk,
+            "occurred_at": incident.occurred_at.isoformat(),
+            "place": incident.place,
+            "region_code": incident.region_id,
+            "cause": incident.cause,
+            "people": incident.people,
+            "period": period,
+        },
+        note=_("突发事件#%(id)d:%(place)s(%(people)d人)")
+        % {"id": incident.pk, "place": incident.place[:60], "people": incident.people},
+    )
+
+
 def _check_region(region: Region) -> None:
     if region.level in (RegionLevel.PROVINCE, RegionLevel.CITY):
         raise ValidationError({"region": _("请选择事件发生地所在的县(市、区)或其下辖区划")})
@@ -168,6 +214,7 @@ def incident_create(
             changes=diff({}, snapshot(incident, INCIDENT_FIELDS)),
         )
         escalate(actor=actor, incident=incident, at=at)
+        risk_ledger(actor=actor, incident=incident)
     return incident
 
 

@@ -19,6 +19,8 @@ from wenjiuye.core.types import AuthedHttpRequest
 from wenjiuye.deadlines.models import Deadline
 from wenjiuye.incidents import forms, selectors, services
 from wenjiuye.incidents.models import Incident
+from wenjiuye.opinion import selectors as opinion_selectors
+from wenjiuye.opinion import services as opinion_services
 
 
 def _errors(exc: ValidationError) -> list[str]:
@@ -91,6 +93,8 @@ def _context(request: AuthedHttpRequest, incident: Incident, **extra: Any) -> di
         "open_status": Deadline.Status.OPEN,
         "escalation": selectors.escalation_now(incident),
         "history": events_for(incident)[:30],
+        "opinion_items": selectors.linked_opinion(user=request.user, incident=incident),
+        "opinion_suggestions": selectors.suggested_opinion(user=request.user, incident=incident),
         "forms": {
             "people": forms.PeopleForm(initial={"people": incident.people}),
             "call": forms.CallForm(),
@@ -105,6 +109,7 @@ def _context(request: AuthedHttpRequest, incident: Incident, **extra: Any) -> di
                 }
             ),
             "status": forms.StatusForm(initial={"status": incident.status}),
+            "opinion": forms.OpinionLinkForm(),
         },
         "errors": [],
         "revealed": {},
@@ -134,6 +139,8 @@ ACTION_FORMS: dict[str, type[django_forms.Form]] = {
     "review": forms.ReviewForm,
     "status": forms.StatusForm,
     "reported": forms.DeadlineDoneForm,
+    "link-opinion": forms.OpinionLinkForm,
+    "unlink-opinion": forms.OpinionLinkForm,
 }
 
 
@@ -163,6 +170,12 @@ def _do(request: AuthedHttpRequest, incident: Incident, action: str, data: dict[
         services.report_deadline_done(
             actor=user, incident=incident, deadline=deadline, note=data["note"]
         )
+    elif action in ("link-opinion", "unlink-opinion"):
+        item = opinion_selectors.opinion_get(user=user, pk=data["opinion"])
+        if action == "link-opinion":
+            opinion_services.opinion_link_incident(actor=user, item=item, incident=incident)
+        else:
+            opinion_services.opinion_unlink_incident(actor=user, item=item, incident=incident)
 
 
 @login_required

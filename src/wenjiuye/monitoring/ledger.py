@@ -6,6 +6,8 @@
 - Open unemployment registrations feed the key-group list (group 失业人员, source 失业登记).
 - Village monitoring points reporting returned migrants still without work feed the key-group
   list (group 返乡农民工, one entry per point: the reports are counts, not names — M5).
+- Records of other parts that are risk sources — public opinion, mass incidents (M6, E9) — cite
+  themselves as evidence on the subject's entry (``ledger_cite``), once per record.
 - Officers add entries by hand and move them to 跟踪处置中 or close them with a reason.
 Every change writes an audit event in the same transaction; entries are never deleted.
 """
@@ -250,6 +252,60 @@ def ledger_sync_point_reports(*, period: str, actor: User | None = None) -> int:
             entry.save(update_fields=["evidence", "last_confirmed", "updated_at"])
             _audit(actor, entry, before, note="村级监测点月报")
     return opened
+
+
+def _cites(entry: LedgerEntry, reason: str, key: str, pk: Any) -> bool:
+    items = (entry.evidence.get(reason) or {}).get("items", [])
+    return any(c.get(key) == pk for c in items)
+
+
+@transaction.atomic
+def ledger_cite(
+    *,
+    actor: User | None,
+    ledger: str,
+    subject_type: str,
+    subject_id: str,
+    region_code: str,
+    name: str,
+    reason: str,
+    reason_text: str,
+    period: str,
+    key: str,
+    citation: dict[str, Any],
+    note: str = "",
+) -> LedgerEntry:
+    """A record of another part (an opinion item, an incident) is evidence that a subject belongs
+    on ``ledger``: the subject's open entry gains ``reason`` (once) and ``citation`` under
+    ``evidence[reason]["items"]`` (once per record, told by ``citation[key]``); without an open
+    entry a new one opens (source 监测预警). The caller has checked the actor's rights on the record.
+    """
+    match = {"ledger": ledger, "subject_type": subject_type, "subject_id": subject_id, "group": ""}
+    entry = LedgerEntry.objects.filter(**match).exclude(status=LedgerEntry.Status.CLOSED).first()
+    if entry is not None and _cites(entry, reason, key, citation[key]):
+        return entry
+    before = snapshot(entry, FIELDS) if entry is not None else None
+    if entry is None:
+        entry = LedgerEntry(
+            **match,
+            name=name,
+            region_code=region_code,
+            first_flagged=period,
+            last_confirmed=period,
+            source=LedgerEntry.Source.MONITORING,
+            note=note,
+        )
+    if reason not in entry.reasons:
+        entry.reasons = [*entry.reasons, reason]
+    evidence = dict(entry.evidence.get(reason) or {})
+    evidence.update(reason=reason_text, period=max(evidence.get("period", ""), period))
+    evidence["items"] = [*evidence.get("items", []), citation]
+    entry.evidence = {**entry.evidence, reason: evidence}
+    entry.last_confirmed = max(entry.last_confirmed, period)
+    entry.full_clean()
+    entry.save()
+    _audit(actor, entry, before, note=note)
+    return entry
 
 
 @transaction.atomic

@@ -1,8 +1,9 @@
-"""The inbox: one page per user, their own messages only."""
+"""The inbox (one page per user, their own messages only) and the group-robot targets."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,8 +11,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from wenjiuye.core.types import AuthedHttpRequest
-from wenjiuye.notify import services
-from wenjiuye.notify.models import Notification
+from wenjiuye.notify import forms, services, webhooks
+from wenjiuye.notify.models import Delivery, Notification
 
 
 @login_required
@@ -44,3 +45,49 @@ def inbox_open(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def inbox_read_all(request: AuthedHttpRequest) -> HttpResponse:
     services.mark_read(user=request.user)
     return redirect("inbox")
+
+
+@login_required
+def webhook_page(request: AuthedHttpRequest) -> HttpResponse:
+    """List, add, deactivate and test-send group robots (city-level users and administrators)."""
+    webhooks.require_manage(request.user)
+    errors: list[str] = []
+    status = 200
+    tested: Delivery | None = None
+    form = forms.WebhookForm(user=request.user)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "add":
+                form = forms.WebhookForm(request.POST, user=request.user)
+                if form.is_valid():
+                    webhooks.webhook_add(actor=request.user, **form.cleaned_data)
+                    return redirect("webhooks")
+                errors = [
+                    f"{form.fields[f].label or f}:{'; '.join(str(m) for m in e)}"
+                    if f in form.fields
+                    else "; ".join(str(m) for m in e)
+                    for f, e in form.errors.items()
+                ]
+            elif action in ("deactivate", "test"):
+                which = forms.TargetForm(request.POST)
+                if not which.is_valid():
+                    raise ValidationError("请选择群机器人")
+                target = webhooks.webhook_get(user=request.user, pk=which.cleaned_data["target"])
+                if action == "deactivate":
+                    webhooks.webhook_deactivate(actor=request.user, target=target)
+                    return redirect("webhooks")
+                tested = webhooks.webhook_test(actor=request.user, target=target)
+            else:
+                errors = ["未知操作"]
+        except ValidationError as exc:
+            errors = list(exc.messages)
+        if errors:
+            status = 400
+    targets = [(t, webhooks.webhook_as_dict(t)) for t in webhooks.webhook_list(user=request.user)]
+    return render(
+        request,
+        "notify/webhooks.html",
+        {"targets": targets, "form": form, "errors": errors, "tested": tested},
+        status=status,
+    )

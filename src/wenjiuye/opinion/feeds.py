@@ -22,6 +22,7 @@ from django.utils.dateparse import parse_datetime
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 MAX_BYTES = 50 * 1024 * 1024
+MAX_UPLOAD = 20 * 1024 * 1024  # an uploaded file (page or API)
 TAGS = re.compile(r"<[^>]+>")
 
 

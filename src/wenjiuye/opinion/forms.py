@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wenjiuye.core.models import Region, User
 from wenjiuye.core.selectors import regions_in_scope
+from wenjiuye.incidents.models import Incident
 from wenjiuye.opinion.models import Category, OpinionItem
 
 DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -61,3 +62,34 @@ class TermUpdateForm(forms.Form):
 
 class ClassifyForm(forms.Form):
     text = forms.CharField(label=_("试分类文本"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class IncidentLinkForm(forms.Form):
+    incident: forms.ModelChoiceField[Incident] = forms.ModelChoiceField(
+        queryset=Incident.objects.none(), label=_("突发事件")
+    )
+
+    def __init__(self, *args: Any, incidents: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["incident"].queryset = incidents  # type: ignore[attr-defined]
+
+
+class IngestForm(forms.Form):
+    file = forms.FileField(label=_("舆情源文件(RSS 2.0、Atom 或 JSON Lines)"))
+    source = forms.ChoiceField(
+        label=_("来源"),
+        required=False,
+        choices=[("", _("按文件格式(或每条的 source 字段)"))] + list(OpinionItem.Source.choices),
+    )
+    region: forms.ModelChoiceField[Region] = forms.ModelChoiceField(
+        queryset=Region.objects.none(),
+        label=_("涉及区划"),
+        required=False,
+        help_text=_("不填则按每条的区划代码、关联企业或默认区划"),
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions_in_scope(user).exclude(  # type: ignore[attr-defined]
+            level__in=["province", "township", "village"]
+        )

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http import Http404
 
 from wenjiuye.core.models import User
 from wenjiuye.core.scope import scoped
 from wenjiuye.deadlines.services import deadlines_for
+from wenjiuye.incidents.models import Incident
 from wenjiuye.opinion.models import LexiconTerm, OpinionItem
 
 
@@ -29,6 +30,17 @@ def opinion_get(*, user: User, pk: int) -> OpinionItem:
         return opinion_list(user=user).get(pk=pk)
     except OpinionItem.DoesNotExist as exc:
         raise Http404("舆情不存在或不在您的管辖范围内") from exc
+
+
+def linkable_incidents(*, user: User, item: OpinionItem) -> QuerySet[Incident]:
+    """Incidents not closed that the user sees, those of the item's county first (I6)."""
+    qs = scoped(Incident.objects.select_related("region"), user).exclude(
+        status=Incident.Status.CLOSED
+    )
+    county = (item.region_id or "")[:6]
+    same = When(region__code__startswith=county, then=Value(0)) if county else None
+    order = Case(same, default=Value(1), output_field=IntegerField()) if same else Value(1)
+    return qs.annotate(elsewhere=order).order_by("elsewhere", "-occurred_at", "-pk")
 
 
 def lexicon() -> QuerySet[LexiconTerm]:

@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,8 +29,7 @@ from wenjiuye.core.scope import can, require
 from wenjiuye.deadlines.models import Deadline
 from wenjiuye.deadlines.services import deadline_create
 from wenjiuye.incidents.models import Incident
-from wenjiuye.monitoring.ledger import FIELDS as LEDGER_FIELDS
-from wenjiuye.monitoring.ledger import ledger_add
+from wenjiuye.monitoring.ledger import ledger_cite
 from wenjiuye.monitoring.models import Flag, LedgerEntry
 from wenjiuye.opinion import feeds
 from wenjiuye.opinion.classify import EnterpriseMatcher, classify
@@ -55,6 +54,10 @@ ITEM_FIELDS = [
 VERIFY_KIND = "opinion.verify_report"
 REPORT_CITY_KIND = "opinion.report_city"
 LEDGER_REASON = "舆情"
+RISK_REASONS: dict[str, tuple[str, str]] = {
+    Category.LAYOFF: ("裁员舆情", "裁员舆情(风险隐患来源,M6、E9)"),
+    Category.COLLECTIVE: ("群体性事件舆情", "群体性事件舆情(风险隐患来源,M6、E9)"),
+}
 
 
 def _now(at: datetime | None) -> datetime:
@@ -141,87 +144,73 @@ def _deadlines(item: OpinionItem, actor: User | None, at: datetime) -> list[Dead
     return out
 
 
-def _ledger(item: OpinionItem, enterprise: Enterprise, actor: User | None) -> LedgerEntry:
-    """Put the enterprise on the key-concern list with reason 舆情 and the item as evidence.
-
-    Idempotent: an open entry that already cites this item is left alone; one that already has
-    the reason gains only the evidence (``ledger_add`` would append the reason again).
-    """
-    key = {
-        "ledger": LedgerEntry.Ledger.KEY_ENTERPRISE,
-        "subject_type": Flag.Subject.ENTERPRISE,
-        "subject_id": enterprise.uscc,
-        "group": "",
+def _citation(item: OpinionItem, period: str) -> dict[str, Any]:
+    return {
+        "opinion_id": item.pk,
+        "title": item.title[:200],
+        "url": item.url,
+        "published_at": item.published_at.isoformat() if item.published_at else None,
+        "received_at": item.received_at.isoformat(),
+        "categories": item.categories,
+        "source": item.source,
+        "period": period,
     }
-    entry = LedgerEntry.objects.filter(**key).exclude(status=LedgerEntry.Status.CLOSED).first()
-    cited = (entry.evidence.get(LEDGER_REASON) or {}).get("items", []) if entry else []
-    if any(c.get("opinion_id") == item.pk for c in cited):
-        return entry  # type: ignore[return-value]  # cited implies entry
+
+
+def _ledger(item: OpinionItem, enterprise: Enterprise, actor: User | None) -> LedgerEntry:
+    """Put the enterprise on the key-concern list with reason 舆情 and the item as evidence,
+    once per item (``monitoring.ledger.ledger_cite``)."""
     period = timezone.localtime(item.received_at).strftime("%Y%m")
-    has_reason = entry is not None and any(
-        r in (LEDGER_REASON, f"manual:{LEDGER_REASON}") for r in entry.reasons
-    )
-    if not has_reason:
-        if actor is not None and can(actor, Cap.WRITE, enterprise.region_id):
-            entry = ledger_add(
-                actor=actor,
-                ledger=LedgerEntry.Ledger.KEY_ENTERPRISE,
-                subject_type=Flag.Subject.ENTERPRISE,
-                subject_id=enterprise.uscc,
-                region_code=enterprise.region_id,
-                reason=LEDGER_REASON,
-                period=period,
-                name=enterprise.name,
-                note=_("舆情#%(id)d:%(title)s") % {"id": item.pk, "title": item.title[:80]},
-            )
-        elif entry is None:  # the system (feed import) or an officer of another county
-            entry = LedgerEntry(
-                **key,
-                name=enterprise.name,
-                region_code=enterprise.region_id,
-                reasons=[LEDGER_REASON],
-                first_flagged=period,
-                last_confirmed=period,
-                source=LedgerEntry.Source.MONITORING,
-            )
-            entry.save()
-            record_event(
-                actor=actor,
-                action=Event.Action.CREATE,
-                obj=entry,
-                region_code=entry.region_code,
-                changes=diff({}, snapshot(entry, LEDGER_FIELDS)),
-                note=_("舆情#%d") % item.pk,
-            )
-        else:
-            entry.reasons = [*entry.reasons, LEDGER_REASON]
-    assert entry is not None
-    before = snapshot(LedgerEntry.objects.get(pk=entry.pk), LEDGER_FIELDS)
-    evidence = dict(entry.evidence.get(LEDGER_REASON) or {})
-    evidence["reason"] = _("舆情涉及该企业")
-    evidence["items"] = [
-        *evidence.get("items", []),
-        {
-            "opinion_id": item.pk,
-            "title": item.title[:200],
-            "url": item.url,
-            "published_at": item.published_at.isoformat() if item.published_at else None,
-            "categories": item.categories,
-            "source": item.source,
-        },
-    ]
-    entry.evidence = {**entry.evidence, LEDGER_REASON: evidence}
-    entry.last_confirmed = max(entry.last_confirmed, period)
-    entry.save(update_fields=["reasons", "evidence", "last_confirmed", "updated_at"])
-    record_event(
+    return ledger_cite(
         actor=actor,
-        action=Event.Action.UPDATE,
-        obj=entry,
-        region_code=entry.region_code,
-        changes=diff(before, snapshot(entry, LEDGER_FIELDS)),
-        note=_("舆情#%d") % item.pk,
+        ledger=LedgerEntry.Ledger.KEY_ENTERPRISE,
+        subject_type=Flag.Subject.ENTERPRISE,
+        subject_id=enterprise.uscc,
+        region_code=enterprise.region_id,
+        name=enterprise.name,
+        reason=LEDGER_REASON,
+        reason_text=_("舆情涉及该企业"),
+        period=period,
+        key="opinion_id",
+        citation=_citation(item, period),
+        note=_("舆情#%(id)d:%(title)s") % {"id": item.pk, "title": item.title[:80]},
     )
-    return entry
+
+
+def _risk_ledger(item: OpinionItem, actor: User | None) -> list[LedgerEntry]:
+    """Layoff and collective-action opinion is a risk source (M6, E9): each enterprise it names,
+    or else its region, enters the risk ledger with reason 裁员舆情 / 群体性事件舆情."""
+    reasons = [RISK_REASONS[c] for c in item.categories if c in RISK_REASONS]
+    if not reasons:
+        return []
+    subjects: list[tuple[str, str, str, str]] = [
+        (Flag.Subject.ENTERPRISE, e.uscc, e.region_id, e.name)
+        for e in item.enterprises.order_by("uscc")
+    ]
+    if not subjects and item.region is not None:
+        code = item.region.code
+        subjects = [(Flag.Subject.REGION, code, code, item.region.name)]
+    period = timezone.localtime(item.received_at).strftime("%Y%m")
+    out = []
+    for reason, text in reasons:
+        for subject_type, subject_id, region_code, name in subjects:
+            out.append(
+                ledger_cite(
+                    actor=actor,
+                    ledger=LedgerEntry.Ledger.RISK,
+                    subject_type=subject_type,
+                    subject_id=subject_id,
+                    region_code=region_code,
+                    name=name,
+                    reason=reason,
+                    reason_text=text,
+                    period=period,
+                    key="opinion_id",
+                    citation=_citation(item, period),
+                    note=_("舆情#%(id)d:%(title)s") % {"id": item.pk, "title": item.title[:80]},
+                )
+            )
+    return out
 
 
 def _evaluate(
@@ -243,6 +232,7 @@ def _evaluate(
     _deadlines(item, actor, at)
     for enterprise in item.enterprises.all():
         _ledger(item, enterprise, actor)
+    _risk_ledger(item, actor)
 
 
 # --- Items --------------------------------------------------------------------------------------
@@ -366,6 +356,87 @@ def opinion_update(
     return item
 
 
+# --- Incidents (I6) -----------------------------------------------------------------------------
+
+
+def _incident_event(actor: User, incident: Incident, item: OpinionItem, linked: bool) -> None:
+    record_event(
+        actor=actor,
+        action=Event.Action.UPDATE,
+        obj=incident,
+        region_code=incident.region_id,
+        changes={"opinion_items": [None, item.pk] if linked else [item.pk, None]},
+        note=(_("关联舆情#%(id)d") if linked else _("解除关联舆情#%(id)d")) % {"id": item.pk},
+    )
+
+
+def opinion_link_incident(*, actor: User, item: OpinionItem, incident: Incident) -> OpinionItem:
+    """Link the item to a mass incident (public-opinion monitoring during the incident, I6).
+
+    Both must be in the actor's writable scope; a closed incident takes no new items; an item
+    linked to another incident must be unlinked first; linking again to the same one changes
+    nothing. Audited on the item and on the incident.
+    """
+    require(actor, Cap.WRITE, item.region_id)
+    require(actor, Cap.WRITE, incident.region_id)
+    with transaction.atomic():
+        item = OpinionItem.objects.select_for_update().get(pk=item.pk)
+        incident = Incident.objects.get(pk=incident.pk)
+        if item.incident_id == incident.pk:
+            return item
+        if incident.status == Incident.Status.CLOSED:
+            raise ValidationError({"incident": _("事件已结案,不能再关联舆情")})
+        if item.incident_id is not None:
+            raise ValidationError(
+                {
+                    "incident": _("该舆情已关联突发事件#%(id)d,请先解除关联")
+                    % {"id": item.incident_id}
+                }
+            )
+        before = snapshot(item, ITEM_FIELDS)
+        item.incident = incident
+        item.save(update_fields=["incident"])
+        record_event(
+            actor=actor,
+            action=Event.Action.UPDATE,
+            obj=item,
+            region_code=item.region_id or "",
+            changes=diff(before, snapshot(item, ITEM_FIELDS)),
+            note=_("关联突发事件#%(id)d") % {"id": incident.pk},
+        )
+        _incident_event(actor, incident, item, linked=True)
+    return item
+
+
+def opinion_unlink_incident(
+    *, actor: User, item: OpinionItem, incident: Incident | None = None
+) -> OpinionItem:
+    """Remove the item's link to its incident (when ``incident`` is given, only from that one).
+    Refused for a closed incident: its record is final."""
+    require(actor, Cap.WRITE, item.region_id)
+    with transaction.atomic():
+        item = OpinionItem.objects.select_for_update().get(pk=item.pk)
+        if item.incident_id is None or (incident is not None and item.incident_id != incident.pk):
+            raise ValidationError({"incident": _("该舆情未关联此突发事件")})
+        current = Incident.objects.get(pk=item.incident_id)
+        require(actor, Cap.WRITE, current.region_id)
+        if current.status == Incident.Status.CLOSED:
+            raise ValidationError({"incident": _("事件已结案,不能解除关联")})
+        before = snapshot(item, ITEM_FIELDS)
+        item.incident = None
+        item.save(update_fields=["incident"])
+        record_event(
+            actor=actor,
+            action=Event.Action.UPDATE,
+            obj=item,
+            region_code=item.region_id or "",
+            changes=diff(before, snapshot(item, ITEM_FIELDS)),
+            note=_("解除关联突发事件#%(id)d") % {"id": current.pk},
+        )
+        _incident_event(actor, current, item, linked=False)
+    return item
+
+
 # --- Feeds --------------------------------------------------------------------------------------
 
 
@@ -431,6 +502,11 @@ def opinion_ingest(
             except ValidationError as exc:
                 problems.append(
                     _("第 %(n)d 条:%(why)s") % {"n": entry.line, "why": ";".join(exc.messages)}
+                )
+                continue
+            except PermissionDenied:
+                problems.append(
+                    _("第 %(n)d 条:涉及区划不在您的管辖范围内,已跳过") % {"n": entry.line}
                 )
                 continue
             created, skipped = created + new, skipped + (not new)

@@ -10,13 +10,15 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.views.decorators.http import require_POST
 
 from wenjiuye.core.audit import events_for
 from wenjiuye.core.roles import Cap
 from wenjiuye.core.scope import can, require
 from wenjiuye.core.types import AuthedHttpRequest
 from wenjiuye.deadlines.services import deadlines_for
-from wenjiuye.opinion import forms, selectors, services
+from wenjiuye.opinion import feeds, forms, selectors, services
 from wenjiuye.opinion.classify import classify
 from wenjiuye.opinion.models import Category, LexiconTerm, OpinionItem
 
@@ -79,9 +81,9 @@ def opinion_create(request: AuthedHttpRequest) -> HttpResponse:
 @login_required
 def opinion_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     item = selectors.opinion_get(user=request.user, pk=pk)
-    may_write = can(request.user, Cap.WRITE, item.region_id)
     errors: list[str] = []
     status = 200
+    form: forms.UpdateForm | None = None
     if request.method == "POST":
         require(request.user, Cap.WRITE, item.region_id)
         form = forms.UpdateForm(request.POST)
@@ -103,7 +105,21 @@ def opinion_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         else:
             errors = _form_errors(form)
         status = 400
-    else:
+    return _render_detail(request, item, form=form, errors=errors, status=status)
+
+
+def _render_detail(
+    request: AuthedHttpRequest,
+    item: OpinionItem,
+    *,
+    form: forms.UpdateForm | None = None,
+    errors: list[str] | None = None,
+    status: int = 200,
+    link_form: forms.IncidentLinkForm | None = None,
+) -> HttpResponse:
+    item.refresh_from_db()
+    incidents = selectors.linkable_incidents(user=request.user, item=item)
+    if form is None:
         form = forms.UpdateForm(
             initial={
                 "reposts": item.reposts,
@@ -117,12 +133,92 @@ def opinion_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         {
             "item": item,
             "form": form,
-            "errors": errors,
-            "may_write": may_write,
+            "link_form": link_form or forms.IncidentLinkForm(incidents=incidents),
+            "errors": errors or [],
+            "may_write": can(request.user, Cap.WRITE, item.region_id),
             "enterprises": item.enterprises.order_by("uscc"),
             "deadlines": deadlines_for(item).order_by("due_at"),
             "history": events_for(item)[:30],
         },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def opinion_link(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """Link the item to a mass incident (I6): both in the user's scope."""
+    item = selectors.opinion_get(user=request.user, pk=pk)
+    require(request.user, Cap.WRITE, item.region_id)
+    incidents = selectors.linkable_incidents(user=request.user, item=item)
+    link_form = forms.IncidentLinkForm(request.POST, incidents=incidents)
+    if link_form.is_valid():
+        try:
+            services.opinion_link_incident(
+                actor=request.user, item=item, incident=link_form.cleaned_data["incident"]
+            )
+        except ValidationError as exc:
+            errors = list(exc.messages)
+        else:
+            return redirect("opinion-detail", pk=item.pk)
+    else:
+        errors = _form_errors(link_form)
+    return _render_detail(request, item, errors=errors, status=400, link_form=link_form)
+
+
+@login_required
+@require_POST
+def opinion_unlink(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    item = selectors.opinion_get(user=request.user, pk=pk)
+    require(request.user, Cap.WRITE, item.region_id)
+    try:
+        services.opinion_unlink_incident(actor=request.user, item=item)
+    except ValidationError as exc:
+        return _render_detail(request, item, errors=list(exc.messages), status=400)
+    return redirect("opinion-detail", pk=item.pk)
+
+
+@login_required
+def opinion_ingest(request: AuthedHttpRequest) -> HttpResponse:
+    """Upload an RSS 2.0, Atom or JSON-lines file: the ``wenjiuye opinion ingest`` command's
+    service. An unreadable file is refused with the reason (400) and nothing is stored."""
+    require(request.user, Cap.WRITE)
+    errors: list[str] = []
+    result = None
+    status = 200
+    if request.method == "POST":
+        form = forms.IngestForm(request.POST, request.FILES, user=request.user)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            if upload.size is not None and upload.size > feeds.MAX_UPLOAD:
+                errors = [
+                    gettext("文件过大(超过 %(mb)d MB)") % {"mb": feeds.MAX_UPLOAD // 1024 // 1024}
+                ]
+            else:
+                try:
+                    result = services.opinion_ingest(
+                        locations=[],
+                        actor=request.user,
+                        source=form.cleaned_data["source"] or None,
+                        region=form.cleaned_data["region"],
+                        data={upload.name or "upload": upload.read()},
+                    )
+                except feeds.FeedError as exc:
+                    errors = [str(exc)]
+                except ValidationError as exc:
+                    errors = list(exc.messages)
+        else:
+            errors = _form_errors(form)
+        if errors:
+            status = 400
+        else:
+            form = forms.IngestForm(user=request.user)
+    else:
+        form = forms.IngestForm(user=request.user)
+    return render(
+        request,
+        "opinion/ingest.html",
+        {"form": form, "errors": errors, "result": result},
         status=status,
     )
 
