@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import make_id
+from tests.web.pages import login, password_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -14,18 +15,6 @@ NAME = "司马网登"
 GOOD = make_id("410421", "19700707", 517)
 BAD = GOOD[:17] + ("0" if GOOD[17] != "0" else "1")  # wrong check digit
 MASKED = GOOD[:4] + "*" * 10 + GOOD[-4:]
-
-
-def login(page, url: str, username: str, password: str) -> None:
-    page.goto(url + "/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    with page.expect_navigation():
-        page.click("main form button[type=submit]")
-
-
-def password_of(live_app, username: str) -> str:
-    return next(u for u in live_app["quickstart"]["users"] if u["username"] == username)["password"]
 
 
 def register(page, url: str, id_number: str) -> None:

@@ -9,20 +9,9 @@ from datetime import date, timedelta
 import pytest
 
 from tests.conftest import make_id
+from tests.web.pages import login, password_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-def login(page, url: str, username: str, password: str) -> None:
-    page.goto(url + "/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    with page.expect_navigation():
-        page.click("main form button[type=submit]")
-
-
-def password_of(live_app, username: str) -> str:
-    return next(u for u in live_app["quickstart"]["users"] if u["username"] == username)["password"]
 
 
 def roster_file(path, n: int) -> None:

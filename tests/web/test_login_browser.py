@@ -7,15 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.web.pages import login
+
 pytestmark = pytest.mark.browser
-
-
-def login(page, url: str, username: str, password: str) -> None:
-    page.goto(url + "/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    with page.expect_navigation():
-        page.click("main form button[type=submit]")
 
 
 def test_quickstart_prints_a_login_for_every_role(live_app):
