@@ -6,8 +6,9 @@ Every amount, month count and date range is a policy parameter read on the day t
 - UI benefit (《失业保险条例》 arts. 14, 17): on the assessment day ``on``;
 - unemployment subsidy (2022 rule, 平人社办〔2022〕52号): on the day the person became newly
   unemployed (``separation_date``), or, for a person whose UI benefit ran out while still
-  unemployed, the day it ran out (``ui_expired_on``, else ``on``). Outside the rule's dates the
-  result says "not in force" — a 2023 rule is a new parameter version, not new code;
+  unemployed (flagged ``ui_expired``, or every entitled month drawn), the day it ran out
+  (``ui_expired_on``, else ``on``). Outside the rule's dates the result says "not in force" —
+  a 2023 rule is a new parameter version, not new code;
 - temporary living allowance: on ``separation_date``.
 
 Each result carries the parameter versions it used (``policy``), so a decision shows why.
@@ -197,6 +198,30 @@ def _ui_qualifying_months(p: Policy) -> int:
     return int(p("ui.benefit.min_contribution_years")) * 12
 
 
+def _ui_band(inp: BenefitInput, bands: list[dict[str, Any]]) -> dict[str, Any]:
+    """The art. 17 band reached: 满N年 includes N years (12/60/120 months exactly)."""
+    return max(
+        (b for b in bands if inp.contribution_months >= int(b["min_years"]) * 12),
+        key=lambda b: b["min_years"],
+    )
+
+
+def _ui_used_up(inp: BenefitInput, p: Policy) -> bool:
+    """Entitled to the UI benefit by art. 14 (≥ 1 year, involuntary) and every month of the
+    entitlement (art. 17, combined months capped) already drawn: the benefit has run out
+    (领取失业保险金期满) even when the input does not say ``ui_expired``."""
+    if inp.ui_expired:
+        return True
+    if inp.contribution_months < _ui_qualifying_months(p) or inp.separation_reason != INVOLUNTARY:
+        return False
+    band = _ui_band(inp, p("ui.benefit.duration_bands"))
+    entitled = min(
+        int(band["max_months"]) + inp.prior_unclaimed_months,
+        int(p("ui.benefit.max_combined_months")),
+    )
+    return inp.ui_months_drawn >= entitled
+
+
 def ui_benefit(inp: BenefitInput) -> BenefitResult:
     """UI benefit (失业保险金): ≥ 1 year of contributions, left involuntarily, registered and
     seeking work; months by cumulative contributions (1–5 y: 12, 5–10 y: 18, ≥ 10 y: 24)."""
@@ -205,9 +230,14 @@ def ui_benefit(inp: BenefitInput) -> BenefitResult:
         min_months = _ui_qualifying_months(p)
         bands = sorted(p("ui.benefit.duration_bands"), key=lambda b: b["min_years"])
         max_combined = int(p("ui.benefit.max_combined_months"))
-        monthly = _money(p("ui.benefit.monthly"))
     except PolicyNotInForce:
-        return _not_in_force(UI_BENEFIT, "ui.benefit.monthly", inp.on, "核定日")
+        return _not_in_force(UI_BENEFIT, "ui.benefit.duration_bands", inp.on, "核定日")
+    # Eligibility and months are the Regulation's (in force since 1999); the monthly amount is a
+    # provincial parameter that may have no version on the day: then it is reported, not invented.
+    try:
+        monthly: Decimal | None = _money(p("ui.benefit.monthly"))
+    except PolicyNotInForce:
+        monthly = None
     failures = []
     if inp.contribution_months < min_months:
         failures.append(f"累计缴费 {inp.contribution_months} 个月,不满 {min_months // 12} 年")
@@ -229,10 +259,7 @@ def ui_benefit(inp: BenefitInput) -> BenefitResult:
             reason="不符合领取失业保险金条件:" + ";".join(failures),
             policy=p.cites(),
         )
-    band = max(
-        (b for b in bands if inp.contribution_months >= int(b["min_years"]) * 12),
-        key=lambda b: b["min_years"],
-    )
+    band = _ui_band(inp, bands)
     entitled = min(int(band["max_months"]) + inp.prior_unclaimed_months, max_combined)
     remaining = entitled - inp.ui_months_drawn
     years = inp.contribution_months / 12
@@ -250,22 +277,30 @@ def ui_benefit(inp: BenefitInput) -> BenefitResult:
             reason=f"{basis};已领取 {inp.ui_months_drawn} 个月,应领期限已用完",
             policy=p.cites(),
         )
+    amount_text = (
+        f"每月 {_num(monthly)} 元"
+        if monthly is not None
+        else f"失业保险金月标准在 {inp.on.isoformat()} 无生效版本(已加载的实施期:"
+        f"{_in_force_range('ui.benefit.monthly')}),金额待按省定标准核定"
+    )
     return BenefitResult(
         benefit=UI_BENEFIT,
         eligible=True,
         rule_day=inp.on,
-        monthly_amount=monthly,
+        monthly_amount=monthly if monthly is not None else Decimal(0),
         months=remaining,
         reason=(
             f"非因本人意愿中断就业、已办理失业登记并有求职要求;{basis};"
-            f"已领 {inp.ui_months_drawn} 个月,还可领 {remaining} 个月,每月 {_num(monthly)} 元"
+            f"已领 {inp.ui_months_drawn} 个月,还可领 {remaining} 个月,{amount_text}"
         ),
         policy=p.cites(),
     )
 
 
-def _subsidy_day(inp: BenefitInput) -> tuple[date, str]:
-    if inp.ui_expired:
+def _subsidy_day(inp: BenefitInput, *, ui_ran_out: bool) -> tuple[date, str]:
+    """The day that decides whether the 2022 rule applies (2022年1月1日至12月31日期间新发生的):
+    the day the UI benefit ran out for 领取失业保险金期满仍未就业的, else the separation day."""
+    if ui_ran_out:
         return (inp.ui_expired_on or inp.on), "失业保险金期满日"
     return (inp.separation_date or inp.on), "失业日期"
 
@@ -274,7 +309,13 @@ def unemployment_subsidy(inp: BenefitInput) -> BenefitResult:
     """Unemployment subsidy (失业补助金), the 2022 rule: UI benefit ran out while still
     unemployed → low band; not eligible for UI (own account, or < 1 year) → by contribution months:
     ≥ 12 → high, ≥ 6 → mid, < 6 → low."""
-    day, what = _subsidy_day(inp)
+    ui = Policy(inp.on)
+    try:
+        ui_min = _ui_qualifying_months(ui)
+        ran_out = _ui_used_up(inp, ui)
+    except PolicyNotInForce:
+        return _not_in_force(SUBSIDY, "ui.benefit.min_contribution_years", inp.on, "核定日")
+    day, what = _subsidy_day(inp, ui_ran_out=ran_out)
     p = Policy(day)
     try:
         high = _money(p("unemployment_subsidy.monthly.high"))
@@ -285,11 +326,6 @@ def unemployment_subsidy(inp: BenefitInput) -> BenefitResult:
         months = int(p("assistance.subsidy.max_months"))
     except PolicyNotInForce:
         return _not_in_force(SUBSIDY, "unemployment_subsidy.monthly.high", day, what)
-    ui = Policy(inp.on)
-    try:
-        ui_min = _ui_qualifying_months(ui)
-    except PolicyNotInForce:
-        return _not_in_force(SUBSIDY, "ui.benefit.min_contribution_years", inp.on, "核定日")
     cites = p.cites() + ui.cites()
 
     def refuse(reason: str) -> BenefitResult:
@@ -302,9 +338,10 @@ def unemployment_subsidy(inp: BenefitInput) -> BenefitResult:
     if inp.contribution_months <= 0:
         return refuse("未参加失业保险(无缴费记录),不属于参保失业人员")
     n = inp.contribution_months
-    if inp.ui_expired:
+    if ran_out:
         amount = low
-        reason = f"领取失业保险金期满仍未就业,按 {_num(low)} 元/月计发"
+        drawn = "" if inp.ui_expired else f"(应领期限已全部领取,已领 {inp.ui_months_drawn} 个月)"
+        reason = f"领取失业保险金期满仍未就业{drawn},按 {_num(low)} 元/月计发"
     elif n >= ui_min and inp.separation_reason == INVOLUNTARY:
         return refuse(
             f"非因本人意愿中断就业且缴费满 {ui_min // 12} 年,符合领取失业保险金条件,"

@@ -9,8 +9,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from wenjiuye.assistance.models import Case, PendingRegistration, ReemploymentTask, Status
-from wenjiuye.core.models import User
-from wenjiuye.core.policy import policy_cite, policy_get
+from wenjiuye.core.models import PolicyParameter, User
+from wenjiuye.core.policy import PolicyNotInForce, policy_cite, policy_get
 from wenjiuye.core.scope import scoped
 from wenjiuye.deadlines.models import Deadline
 from wenjiuye.deadlines.services import deadlines_for
@@ -54,20 +54,33 @@ def case_deadlines(case: Case) -> QuerySet[Deadline]:
 
 
 def one_week_overdue(*, user: User, on: date) -> list[dict[str, Any]]:
-    """Cases still being helped past the one-week promise (K8) on ``on``, longest overdue first."""
-    version = policy_get("key_region.employment_solved_days", on=on)
-    days = int(version.value)
-    qs = case_list(user=user, status=Status.BEING_HELPED).filter(
-        help_started_on__lt=on - timedelta(days=days)
-    )
+    """Cases still being helped past the one-week promise (K8) on ``on``, longest overdue first.
+
+    The promise is the version in force on the day help started (the clock's start, as for the
+    deadline); help started before any version was in force (before the plan) has no clock. The
+    start day is not counted (《民法典》 art. 201): started on D, due by the end of D + 7 days.
+    """
+    versions: dict[date, PolicyParameter | None] = {}
     rows = []
+    qs = case_list(user=user, status=Status.BEING_HELPED).filter(help_started_on__lt=on)
     for case in qs.order_by("help_started_on", "pk"):
-        assert case.help_started_on is not None
-        due = case.help_started_on + timedelta(days=days)
+        start = case.help_started_on
+        assert start is not None
+        if start not in versions:
+            try:
+                versions[start] = policy_get("key_region.employment_solved_days", on=start)
+            except PolicyNotInForce:
+                versions[start] = None
+        version = versions[start]
+        if version is None:
+            continue
+        due = start + timedelta(days=int(version.value))
+        if due >= on:
+            continue
         rows.append(
             {
                 "case": case,
-                "started": case.help_started_on,
+                "started": start,
                 "due": due,
                 "days_over": (on - due).days,
                 "policy": policy_cite(version),

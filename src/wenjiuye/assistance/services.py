@@ -39,7 +39,7 @@ from wenjiuye.assistance.tiers import case_tier
 from wenjiuye.core.audit import diff, record_event, snapshot
 from wenjiuye.core.identifiers import check_resident_id
 from wenjiuye.core.models import Event, Region, RegionLevel, User
-from wenjiuye.core.policy import policy_cite, policy_get
+from wenjiuye.core.policy import PolicyNotInForce, policy_cite, policy_get
 from wenjiuye.core.roles import Cap, Role
 from wenjiuye.core.scope import require
 from wenjiuye.deadlines.models import Deadline
@@ -224,8 +224,14 @@ def _schedule_contact(case: Case, *, last: date, actor: User | None) -> Deadline
     )
 
 
-def _schedule_one_week(case: Case, *, start: date, actor: User | None) -> Deadline:
-    days, cite = _due_policy("key_region.employment_solved_days", start)
+def _schedule_one_week(case: Case, *, start: date, actor: User | None) -> Deadline | None:
+    """K8: solved within one week of the start of help. The start day is not counted and the last
+    day ends at 24:00 (《民法典》 arts. 201, 203): started on D, due by the end of D + 7 days. Help
+    started before the promise was in force (the plan's issue day) gets no clock."""
+    try:
+        days, cite = _due_policy("key_region.employment_solved_days", start)
+    except PolicyNotInForce:
+        return None
     return deadline_create(
         kind=f"{KIND_ONE_WEEK}@{start.isoformat()}",
         title=f"一周内解决就业问题(自 {start.isoformat()} 开始帮扶起 {days} 天)",
@@ -635,9 +641,13 @@ def _period(day: date) -> str:
 def benefit_decide(*, case: Case, actor: User, inp: BenefitInput) -> BenefitDecision:
     """Run the benefits engine for a case and keep the decision (inputs, results, policy cited).
 
-    Payments are due monthly from the later of the separation month and the registration month.
+    Payments are due monthly from the later of the separation month and the registration month;
+    for a person whose UI benefit ran out (领取失业保险金期满), not before the month of the day after
+    it ran out (the subsidy follows the UI benefit, it does not overlap it).
     """
     start = max(inp.separation_date or case.registered_on, case.registered_on)
+    if inp.ui_expired and inp.ui_expired_on is not None:
+        start = max(start, inp.ui_expired_on + timedelta(days=1))
     with transaction.atomic():
         require(actor, Cap.WRITE, case.grid_id)
         result = assess_dict(inp)

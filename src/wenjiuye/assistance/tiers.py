@@ -51,6 +51,23 @@ def age_on(birth: date, day: date) -> int:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
+def birth_date_from_id(id_number: str, fallback: date) -> date:
+    """The birth date written in a resident ID number (18 digits: positions 7-14, GB 11643; 15
+    digits: YYMMDD at 7-12, 19YY), else ``fallback`` (the stored birth date)."""
+    number = (id_number or "").strip()
+    text = ""
+    if len(number) == 18 and number[6:14].isdigit():
+        text = number[6:14]
+    elif len(number) == 15 and number.isdigit():
+        text = "19" + number[6:12]
+    if text:
+        try:
+            return date(int(text[:4]), int(text[4:6]), int(text[6:8]))
+        except ValueError:
+            pass
+    return fallback
+
+
 def _matches(rule: dict[str, Any], facts: dict[str, Any]) -> str | None:
     """The evidence text when ``rule`` matches ``facts``, else ``None``."""
     if "age_min" in rule:
@@ -108,7 +125,8 @@ def tier_for(facts: dict[str, Any], on: date) -> TierResult:
 def case_facts(case: Case, on: date) -> dict[str, Any]:
     household_low_income = bool(case.household and case.household.low_income)
     return {
-        "age": age_on(case.person.birth_date, on),
+        # 年龄按身份证出生日期计算: the ID number wins over a stored birth date that disagrees
+        "age": age_on(birth_date_from_id(case.person.id_number, case.person.birth_date), on),
         "gender": case.person.gender,
         "unemployed_months": full_months_between(case.registered_on, on),
         "disability": case.disability,
