@@ -35,7 +35,10 @@ def test_api_flow(policy, officer_client):
         "当地党委政府",
         "上级人力资源社会保障部门",
         "局党组",
-        "市人社局",
+        "市人社局",  # ≥ 50 people (E8)
+        "市委",  # a pay incident, whatever its size (I2)
+        "市政府",
+        "省人社厅",
     }
     for i in range(5):
         r = officer_client.post(

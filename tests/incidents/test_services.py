@@ -21,13 +21,13 @@ CITY = {"市人社局"}
 PROVINCE = {"省人社厅", "市委", "市政府"}
 
 
-def make(users, county, people, **extra):
+def make(users, county, people, cause="pay", **extra):
     return services.incident_create(
         actor=users[Role.COUNTY_OFFICER],
         region=county,
         occurred_at=T0 - timedelta(minutes=20),
         place="宝丰县某厂门口",
-        cause="pay",
+        cause=cause,
         people=people,
         at=T0,
         **extra,
@@ -54,7 +54,7 @@ def recipients(incident):
     ],
 )
 def test_escalation_boundaries(policy, users, county, people, expected):
-    incident = make(users, county, people)
+    incident = make(users, county, people, cause="layoff")  # pay/hours/rest: see I2 below
     assert recipients(incident) == expected
     for deadline in deadlines_for(incident):
         assert deadline.due_at == T0 + timedelta(minutes=30)
@@ -65,7 +65,7 @@ def test_escalation_boundaries(policy, users, county, people, expected):
 
 @pytest.mark.django_db
 def test_raising_the_number_adds_only_the_new_escalations(policy, users, county):
-    incident = make(users, county, 30)
+    incident = make(users, county, 30, cause="layoff")
     first = {d.kind: d.pk for d in deadlines_for(incident)}
     later = T0 + timedelta(hours=1)
     services.incident_set_people(

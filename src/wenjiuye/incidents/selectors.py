@@ -126,7 +126,9 @@ def demand_deadlines(incident: Incident) -> dict[int, Deadline]:
 def escalation_now(incident: Incident) -> dict[str, Any]:
     """Who must be told for the current number of people, with the cited parameter versions."""
     return incident_escalation(
-        people=incident.people, on=timezone.localtime(incident.known_at).date()
+        people=incident.people,
+        on=timezone.localtime(incident.known_at).date(),
+        cause=incident.cause,
     )
 
 

@@ -92,7 +92,7 @@ def _require_open(incident: Incident) -> None:
 
 def escalate(*, actor: User | None, incident: Incident, at: datetime) -> list[Deadline]:
     """The report deadlines owed for the incident's current number of people (idempotent)."""
-    result = incident_escalation(people=incident.people, on=_day(at))
+    result = incident_escalation(people=incident.people, on=_day(at), cause=incident.cause)
     due = policy_get("incident.report.due_minutes", on=_day(at))
     cites = {c["key"]: c for c in result["policy"]}
     cites[due.key] = policy_cite(due)

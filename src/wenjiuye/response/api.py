@@ -68,6 +68,7 @@ class SeveranceQuery(Schema):
     end: date
     monthly_wage: Decimal
     local_average_wage: Decimal
+    minimum_wage: Decimal | None = None
 
 
 class LayoffCheckQuery(Schema):
@@ -241,6 +242,7 @@ def severance_calc(request: HttpRequest, q: Query[SeveranceQuery]) -> dict[str, 
             end=q.end,
             monthly_wage=q.monthly_wage,
             local_average_wage=q.local_average_wage,
+            minimum_wage=q.minimum_wage,
         )
     except PolicyNotInForce as exc:
         raise ValueError(str(exc)) from exc

@@ -96,6 +96,13 @@ class SeveranceForm(forms.Form):
     local_average_wage = forms.DecimalField(
         label=_("当地上年度职工月平均工资(元)"), min_value=0.01, max_digits=12
     )
+    minimum_wage = forms.DecimalField(
+        label=_("当地月最低工资标准(元,选填)"),
+        min_value=0,
+        max_digits=12,
+        required=False,
+        help_text=_("前十二个月平均工资低于最低工资标准的,按最低工资标准计算(实施条例第二十七条)"),
+    )
 
 
 class LayoffCheckForm(forms.Form):

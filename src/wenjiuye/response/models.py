@@ -127,6 +127,19 @@ class LayoffWorker(models.Model):
     sole_earner = models.BooleanField(_("家庭无其他就业人员"), default=False)
     has_dependants = models.BooleanField(_("有需要扶养的老人或者未成年人"), default=False)
     retained_first = models.BooleanField(_("应优先留用"), default=False)
+    protections = models.JSONField(
+        _("第四十二条情形(名单申报)"),
+        default=list,
+        blank=True,
+        help_text=_("职业病危害、职业病或工伤、医疗期、孕期产期哺乳期、距法定退休年龄不足五年"),
+    )
+    retirement_on = models.DateField(_("法定退休日期"), null=True, blank=True)
+    art42_reasons = models.JSONField(
+        _("不得裁减的理由(第四十二条)"),
+        default=list,
+        blank=True,
+        help_text=_("非空即不得依照第四十一条裁减"),
+    )
     rehire_priority_until = models.DateField(_("优先招用期至"), null=True, blank=True)
     severance_amount = models.DecimalField(
         _("经济补偿(元)"), max_digits=12, decimal_places=2, null=True, blank=True

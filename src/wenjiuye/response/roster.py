@@ -32,6 +32,24 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "sole_earner": ("家庭无其他就业人员", "家庭唯一就业人员"),
     "has_dependants": ("有需要扶养的老人或者未成年人", "有需扶养的老人或未成年人"),
     "region_code": ("常住地区划代码", "常住地"),
+    # Optional: the cases of 《劳动合同法》 art. 42 in which a worker may not be laid off under art. 41
+    "occupational_check": (
+        "未进行离岗前职业健康检查或疑似职业病",
+        "疑似职业病病人在诊断或者医学观察期间",
+        "离岗前职业健康检查未做或疑似职业病",
+    ),
+    "occupational_injury": (
+        "职业病或因工负伤丧失劳动能力",
+        "在本单位患职业病或者因工负伤并被确认丧失或者部分丧失劳动能力",
+    ),
+    "medical_period": (
+        "医疗期内",
+        "患病或者非因工负伤在规定的医疗期内",
+        "患病或非因工负伤在医疗期内",
+    ),
+    "maternity": ("孕期、产期、哺乳期", "孕期产期哺乳期", "女职工在孕期、产期、哺乳期"),
+    "near_retirement_age": ("距法定退休年龄不足五年",),
+    "retirement_on": ("法定退休日期", "达到法定退休年龄日期"),
 }
 REQUIRED = ("name", "id_number", "contract_type", "hire_date", "monthly_wage")
 COLUMN_ZH = {field: names[0] for field, names in HEADERS.items()}
@@ -50,6 +68,14 @@ CONTRACTS = {
 }
 TRUE = {"是", "有", "y", "yes", "true", "1", "√"}
 FALSE = {"否", "无", "n", "no", "false", "0", ""}
+#: art. 42 items (1)–(4) and the worker's own statement for item (5), as flags from yes/no columns
+PROTECTION_FLAGS = (
+    "occupational_check",
+    "occupational_injury",
+    "medical_period",
+    "maternity",
+    "near_retirement_age",
+)
 PHONE_RE = re.compile(r"^[0-9+\-]{7,20}$")
 
 
@@ -190,14 +216,26 @@ def parse_row(
         out["monthly_wage"] = wage.quantize(Decimal("0.01"))
     except InvalidOperation:
         bad("monthly_wage", "月平均工资应为不小于零的金额")
-    for field in ("sole_earner", "has_dependants"):
+    flags: dict[str, bool] = {}
+    for field in ("sole_earner", "has_dependants", *PROTECTION_FLAGS):
         text = row.get(field, "").strip().lower()
         if text in TRUE:
-            out[field] = True
+            flags[field] = True
         elif text in FALSE:
-            out[field] = False
+            flags[field] = False
         else:
             bad(field, "应填 是 或 否")
+    out["sole_earner"] = flags.get("sole_earner", False)
+    out["has_dependants"] = flags.get("has_dependants", False)
+    out["protections"] = [f for f in PROTECTION_FLAGS if flags.get(f)]
+    if flags.get("maternity") and check.valid and check.gender == "M":
+        bad("maternity", "公民身份号码为男性,不适用女职工孕期、产期、哺乳期")
+    retirement = row.get("retirement_on", "")
+    out["retirement_on"] = _date(retirement) if retirement else None
+    if retirement and out["retirement_on"] is None:
+        bad("retirement_on", "法定退休日期应为 YYYY-MM-DD")
+    elif out["retirement_on"] is not None and hired is not None and out["retirement_on"] <= hired:
+        bad("retirement_on", "法定退休日期应晚于入职日期")
     code = row.get("region_code", "")
     if code and code not in region_codes:
         bad("region_code", "区划代码不存在")

@@ -5,9 +5,10 @@ the day in question, and every result cites the parameter versions it used.
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any
 
 from wenjiuye.core.policy import policy_cite, policy_get
@@ -32,26 +33,72 @@ class Policy:
 # --- Severance (经济补偿, Labour Contract Law art. 47) -----------------------------------------------
 
 
+def _month_step(start: date, months: int) -> date:
+    """The day on which ``months`` whole months counted from ``start`` (inclusive) are complete
+    plus one: the same day of the month ``months`` later, or, when that month has no such day,
+    the first day of the month after it (so the months end on that short month's last day)."""
+    index = start.month - 1 + months
+    year, month = start.year + index // 12, index % 12 + 1
+    if start.day <= calendar.monthrange(year, month)[1]:
+        return date(year, month, start.day)
+    return date(year, month, 1) + timedelta(days=calendar.monthrange(year, month)[1])
+
+
 def service_length(start: date, end: date) -> tuple[int, int, int]:
     """Full years, remaining full months and remaining days worked from ``start`` to ``end``, both
-    days included (2007-03-01 to 2022-02-28 is 15 full years)."""
+    days included (2007-03-01 to 2022-02-28 is 15 full years).
+
+    A month of service hired on day *d* is complete on the day before day *d* of the next month;
+    a month without day *d* ends on its last day (《民法典》 art. 202: "没有对应日的,以月末日为期间的
+    最后一日"). So 2020-01-31 to 2020-02-29 is one full month and 2019-08-31 to 2020-02-28 is five
+    months and 29 days, not six (``dateutil.relativedelta`` clamps instead and says six).
+    """
     if end < start:
         raise ValueError("离职日期早于入职日期")
-    end = end + timedelta(days=1)
-    months = (end.year - start.year) * 12 + (end.month - start.month)
-    days = end.day - start.day
-    if days < 0:
+    after = end + timedelta(days=1)
+    months = (after.year - start.year) * 12 + (after.month - start.month)
+    while months > 0 and _month_step(start, months) > after:
         months -= 1
-        previous_month_end = date(end.year, end.month, 1).toordinal() - 1
-        days += date.fromordinal(previous_month_end).day
+    days = (after - _month_step(start, months)).days
     return months // 12, months % 12, days
 
 
+def monthly_wage_average(wages: list[Decimal]) -> Decimal:
+    """The "monthly wage" of art. 47 para. 3 from the wages of the months before termination,
+    oldest first: the average of the last 12 months, or of the months actually worked when fewer
+    (《劳动合同法实施条例》 art. 27). Each month's wage includes hourly or piece wages, bonuses,
+    allowances and subsidies; the caller sums those per month."""
+    if not wages:
+        raise ValueError("至少需要一个月的工资")
+    if any(w < 0 for w in wages):
+        raise ValueError("月工资不能为负")
+    last = wages[-12:]
+    return (sum(last, Decimal(0)) / len(last)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+#: the day 《劳动合同法》 came into force; service before it is paid under the rules of the time (art. 97)
+LABOUR_CONTRACT_LAW_IN_FORCE = date(2008, 1, 1)
+
+
 def severance(
-    *, start: date, end: date, monthly_wage: Decimal, local_average_wage: Decimal
+    *,
+    start: date,
+    end: date,
+    monthly_wage: Decimal,
+    local_average_wage: Decimal,
+    minimum_wage: Decimal | None = None,
 ) -> dict[str, Any]:
+    """Severance (经济补偿) of art. 47 for service from ``start`` to ``end`` (both included).
+
+    ``monthly_wage`` is the average of the 12 months before termination (see
+    :func:`monthly_wage_average`); below ``minimum_wage`` (the local minimum wage, when given) the
+    minimum wage is used (实施条例 art. 27). Only a wage *above* three times the local average is
+    capped, and only then are the years limited to 12 (art. 47 para. 2).
+    """
     if monthly_wage < 0 or local_average_wage <= 0:
         raise ValueError("月工资不能为负,当地平均工资须大于零")
+    if minimum_wage is not None and minimum_wage < 0:
+        raise ValueError("最低工资标准不能为负")
     p = Policy(end)
     years, rem_months, rem_days = service_length(start, end)
     per_year = Decimal(str(p("severance.art47.months_per_year")))
@@ -63,27 +110,41 @@ def severance(
     else:
         remainder = Decimal(0)
     months = years * per_year + remainder
-    cap = local_average_wage * Decimal(str(p("severance.art47.wage_cap_multiple")))
-    capped = monthly_wage > cap
-    wage_base = cap if capped else monthly_wage
     explanation = [
         f"工作年限 {years} 年 {rem_months} 个月 {rem_days} 天:每满一年支付 {per_year} 个月工资;"
         f"不满一年的部分{'满' if rem_months >= full_min else '不满'} {full_min} 个月,按 {remainder} 个月计",
     ]
+    wage = monthly_wage
+    if minimum_wage is not None and monthly_wage < minimum_wage:
+        wage = minimum_wage
+        explanation.append(
+            f"月平均工资 {monthly_wage} 元低于当地最低工资标准 {minimum_wage} 元,"
+            f"按最低工资标准计算(《劳动合同法实施条例》第二十七条)"
+        )
+    cap = local_average_wage * Decimal(str(p("severance.art47.wage_cap_multiple")))
+    capped = wage > cap
+    wage_base = cap if capped else wage
     if capped:
         max_years = p("severance.art47.capped_max_years")
         explanation.append(
-            f"月工资 {monthly_wage} 元高于当地职工月平均工资 {local_average_wage} 元的 "
+            f"月工资 {wage} 元高于当地职工月平均工资 {local_average_wage} 元的 "
             f"{p('severance.art47.wage_cap_multiple')} 倍,按 {cap} 元计,且年限最高不超过 {max_years} 年"
         )
-        months = min(months, Decimal(max_years))
+        months = min(months, Decimal(max_years) * per_year)
     amount = (months * wage_base).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     explanation.append(f"经济补偿 = {months} 个月 × {wage_base} 元 = {amount} 元")
+    art97 = start < LABOUR_CONTRACT_LAW_IN_FORCE
+    if art97:
+        explanation.append(
+            f"注意:{start} 至 2007-12-31 的工作年限在《劳动合同法》施行前,依第九十七条"
+            "按当时有关规定计算经济补偿(本结果按第四十七条计算全部年限,须人工复核)"
+        )
     return {
         "months": float(months),
         "wage_base": float(wage_base),
         "capped": capped,
         "amount": float(amount),
+        "art97_before_2008": art97,
         "explanation": ";".join(explanation),
         "policy": p.cites(),
     }
@@ -110,9 +171,10 @@ def layoff_check(
     p = Policy(on)
     min_people, min_ratio = p("layoff.art41.min_people"), p("layoff.art41.min_ratio")
     applies = layoffs >= min_people or Decimal(layoffs) >= Decimal(str(min_ratio)) * employees
-    share = round(layoffs / employees, 4)
+    # Rounded down, so a share just under the line never reads as reaching it (19/191 = 9.94 %).
+    share = (Decimal(layoffs) * 100 / employees).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
     why = (
-        f"裁减 {layoffs} 人,占职工总数 {employees} 人的 {share:.1%};"
+        f"裁减 {layoffs} 人,占职工总数 {employees} 人的 {share}%;"
         f"《劳动合同法》第四十一条:裁减 {min_people} 人以上,或不足 {min_people} 人但占职工总数 {min_ratio:.0%} 以上"
     )
     obligations: list[Obligation] = []
@@ -150,6 +212,18 @@ def layoff_check(
                 kind="layoff.rehire_priority",
             ),
         ]
+    elif influential:
+        # E3: an influential enterprise's layoff, of any size, is implemented only after hearing
+        # the union or the workers and reporting to the bureau (the 30 days are art. 41's).
+        obligations.append(
+            Obligation(
+                "听取工会或职工意见并向人力资源社会保障部门报告后方可实施",
+                "企业",
+                "实施前",
+                "E3",
+                kind="layoff.report_bureau",
+            )
+        )
     early = p("layoff.early_intervention.min_people")
     if influential or layoffs >= early:
         obligations += [
@@ -215,7 +289,15 @@ def layoff_check(
 # --- Mass incidents (群体性事件, E8, I2, I8) --------------------------------------------------------------
 
 
-def incident_escalation(*, people: int, on: date) -> dict[str, Any]:
+I2_CAUSES = ("pay", "hours", "rest")  # 劳动报酬、工作时间、休息休假 (突发事件处置预案 三(一))
+
+
+def incident_escalation(*, people: int, on: date, cause: str | None = None) -> dict[str, Any]:
+    """Who must be told of a mass incident. Any incident: the local committee/government, the
+    superior bureau and the bureau's party group (E8, I2); ≥ 50 people also the city bureau; ≥ 100
+    also the province, city committee and city government, at the same time (E8, I8). An incident
+    over pay, hours or rest (I1) is reported to the city committee, city government and province
+    whatever its size (I2: "及时向局党组、市委、市政府和省人社厅报告")."""
     if people < 0:
         raise ValueError("人数不能为负")
     p = Policy(on)
@@ -233,8 +315,16 @@ def incident_escalation(*, people: int, on: date) -> dict[str, Any]:
             {"to": "市委", "due": "立即(同步)", "clause": "I8"},
             {"to": "市政府", "due": "立即(同步)", "clause": "I8"},
         ]
+    if cause in I2_CAUSES:
+        told = {r["to"] for r in recipients}
+        recipients += [
+            {"to": to, "due": "立即", "clause": "I2"}
+            for to in ("省人社厅", "市委", "市政府")
+            if to not in told
+        ]
     return {
         "people": people,
+        "cause": cause,
         "max_representatives": p("incident.max_representatives"),
         "recipients": recipients,
         "dynamic_reports": "事件相关情况和处理结果立即动态报送上级人力资源社会保障部门",

@@ -54,6 +54,9 @@ def worker_row(worker: LayoffWorker, *, unmasked: bool) -> dict[str, Any]:
         "sole_earner": worker.sole_earner,
         "has_dependants": worker.has_dependants,
         "retained_first": worker.retained_first,
+        "protections": list(worker.protections),
+        "retirement_on": worker.retirement_on.isoformat() if worker.retirement_on else None,
+        "art42_reasons": list(worker.art42_reasons),
         "rehire_priority_until": (
             worker.rehire_priority_until.isoformat() if worker.rehire_priority_until else None
         ),
@@ -76,6 +79,7 @@ def roster_totals(report: LayoffReport) -> dict[str, Any]:
     return {
         "workers": workers.count(),
         "retained_first": workers.filter(retained_first=True).count(),
+        "art42_protected": workers.exclude(art42_reasons=[]).count(),
         "severance_total": float(total),
         "severance_missing": workers.filter(severance_amount__isnull=True).count(),
     }

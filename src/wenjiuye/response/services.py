@@ -20,6 +20,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from wenjiuye.assistance.models import Source
 from wenjiuye.assistance.services import case_open
@@ -41,7 +42,7 @@ from wenjiuye.registry.models import Enterprise, Person
 from wenjiuye.registry.services import person_upsert
 from wenjiuye.response import roster as roster_io
 from wenjiuye.response.models import LayoffAttachment, LayoffReport, LayoffWorker, Visit
-from wenjiuye.response.rules import layoff_check, severance
+from wenjiuye.response.rules import layoff_check, service_length, severance
 
 S = LayoffReport.Status
 REPORT_FIELDS = [
@@ -72,6 +73,8 @@ WORKER_FIELDS = [
     "monthly_wage",
     "sole_earner",
     "has_dependants",
+    "protections",
+    "retirement_on",
 ]
 #: obligations due "at once" (from the moment the bureau learns of the layoff) and their hours
 AT_ONCE_HOURS = {
@@ -168,12 +171,14 @@ def report_checks(report: LayoffReport) -> list[dict[str, Any]]:
             "r": report.reported_on.isoformat(),
             "i": impl.isoformat(),
         }
+    # E3: an influential enterprise reports before implementing even below art. 41's threshold
+    must_report = applies or bool(check.get("influential"))
     items.append(
         {
             "key": "reported",
             "label": _("裁减人员方案报告后方可实施"),
-            "ok": ok if applies else None,
-            "applies": applies,
+            "ok": ok if must_report else None,
+            "applies": must_report,
             "detail": detail,
             "clause": "E3,L3",
         }
@@ -190,6 +195,21 @@ def report_checks(report: LayoffReport) -> list[dict[str, Any]]:
             "clause": "L1",
         }
     )
+    protected = list(report.workers.exclude(art42_reasons=[])) if report.pk else []
+    count = len(protected)
+    reasons = sorted({r for w in protected for r in w.art42_reasons if r in ART42_LABELS})
+    items.append(
+        {
+            "key": "art42",
+            "label": _("不得依照第四十一条裁减的人员(第四十二条)"),
+            "ok": (count == 0) if workers else None,
+            "applies": applies,
+            "detail": _("名单 %(n)d 人,其中依第四十二条不得裁减 %(k)d 人")
+            % {"n": workers, "k": count}
+            + "".join(f";{ART42_LABELS[r]}" for r in reasons),
+            "clause": "L1,L4",
+        }
+    )
     return items
 
 
@@ -198,7 +218,11 @@ def _blocking(report: LayoffReport) -> list[str]:
     return [
         f"{item['label']}:{item['detail']}"
         for item in report_checks(report)
-        if item["key"] in {"notice", "reported"} and item["ok"] is not True and item["applies"]
+        if item["applies"]
+        and (
+            (item["key"] in {"notice", "reported"} and item["ok"] is not True)
+            or (item["key"] == "art42" and item["ok"] is False)
+        )
     ]
 
 
@@ -478,9 +502,47 @@ def is_retained_first(worker: LayoffWorker) -> bool:
     ) or (worker.sole_earner and worker.has_dependants)
 
 
+#: art. 42 items (1)–(5) and how the report shows them
+ART42_LABELS = {
+    "occupational_check": _lazy(
+        "未进行离岗前职业健康检查或疑似职业病病人在诊断、医学观察期间(第四十二条第一项)"
+    ),
+    "occupational_injury": _lazy(
+        "在本单位患职业病或因工负伤并被确认丧失或部分丧失劳动能力(第四十二条第二项)"
+    ),
+    "medical_period": _lazy("患病或非因工负伤在规定的医疗期内(第四十二条第三项)"),
+    "maternity": _lazy("女职工在孕期、产期、哺乳期(第四十二条第四项)"),
+    "near_retirement": _lazy("在本单位连续工作满十五年且距法定退休年龄不足五年(第四十二条第五项)"),
+}
+
+
+def art42_reasons(worker: LayoffWorker, end: date) -> list[str]:
+    """Why the worker may not be laid off under art. 41 (《劳动合同法》 art. 42), on ``end``.
+
+    Items (1)–(4) come from the roster's yes/no columns. Item (5) needs both at least 15 full
+    years with the employer (hire date to ``end``, both included: "满十五年" includes 15) and less
+    than 5 years to the statutory retirement date ("不足五年": exactly five years is not protected),
+    from the roster's retirement date, or from its "距法定退休年龄不足五年" column when no date is
+    given.
+    """
+    reasons = [f for f in worker.protections if f in ART42_LABELS and f != "near_retirement"]
+    if worker.hire_date <= end:
+        years = service_length(worker.hire_date, end)[0]
+        if years >= policy_value("layoff.art42.min_service_years", on=end):
+            to_retire = policy_value("layoff.art42.years_to_retirement", on=end)
+            if worker.retirement_on is not None:
+                near = worker.retirement_on < add_months(end, 12 * to_retire)
+            else:
+                near = "near_retirement_age" in worker.protections
+            if near:
+                reasons.append("near_retirement")
+    return reasons
+
+
 def _compute(worker: LayoffWorker, report: LayoffReport) -> None:
     worker.retained_first = is_retained_first(worker)
     end = report.implemented_on or report.planned_implementation_on
+    worker.art42_reasons = art42_reasons(worker, end)
     if report.implemented_on is not None:
         months = policy_value("layoff.art41.rehire_priority_months", on=report.implemented_on)
         worker.rehire_priority_until = add_months(report.implemented_on, months)
@@ -503,6 +565,7 @@ def _recompute_workers(report: LayoffReport) -> None:
         worker.save(
             update_fields=[
                 "retained_first",
+                "art42_reasons",
                 "rehire_priority_until",
                 "severance",
                 "severance_amount",

@@ -4,7 +4,7 @@
   unemployment-rising rule (Sahm-rule form) on any published monthly series;
 - ``calc severance --start DATE --end DATE --monthly-wage X --local-average-wage Y`` (art. 47);
 - ``calc layoff-check --employees N --layoffs M [--influential] [--on DATE]`` (art. 41 and the plan);
-- ``calc incident-escalation --people N [--on DATE]`` (E8, I2, I8);
+- ``calc incident-escalation --people N [--cause C] [--on DATE]`` (E8, I2, I8);
 - ``calc benefits --input person.json`` (U3, E6): UI benefit, unemployment subsidy and temporary
   living allowance, each with eligibility, reason, monthly amount, months and total.
 """
@@ -102,6 +102,12 @@ class Command(JsonCommand):
         add_json_switch(check)
         incident = calcs.add_parser("incident-escalation", help="群体性事件报告对象")
         incident.add_argument("--people", required=True, type=int)
+        incident.add_argument(
+            "--cause",
+            choices=["pay", "hours", "rest", "layoff", "other"],
+            default=None,
+            help="起因:劳动报酬、工作时间、休息休假引发的须同时报告市委、市政府和省人社厅(I2)",
+        )
         incident.add_argument("--on", type=parse_day, default=None)
         add_json_switch(incident)
         benefits = calcs.add_parser(
@@ -132,7 +138,7 @@ class Command(JsonCommand):
                     on=on,
                 )
             if options["calc"] == "incident-escalation":
-                return incident_escalation(people=options["people"], on=on)
+                return incident_escalation(people=options["people"], on=on, cause=options["cause"])
         except (ValueError, PolicyNotInForce) as exc:
             raise CommandError(str(exc), returncode=2) from exc
         series = read_series(options["csv"], options["period_column"], options["value_column"])
