@@ -7,6 +7,7 @@ import pytest
 from tests.conftest import OTHER_COUNTY, OWN_COUNTY, make_id, make_user
 from wenjiuye.core.models import Event
 from wenjiuye.core.roles import Role
+from wenjiuye.deadlines.services import deadlines_for
 from wenjiuye.incidents.models import Incident
 
 API = "/api/incidents/"
@@ -142,3 +143,13 @@ def test_pages(policy, client, users):
     assert client.get(f"/incidents/{incident.pk}/").status_code == 404
     assert client.post(f"/incidents/{incident.pk}/report/", {"text": "x"}).status_code == 404
     assert client.get("/incidents/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_deadline_pages_link_back_to_the_incident(policy, officer_client):
+    pk = officer_client.post(API, PAYLOAD, content_type="application/json").json()["id"]
+    page = officer_client.get("/deadlines/").content.decode()
+    assert f'href="/incidents/{pk}/"' in page
+    first = deadlines_for(Incident.objects.get(pk=pk)).first()
+    detail = officer_client.get(f"/deadlines/{first.pk}/").content.decode()
+    assert f'href="/incidents/{pk}/" data-testid="subject-link"' in detail

@@ -16,6 +16,7 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -124,6 +125,9 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person.name}({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("assistance-case", args=[self.pk])
 
     @property
     def county_code(self) -> str:
@@ -284,6 +288,9 @@ class PendingRegistration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.submitted_at:%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("assistance-pending")
 
 
 class ReemploymentTask(models.Model):

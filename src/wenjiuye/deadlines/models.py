@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -80,6 +81,16 @@ class Deadline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title}({self.subject_repr or self.subject_id})"
+
+    def subject_url(self) -> str:
+        """The page of the record this deadline is about ("" when it has none)."""
+        try:
+            model = apps.get_model(self.subject_type)
+        except (LookupError, ValueError):
+            return ""
+        subject = model._default_manager.filter(pk=self.subject_id).first()
+        url = getattr(subject, "get_absolute_url", None)
+        return url() if callable(url) else ""
 
     def is_overdue(self, at: datetime | None = None) -> bool:
         return self.status == self.Status.OPEN and self.due_at < (at or timezone.now())

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -84,6 +85,9 @@ class Incident(models.Model):
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d} {self.place}({self.people}人)"
 
+    def get_absolute_url(self) -> str:
+        return reverse("incident-detail", args=[self.pk])
+
     @property
     def police_called(self) -> bool:
         return self.police_called_at is not None
@@ -142,6 +146,9 @@ class Demand(models.Model):
 
     def __str__(self) -> str:
         return self.text[:40]
+
+    def get_absolute_url(self) -> str:
+        return reverse("incident-detail", args=[self.incident_id])
 
 
 class IncidentReport(models.Model):

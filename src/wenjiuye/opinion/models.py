@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -97,6 +98,9 @@ class OpinionItem(models.Model):
 
     def __str__(self) -> str:
         return self.title[:80]
+
+    def get_absolute_url(self) -> str:
+        return reverse("opinion-detail", args=[self.pk])
 
     @property
     def category_labels(self) -> list[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from wenjiuye.core.models import Region
@@ -82,6 +83,9 @@ class LayoffReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise.name} 裁员 {self.planned_layoffs} 人"
+
+    def get_absolute_url(self) -> str:
+        return reverse("response-layoff-detail", args=[self.pk])
 
 
 def _attachment_path(instance: LayoffAttachment, filename: str) -> str:
@@ -197,3 +201,6 @@ class Visit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise.name} {self.visited_on:%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("response-visit-detail", args=[self.pk])
