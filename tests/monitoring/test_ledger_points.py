@@ -37,7 +37,11 @@ def test_points_with_returned_unemployed_open_one_entry_each(regions, tmp_path):
     )
     assert ledger_sync_point_reports(period="202303") == 1
     (entry,) = _entries()
-    assert (entry.subject_type, entry.subject_id, entry.region_code) == ("point", "P01", "410421100")
+    assert (entry.subject_type, entry.subject_id, entry.region_code) == (
+        "point",
+        "P01",
+        "410421100",
+    )
     assert entry.evidence["returned_unemployed"]["returned_unemployed"] == 6
     assert entry.first_flagged == entry.last_confirmed == "202303"
     assert events_for(entry).count() == 1
