@@ -14,7 +14,13 @@ Phases (each in its own child process, so each peak RSS is its own):
 * ``ingest``       — ``ingest_file`` of one month's contributions CSV (1 M rows) on a throw-away
   SQLite store (Django set up in the child; migrations not timed). Sizes ≤ 1 M only (``--ingest
   all`` for every size: it is always one month's file);
-* ``engine month`` — ``run_monitoring`` on DuckDB for the last month, every output;
+* ``engine month, no derived store`` — ``run_monitoring(…, derived=False)`` for the last month,
+  every output: reads the 14 months of history from the contributions (the first run on a lake);
+* ``engine previous month`` — ``run_monitoring`` for the month before the last, starting from an
+  empty derived store (``lake/_derived``): what last month's run cost, and it leaves the stored
+  per-month aggregates that month's run uses;
+* ``engine month`` — ``run_monitoring`` on DuckDB for the last month, every output (reads the
+  month before, the month and the stored history);
 * ``engine month (same work)`` — the same with ``outputs=[enterprise_month, enterprise_flags,
   crossmatches]`` (still every rule of those outputs: 9 enterprise rules, 4 cross-matches);
 * ``engine all months`` — ``run_monitoring`` for every month, every output;
@@ -261,12 +267,19 @@ def _engine_counts(out: dict[str, Any]) -> dict[str, int]:
     return counts
 
 
-def phase_engine(root: Path, period: str | None, outputs: list[str] | None, limit: str) -> dict:
+def phase_engine(
+    root: Path,
+    period: str | None,
+    outputs: list[str] | None,
+    limit: str,
+    *,
+    derived: bool = True,
+) -> dict:
     from wenjiuye.monitoring.engines import connect_duckdb, run_monitoring  # noqa: PLC0415
 
     t0 = time.perf_counter()
     con = connect_duckdb(memory_limit=limit or None, temp_directory=root.parent / "duckdb-tmp")
-    out = run_monitoring(con, root / "lake", period=period, outputs=outputs)
+    out = run_monitoring(con, root / "lake", period=period, outputs=outputs, derived=derived)
     seconds = time.perf_counter() - t0
     result = {"seconds": seconds, "rows": {k: v.num_rows for k, v in out.items()}}
     if period is not None:
@@ -546,6 +559,13 @@ def run_phase(args: argparse.Namespace) -> None:
         out = make_lake(root / "lake", int(args.rows))
     elif phase == "ingest":
         out = phase_ingest(root, args.period)
+    elif phase == "engine_nostore":
+        out = phase_engine(root, args.period, None, args.memory_limit, derived=False)
+    elif phase == "engine_prev":
+        from wenjiuye.monitoring.expressions import period_to_index  # noqa: PLC0415
+
+        prev = label(period_to_index(args.period) - 1)
+        out = phase_engine(root, prev, None, args.memory_limit)
     elif phase == "engine_month":
         out = phase_engine(root, args.period, None, args.memory_limit)
     elif phase == "engine_same":
@@ -614,6 +634,8 @@ def bench_size(rows: int, args: argparse.Namespace, log: Any) -> dict:
             log(f"[{rows:,}] ingest_file of one month's CSV…")
             phases["ingest (CSV → lake)"] = child("ingest", root, args, period=period)
         order = [
+            ("engine month, no derived store", "engine_nostore"),
+            ("engine previous month (fills the derived store)", "engine_prev"),
             ("engine month", "engine_month"),
             ("engine month (same work)", "engine_same"),
             ("hand SQL", "hand"),
@@ -693,7 +715,7 @@ def targets(size: dict) -> list[dict]:
         "n/a" if r is None else f"{r:.2f}×",
     )
     if size["rows"] >= 30_000_000:
-        for name in ("engine month", "engine all months"):
+        for name in ("engine month, no derived store", "engine month", "engine all months"):
             peak = ph.get(name, {}).get("peak_mib")
             add(
                 f"peak memory < {TARGET_PEAK_GIB:.0f} GiB at 30 M rows ({name})",
@@ -719,17 +741,17 @@ def print_size(size: dict) -> None:
     engine_same = _sec(ph, "engine month (same work)")
     hand = _sec(ph, "hand SQL")
     pandas = _sec(ph, "pandas")
-    print(f"{'phase':<28} {'seconds':>9} {'peak MiB':>9}  ratio")
+    print(f"{'phase':<48} {'seconds':>9} {'peak MiB':>9}  ratio")
     for name, res in ph.items():
         if "error" in res:
-            print(f"{name:<28} FAILED: {res['error']}")
+            print(f"{name:<48} FAILED: {res['error']}")
             continue
         if "skipped" in res:
-            print(f"{name:<28} {'—':>9} {'—':>9}  skipped: {res['skipped']}")
+            print(f"{name:<48} {'—':>9} {'—':>9}  skipped: {res['skipped']}")
             continue
         t = res["seconds"]
         note = ""
-        if name in ("engine month", "engine month (same work)", "engine all months"):
+        if name.startswith("engine"):
             parts = []
             r = ratio(t, hand)
             if r:
@@ -748,7 +770,7 @@ def print_size(size: dict) -> None:
             )
         elif name == "lake write":
             note = "Parquet write only (write_lake), generation excluded"
-        print(f"{name:<28} {t:>9.2f} {res['peak_mib']:>9,.0f}  {note}")
+        print(f"{name:<48} {t:>9.2f} {res['peak_mib']:>9,.0f}  {note}")
     counts = size.get("counts", {}).get("engine")
     if counts:
         print(

@@ -222,7 +222,13 @@ def test_duckdb_and_spark_give_identical_results(tmp_path, spark_con):
 @pytest.mark.slow
 def test_duckdb_and_spark_agree_for_one_period(tmp_path, spark_con):
     write_lake(synthetic_city().frames(), tmp_path)
-    duck = run_monitoring(connect_duckdb(), tmp_path, period="202405")
+    # Spark first, on an empty derived store: it reads the history and stores the months
     spark = run_monitoring(spark_con, tmp_path, period="202405")
+    duck = run_monitoring(connect_duckdb(), tmp_path, period="202405", derived=False)
     assert_same(duck, spark)
     assert duck["region_flags"].num_rows > 0
+    assert (tmp_path / "_derived" / "enterprise_month" / "period=202405").is_dir()
+    # the next month on Spark takes its history from what the Spark run stored
+    spark = run_monitoring(spark_con, tmp_path, period="202406")
+    duck = run_monitoring(connect_duckdb(), tmp_path, period="202406", derived=False)
+    assert_same(duck, spark)

@@ -86,6 +86,13 @@ def _plain(value: Any) -> Any:
     return float(value) if value is not None and hasattr(value, "as_tuple") else value
 
 
+def _plain_column(values: list[Any], type_: pa.DataType) -> list[Any]:
+    """Decimals (parsed amounts) as floats in floating-point columns; other values as they are."""
+    if pa.types.is_floating(type_):
+        return [None if v is None else float(v) for v in values]
+    return [_plain(v) for v in values] if any(hasattr(v, "as_tuple") for v in values) else values
+
+
 class StagedWriter:
     """Writes accepted rows, grouped by period, to Parquet files in a staging folder.
 
@@ -99,28 +106,39 @@ class StagedWriter:
         full = LAKE_KINDS[kind][1]
         self.schema = pa.schema([f for f in full if f.name != "period"])
         self.staging = staging
-        self.buffers: dict[str, list[dict[str, Any]]] = {}
+        self.names = self.schema.names
+        self.source = LAKE_KINDS[kind][0]
+        # per period, one list of values per column (columnar buffers: no dict per row)
+        self.buffers: dict[str, list[list[Any]]] = {}
         self.writers: dict[str, pq.ParquetWriter] = {}
         self.buffered = 0
 
     def add(self, row: dict[str, Any]) -> None:
-        self.buffers.setdefault(period_of(self.kind, row), []).append(
-            {name: _plain(row.get(name)) for name in self.schema.names}
-        )
+        value = row[self.source]
+        period = value if isinstance(value, str) else f"{value.year:04d}{value.month:02d}"
+        columns = self.buffers.get(period)
+        if columns is None:
+            columns = self.buffers[period] = [[] for _ in self.names]
+        for column, name in zip(columns, self.names, strict=True):
+            column.append(row.get(name))
         self.buffered += 1
         if self.buffered >= FLUSH_ROWS:
             self.flush()
 
     def flush(self) -> None:
-        for period, rows in self.buffers.items():
-            if not rows:
+        for period, columns in self.buffers.items():
+            if not columns[0]:
                 continue
             if period not in self.writers:
                 folder = self.staging / f"period={period}"
                 folder.mkdir(parents=True, exist_ok=True)
                 self.writers[period] = pq.ParquetWriter(folder / "part.parquet", self.schema)
-            self.writers[period].write_table(pa.Table.from_pylist(rows, schema=self.schema))
-        self.buffers = {p: [] for p in self.buffers}
+            arrays = [
+                pa.array(_plain_column(values, field.type), type=field.type)
+                for values, field in zip(columns, self.schema, strict=True)
+            ]
+            self.writers[period].write_table(pa.Table.from_arrays(arrays, schema=self.schema))
+        self.buffers = {p: [[] for _ in self.names] for p in self.buffers}
         self.buffered = 0
 
     def close(self) -> list[str]:
@@ -138,6 +156,7 @@ def lake_files(kind: str, period: str) -> list[Path]:
 def lake_publish(kind: str, staging: Path, batch_id: int, periods: Iterable[str]) -> list[Path]:
     """Move a batch's staged files into the lake, removing what they replace; returns removed files."""
     removed: list[Path] = []
+    periods = list(periods)
     for period in periods:
         folder = lake_root() / kind / f"period={period}"
         folder.mkdir(parents=True, exist_ok=True)
@@ -147,6 +166,13 @@ def lake_publish(kind: str, staging: Path, batch_id: int, periods: Iterable[str]
         for path in old:
             path.unlink()
             removed.append(path)
+    if kind == "si_contributions":
+        # the monitoring engine's stored per-month aggregates of these periods (and of the month
+        # after each) were computed from the replaced files (they would not be used anyway: their
+        # fingerprints no longer match)
+        from wenjiuye.monitoring.derived import DerivedStore  # noqa: PLC0415 (loads Ibis)
+
+        DerivedStore(lake_root()).invalidate(periods)
     return removed
 
 

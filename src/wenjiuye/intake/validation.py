@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from wenjiuye.core.identifiers import check_resident_id, check_uscc
+from wenjiuye.core.identifiers import check_resident_id, check_uscc, resident_id_check_char
 from wenjiuye.intake.contract import KINDS, Column
 
 
@@ -88,6 +88,35 @@ def parse_flag(raw: str) -> bool:
         raise BadValue("应为 0 或 1") from exc
 
 
+# Column types whose checks are pure functions of the text and whose values repeat in an export
+# (employers, periods, statuses, regions, dates, amounts): each distinct text is checked once.
+MEMO_TYPES = frozenset({"uscc", "period", "enum", "region", "date", "count", "amount", "flag"})
+MEMO_MAX = 200_000  # distinct texts remembered per column (then the memo starts again)
+_ID_DIGITS = frozenset("0123456789")
+
+
+class _Memo:
+    """A parser remembered per distinct text: the parsed value, or the reason it was refused."""
+
+    def __init__(self, parse: Callable[[str], Any]) -> None:
+        self.parse = parse
+        self.seen: dict[str, tuple[bool, Any]] = {}
+
+    def __call__(self, raw: str) -> Any:
+        hit = self.seen.get(raw)
+        if hit is None:
+            try:
+                hit = (True, self.parse(raw))
+            except BadValue as exc:
+                hit = (False, str(exc))
+            if len(self.seen) >= MEMO_MAX:
+                self.seen.clear()
+            self.seen[raw] = hit
+        if hit[0]:
+            return hit[1]
+        raise BadValue(hit[1])
+
+
 class RowValidator:
     """Validates rows of one kind; ``regions`` are the known county-level codes."""
 
@@ -96,8 +125,12 @@ class RowValidator:
         self.regions = set(regions)
         self.today = today
         self._parsers: dict[str, Callable[[str], Any]] = {
-            c.name: self._parser(c) for c in self.kind.columns
+            c.name: (_Memo(self._parser(c)) if c.type in MEMO_TYPES else self._parser(c))
+            for c in self.kind.columns
         }
+        # verdicts of check_resident_id for numbers with a correct check digit, by their first 14
+        # characters (address code + birth date): the remaining checks depend on nothing else
+        self._id_verdicts: dict[str, str | None] = {}
 
     def _parser(self, column: Column) -> Callable[[str], Any]:
         if column.type == "uscc":
@@ -125,6 +158,24 @@ class RowValidator:
         return check.value
 
     def _person_id(self, raw: str) -> str:
+        # Fast path (same verdicts as check_resident_id): an ASCII number of 17 digits and a
+        # correct check character is valid exactly when its address code and birth date are.
+        number = raw.strip().upper() if raw.isascii() else ""
+        if (
+            len(number) == 18
+            and _ID_DIGITS.issuperset(number[:17])
+            and resident_id_check_char(number[:17]) == number[17]
+        ):
+            key = number[:14]
+            if key not in self._id_verdicts:
+                if len(self._id_verdicts) >= MEMO_MAX:
+                    self._id_verdicts.clear()
+                slow = check_resident_id(number, today=self.today)
+                self._id_verdicts[key] = None if slow.valid else slow.reason
+            reason = self._id_verdicts[key]
+            if reason is None:
+                return number
+            raise BadValue(reason)
         check = check_resident_id(raw, today=self.today)
         if not check.valid:
             raise BadValue(check.reason)

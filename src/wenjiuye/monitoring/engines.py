@@ -31,6 +31,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from wenjiuye.monitoring.derived import DerivedStore, RunPlan, plan_run
 from wenjiuye.monitoring.expressions import (
     INPUT_SCHEMAS,
     Monitor,
@@ -197,15 +198,47 @@ def _has_parquet(folder: Path) -> bool:
     return folder.is_dir() and any(folder.rglob("*.parquet"))
 
 
-def open_lake(con: ibis.BaseBackend, root: str | Path) -> dict[str, ir.Table]:
+def _read_partitions(con: ibis.BaseBackend, root: Path, kind: str, periods: Sequence[str]) -> Any:
+    """Only the given partitions of a partitioned kind (``None`` when none of them exists)."""
+    folders = [root / kind / f"{PARTITION_COLUMN}={p}" for p in periods]
+    folders = [f for f in folders if _has_parquet(f)]
+    if not folders:
+        return None
+    if _backend_name(con) == "duckdb":
+        files = [str(f) for folder in folders for f in sorted(folder.glob("*.parquet"))]
+        return con.read_parquet(
+            files, hive_partitioning=True, hive_types_autocast=False, union_by_name=True
+        )
+    parts = []
+    for folder in folders:
+        t = con.read_parquet(str(folder), mergeSchema="true")
+        parts.append(t.mutate(**{PARTITION_COLUMN: ibis.literal(folder.name.split("=", 1)[1])}))
+    out = parts[0]
+    for part in parts[1:]:
+        out = out.union(part, distinct=False)
+    return out
+
+
+def open_lake(
+    con: ibis.BaseBackend,
+    root: str | Path,
+    *,
+    partitions: Mapping[str, Sequence[str]] | None = None,
+) -> dict[str, ir.Table]:
     """Register every kind present under ``root`` as a table of ``con``; absent kinds are left
-    out (the monitor treats them as empty)."""
+    out (the monitor treats them as empty). ``partitions`` restricts a partitioned kind to the
+    given periods (YYYYMM)."""
     root = Path(root)
     name = _backend_name(con)
     tables: dict[str, ir.Table] = {}
     for kind in KINDS:
         folder = root / kind
         if not _has_parquet(folder):
+            continue
+        if partitions and kind in partitions:
+            some = _read_partitions(con, root, kind, partitions[kind])
+            if some is not None:
+                tables[kind] = some
             continue
         if name == "duckdb":
             if kind in PARTITIONED_KINDS:
@@ -354,6 +387,23 @@ def run_tables(
         period = index_to_period(period_to_index(period))
         if since_period is None:
             since_period = index_to_period(period_to_index(period) - history_months(params))
+    return _execute(
+        con, tables, params, period, wanted, as_pandas=as_pandas, since_period=since_period
+    )
+
+
+def _execute(
+    con: ibis.BaseBackend,
+    tables: Mapping[str, Any],
+    params: RuleParams,
+    period: str | None,
+    wanted: Sequence[str],
+    *,
+    as_pandas: bool,
+    since_period: str | None,
+    plan: RunPlan | None = None,
+    store: DerivedStore | None = None,
+) -> dict[str, pa.Table | pd.DataFrame]:
     materializer = _Materializer(con)
     try:
         monitor = Monitor(
@@ -362,6 +412,7 @@ def run_tables(
             materialize=materializer,
             since_period=since_period,
             focus_period=period,
+            **(plan.monitor_kwargs(con) if plan is not None else {}),
         )
         results: dict[str, pa.Table | pd.DataFrame] = {}
         for name in wanted:
@@ -388,6 +439,8 @@ def run_tables(
                 "params": [params.to_json()],
             }
         )
+        if plan is not None and store is not None and plan.to_store:
+            store.save(con, monitor, plan)
     finally:
         materializer.release()
     if as_pandas:
@@ -403,17 +456,49 @@ def run_monitoring(
     *,
     as_pandas: bool = False,
     outputs: Sequence[str] | None = None,
+    derived: bool = True,
 ) -> dict[str, pa.Table | pd.DataFrame]:
     """Open the lake at ``lake_root`` on DuckDB or Spark and execute the monitoring outputs.
 
     ``con_or_engine`` is an Ibis backend (DuckDB or PySpark) or "duckdb" / "spark". With a
     ``period`` (YYYYMM) the outputs are that month's rows only, and rows older than the history
-    every rule of that month needs are not read; the unregistered-separation rule still uses
-    the whole lake to decide whether a window has passed.
+    every rule of that month needs are not read.
+
+    With ``derived`` (the default) the run keeps per-month aggregates (enterprise × month and
+    the region indicators computed from contributions) under ``<lake>/_derived/`` and a period
+    run reads them for its history instead of the history's contribution rows: it then reads
+    the contribution partitions of the month before, the month itself and the months the
+    unregistered-separation window needs after it. A stored month is used only while the
+    contribution partitions (and the enterprises) it was computed from are unchanged, so a
+    re-published period is recomputed. ``derived=False`` reads everything from the lake.
     """
     con = resolve_backend(con_or_engine)
-    tables = open_lake(con, lake_root)
-    return run_tables(con, tables, params, period, as_pandas=as_pandas, outputs=outputs)
+    params = params or RuleParams()
+    wanted = list(Monitor.OUTPUTS if outputs is None else outputs)
+    unknown = set(wanted) - set(Monitor.OUTPUTS)
+    if unknown:
+        raise ValueError(f"unknown outputs: {sorted(unknown)}")
+    root = Path(lake_root)
+    if period is not None:
+        period = index_to_period(period_to_index(period))
+    plan = plan_run(root, params, period, history_months(params), wanted) if derived else None
+    if plan is None:
+        tables = open_lake(con, root)
+        return run_tables(con, tables, params, period, as_pandas=as_pandas, outputs=outputs)
+    store = DerivedStore(root)
+    plan = store.attach_history(plan)
+    tables = open_lake(con, root, partitions={"si_contributions": plan.contribution_periods})
+    return _execute(
+        con,
+        tables,
+        params,
+        period,
+        wanted,
+        as_pandas=as_pandas,
+        since_period=plan.since_period,
+        plan=plan,
+        store=store,
+    )
 
 
 def write_and_run(

@@ -37,6 +37,31 @@ MAX_MONTHS = 1200  # the calendar may span at most 100 years
 FAR_FUTURE = "9999-12-31"
 HEADCOUNT_BASE = 100_000_000  # (month, headcount) packed as month * BASE + headcount
 
+# The per-month aggregates an incremental run can take from the derived store instead of
+# recomputing them from contribution rows (see ``Monitor``: ``history``).
+EM_STORED_COLUMNS = (
+    "uscc",
+    "pidx",
+    "headcount",
+    "arrears_persons",
+    "paid_persons",
+    "prev_count",
+    "prev_paid_count",
+    "joiners",
+    "leavers",
+)
+RM_STORED_COLUMNS = (
+    "region_level",
+    "region_code",
+    "pidx",
+    "insured",
+    "new",
+    "positions",
+    "prev_positions",
+    "leavers",
+    "joiners",
+)
+
 # Canonical column types of the inputs (the data contract's columns the engine reads).
 INPUT_SCHEMAS: dict[str, dict[str, str]] = {
     "si_contributions": {
@@ -353,6 +378,14 @@ class Monitor:
     everything lazy). ``since_period`` drops contribution, filing and payment rows before that
     month (the engine passes enough history for every rule of the period it reports);
     ``focus_period`` computes the person-level cross-matches of that month only.
+
+    Incremental runs (the engine's derived store): ``present_months`` gives the period indexes
+    that have contribution rows (the calendar is then built from them instead of from the rows
+    read, so a run may read only some months); ``contributions_until`` (a period) bounds the
+    contribution months read; ``history`` holds stored per-month aggregates computed earlier by
+    these same expressions — ``enterprise_month`` (:data:`EM_STORED_COLUMNS`) and ``region_month``
+    (:data:`RM_STORED_COLUMNS`) — for the months up to ``history_until``; the months after it are
+    computed from the contribution rows, which must then include the month ``history_until``.
     """
 
     def __init__(
@@ -363,6 +396,10 @@ class Monitor:
         materialize: Materialize | None = None,
         since_period: str | None = None,
         focus_period: str | None = None,
+        present_months: Sequence[int] | None = None,
+        contributions_until: str | None = None,
+        history: Mapping[str, TableLike] | None = None,
+        history_until: str | None = None,
     ) -> None:
         unknown = set(tables) - set(INPUT_SCHEMAS)
         if unknown:
@@ -371,16 +408,36 @@ class Monitor:
         self._materialize: Materialize = materialize or (lambda _name, t: t)
         self._since = period_to_index(since_period) if since_period else None
         self._focus_pidx = period_to_index(focus_period) if focus_period else None
+        self._present_months = None if present_months is None else sorted(set(present_months))
+        self._until = period_to_index(contributions_until) if contributions_until else None
+        self._history_until = period_to_index(history_until) if history_until else None
+        if (history is None) != (history_until is None):
+            raise ValueError("history and history_until go together")
+        self._history = {k: _to_ibis(v) for k, v in (history or {}).items()}
         self.inputs = {kind: conform(kind, tables.get(kind)) for kind in INPUT_SCHEMAS}
 
     # -- prepared inputs ----------------------------------------------------------------------
     def _since_filter(self, t: ir.Table) -> ir.Table:
         return t if self._since is None else t.filter(t.pidx >= self._since)
 
+    def _fresh(self, t: ir.Table) -> ir.Table:
+        """Rows of the months computed from contribution rows in this run: after the stored
+        history, up to the last contribution month read."""
+        if self._history_until is not None:
+            t = t.filter(t.pidx > self._history_until)
+        if self._until is not None:
+            t = t.filter(t.pidx <= self._until)
+        return t
+
     @cached_property
     def contributions(self) -> ir.Table:
         t = self.inputs["si_contributions"]
-        return self._since_filter(t.mutate(pidx=period_index(t.period)))
+        t = self._since_filter(t.mutate(pidx=period_index(t.period)))
+        if self._history_until is not None:  # the stored history's last month is the base
+            t = t.filter(t.pidx >= self._history_until)
+        if self._until is not None:
+            t = t.filter(t.pidx <= self._until)
+        return t
 
     @cached_property
     def filings(self) -> ir.Table:
@@ -423,13 +480,17 @@ class Monitor:
         Columns: pidx, period, month_start, month_end, present (any contribution row),
         prev_present, first_pidx, last_pidx, data_end (end of the last period).
         """
-        pe = self.pe
-        bounds = pe.aggregate(lo=pe.pidx.min(), hi=pe.pidx.max())
+        if self._present_months is None:
+            pe = self.pe
+            present = pe.select(p_pidx=pe.pidx).distinct()
+        else:
+            months = [m for m in self._present_months if self._since is None or m >= self._since]
+            present = ibis.memtable(pa.table({"p_pidx": pa.array(months, pa.int64())}))
+        bounds = present.aggregate(lo=present.p_pidx.min(), hi=present.p_pidx.max())
         offsets = ibis.memtable(pa.table({"k": pa.array(range(MAX_MONTHS), pa.int64())}))
         grid = bounds.cross_join(offsets)
         grid = grid.filter(grid.lo + grid.k <= grid.hi)
         grid = grid.select(pidx=grid.lo + grid.k, first_pidx=grid.lo, last_pidx=grid.hi)
-        present = pe.select(p_pidx=pe.pidx).distinct()
         cal = grid.left_join(present, grid.pidx == present.p_pidx)
         cal = cal.select("pidx", "first_pidx", "last_pidx", present=cal.p_pidx.notnull())
         year = (cal.pidx // 12).cast("int32")
@@ -476,16 +537,24 @@ class Monitor:
         Columns: person_id, pidx, joined (insured in pidx, not in pidx-1), left (insured in
         pidx-1, not in pidx). Only months where both months are present.
         """
-        pe = self.pe
+        return self._materialize("person_changes", self._changes(self.pe))
+
+    def _changes(self, pe: ir.Table) -> ir.Table:
         cur = pe.select("person_id", "pidx", cur=_int(1), prev=_int(0))
         prv = pe.select("person_id", pidx=pe.pidx + 1, cur=_int(0), prev=_int(1))
         flow = cur.union(prv, distinct=False)
         flow = flow.group_by(["person_id", "pidx"]).agg(cur=flow.cur.max(), prev=flow.prev.max())
-        flow = flow.filter(flow.cur != flow.prev)
+        flow = self._fresh(flow.filter(flow.cur != flow.prev))
         flow = self._with_calendar(flow)
         flow = flow.filter(flow.present & flow.prev_present)
-        t = flow.select("person_id", "pidx", joined=flow.cur == 1, left=flow.prev == 1)
-        return self._materialize("person_changes", t)
+        return flow.select("person_id", "pidx", joined=flow.cur == 1, left=flow.prev == 1)
+
+    def _changes_at(self, pidx: int) -> ir.Table:
+        """``person_changes`` of one month only (from the contributions of it and the month
+        before), for a run that needs no other month of it."""
+        pe = self.pe.filter(lambda t: t.pidx.isin([pidx - 1, pidx]))
+        t = self._changes(pe)
+        return t.filter(t.pidx == pidx)
 
     # -- 1. enterprise_month --------------------------------------------------------------------
     @cached_property
@@ -532,6 +601,13 @@ class Monitor:
             joiners=em.headcount.fill_null(0) - em.stayers.fill_null(0),
             leavers=em.prev_count.fill_null(0) - em.stayers.fill_null(0),
         )
+        em = self._fresh(em)
+        stored = self._history.get("enterprise_month")
+        if stored is not None:
+            stored = self._since_filter(
+                stored.filter(stored.pidx <= _int(self._history_until or 0))
+            )
+            em = em.union(stored.select(*EM_STORED_COLUMNS).cast(em.schema()), distinct=False)
         em = self._with_calendar(em)
         em = em.filter(em.present)
         em = em.filter((em.headcount > 0) | (em.prev_present & (em.prev_count > 0)))
@@ -626,14 +702,14 @@ class Monitor:
         return out[0].union(out[1], distinct=False)
 
     @cached_property
-    def _rm(self) -> ir.Table:
-        p = self.params
-        cal = self.calendar
+    def _rm_base(self) -> ir.Table:
+        """The region indicators computed from contribution rows, per region × month (only the
+        region-months with rows): insured, new, positions, prev_positions, leavers, joiners."""
         ent = self.enterprises.select(_e_uscc="uscc", e_region="region_code")
         none_i = ibis.null("int64")
 
         # insured employment and new employment (distinct persons), by employer location
-        pe = self.pe
+        pe = self._fresh(self.pe)
         pr = pe.join(ent, pe.uscc == ent._e_uscc).select("person_id", "pidx", "e_region")
         insured = self._rollup(
             pr, "e_region", ["pidx"], lambda x: {"insured": x.person_id.nunique()}
@@ -645,7 +721,7 @@ class Monitor:
         new = self._rollup(prn, "e_region", ["pidx"], lambda x: {"new": x.person_id.nunique()})
 
         # positions (person × employer) and leavers, from enterprise_month
-        em = self._em
+        em = self._fresh(self._em)
         emr = em.join(ent, em.uscc == ent._e_uscc)
         jobs = self._rollup(
             emr,
@@ -658,6 +734,31 @@ class Monitor:
                 "joiners": x.joiners.sum(),
             },
         )
+        keys = ["region_level", "region_code", "pidx"]
+        parts = []
+        for t in (insured, new, jobs):
+            parts.append(
+                t.select(
+                    *keys,
+                    **{c: (t[c] if c in t.columns else none_i) for c in RM_STORED_COLUMNS[3:]},
+                )
+            )
+        base = parts[0].union(parts[1], distinct=False).union(parts[2], distinct=False)
+        base = base.group_by(keys).agg(**{c: base[c].sum() for c in RM_STORED_COLUMNS[3:]})
+        stored = self._history.get("region_month")
+        if stored is not None:
+            stored = self._since_filter(
+                stored.filter(stored.pidx <= _int(self._history_until or 0))
+            )
+            base = base.union(stored.select(*RM_STORED_COLUMNS).cast(base.schema()), distinct=False)
+        return self._materialize("region_month_base", base)
+
+    @cached_property
+    def _rm(self) -> ir.Table:
+        p = self.params
+        cal = self.calendar
+        none_i = ibis.null("int64")
+        contrib = self._rm_base
 
         # registered unemployment: stock at month end, inflow, outflow (distinct persons)
         regs = self.registrations
@@ -713,9 +814,7 @@ class Monitor:
         grid = self.regions.cross_join(cal.select("pidx", "period", "present", "prev_present"))
         out = grid
         for name, t in (
-            ("ins", insured),
-            ("new", new),
-            ("jobs", jobs),
+            ("contrib", contrib),
             ("unemp", unemp),
             ("demand", demand),
             ("ui", ui),
@@ -1655,7 +1754,11 @@ class Monitor:
             employers=_int(1),
         )
         # disappearance: insured in M (pidx - 1), nowhere in M + 1 (pidx); dated end of M
-        gone = self.person_changes.filter(lambda t: t.left)
+        if self._focus_pidx is None or "person_changes" in self.__dict__:
+            gone = self.person_changes
+        else:  # only the month after the reported one is needed
+            gone = self._changes_at(self._focus_pidx + 1)
+        gone = gone.filter(gone.left)
         gone = gone.select("person_id", m=gone.pidx - 1)
         pe = self.pe.select(_g_person="person_id", _g_pidx="pidx", _g_uscc="uscc")
         g = gone.join(pe, (gone.person_id == pe._g_person) & (gone.m == pe._g_pidx))
@@ -1861,6 +1964,30 @@ class Monitor:
             _pidx=w.pidx,
         )
         return _finish(out, period, ["level", "subject_type", "subject_id", "code", "uscc"])
+
+    # -- the derived store -------------------------------------------------------------------
+    def stored_rows(self, table: str, months: Sequence[int]) -> ir.Table:
+        """The rows the derived store keeps for ``months``: ``enterprise_month``
+        (:data:`EM_STORED_COLUMNS`) or ``region_month`` (:data:`RM_STORED_COLUMNS`)."""
+        wanted = [int(m) for m in months]
+        if table == "enterprise_month":
+            em = self._em
+            em = em.filter(em.pidx.isin(wanted))
+            return em.select(
+                "uscc",
+                "pidx",
+                "headcount",
+                "arrears_persons",
+                "paid_persons",
+                prev_count=em.prev_headcount.fill_null(0),
+                prev_paid_count=em.prev_paid_persons.fill_null(0),
+                joiners=em.joiners.fill_null(em.headcount),
+                leavers=em.leavers.fill_null(0),
+            )
+        if table == "region_month":
+            rm = self._rm_base
+            return rm.filter(rm.pidx.isin(wanted)).select(*RM_STORED_COLUMNS)
+        raise ValueError(f"unknown stored table {table!r}")
 
     # -- all ----------------------------------------------------------------------------------
     OUTPUTS = (
