@@ -282,6 +282,9 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "wenjiuye@localhost")
 # SMS gateway: "file" (JSON lines under $WENJIUYE_HOME/sms/), "console", or a dotted class path
 # implementing wenjiuye.notify.channels.SmsBackend.
 NOTIFY_SMS_BACKEND = env_str("NOTIFY_SMS_BACKEND", "file")
+# WeChat messages to a person (official-account template messages through the city's gateway,
+# addressed by mobile number or openid): "file" ($WENJIUYE_HOME/wechat/), "console" or a class path.
+NOTIFY_WECHAT_BACKEND = env_str("NOTIFY_WECHAT_BACKEND", "file")
 NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 6)
 NOTIFY_RETRY_BASE_SECONDS = env_int("NOTIFY_RETRY_BASE_SECONDS", 60)
 NOTIFY_RETRY_MAX_SECONDS = env_int("NOTIFY_RETRY_MAX_SECONDS", 3600)

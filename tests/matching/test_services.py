@@ -105,8 +105,9 @@ def test_candidates_are_limited_to_the_users_county(world, users):
     assert services.posting_get(user=county, posting_id="GW4").city == "绍兴市"
 
 
-def test_push_sends_an_sms_through_notify_and_is_audited(world, users):
+def test_push_sends_an_sms_through_notify_and_is_audited(world, users, settings, tmp_path):
     from wenjiuye.notify.models import Delivery  # noqa: PLC0415
+    from wenjiuye.notify.services import deliveries_process  # noqa: PLC0415
 
     county = users[Role.COUNTY_OFFICER]
     push = services.push_create(
@@ -117,6 +118,18 @@ def test_push_sends_an_sms_through_notify_and_is_audited(world, users):
     assert "电工" in delivery.subject
     assert push.title == "电工" and push.response == Push.Response.PENDING
     assert Event.objects.filter(object_type="matching.push", object_id=str(push.pk)).exists()
+    # By WeChat: through the personal-message gateway (file backend here), addressed by phone.
+    settings.NOTIFY_WECHAT_BACKEND = "file"
+    settings.WENJIUYE_HOME = tmp_path
+    wechat = services.push_create(
+        actor=county, person=world["张电工"], posting_id="GW1", channel="wechat"
+    )
+    deliveries_process()  # what the worker does after the commit
+    sent = Delivery.objects.get(pk=int(wechat.delivery_id))
+    assert (sent.channel, sent.target, sent.status) == ("wechat", "13800000001", "sent")
+    (log,) = (tmp_path / "wechat").glob("*.jsonl")
+    line = json.loads(log.read_text(encoding="utf-8"))
+    assert line["to"] == "13800000001" and "电工" in line["body"] and line["id"] == str(sent.uuid)
     # By phone: recorded, nothing sent.
     call = services.push_create(
         actor=county, person=world["张电工"], posting_id="GW2", channel="phone_call"

@@ -30,6 +30,7 @@ from wenjiuye.core.scope import in_scope, require, scoped
 from wenjiuye.intake.models import JobPosting, UnemploymentRegistration
 from wenjiuye.matching.engine import VACANCY_COLUMNS, Match, MatchParams, MatchResult, match
 from wenjiuye.matching.models import Preference, Push
+from wenjiuye.notify.services import send
 from wenjiuye.registry.models import Person
 
 IN_CHUNK = 500  # ids per IN (…) query
@@ -217,17 +218,13 @@ def _phone(person: Person) -> str:
 
 
 def _send(push: Push, person: Person, posting: JobPosting, actor: User) -> str:
-    """Send an SMS push through ``wenjiuye.notify`` (when that app offers ``send``); the
-    delivery's id, or ``""`` for channels done by hand (phone call, notice) or not offered."""
-    if push.channel != Push.Channel.SMS:
-        return ""
-    try:
-        from wenjiuye.notify.services import send  # noqa: PLC0415 (optional app)
-    except ImportError:
+    """Send an SMS or WeChat push through ``wenjiuye.notify``; the delivery's id, or ``""`` for
+    the channels done by hand (phone call, notice), which are recorded only."""
+    if push.channel not in (Push.Channel.SMS, Push.Channel.WECHAT):
         return ""
     phone = _phone(person)
     if not phone:
-        raise ValidationError({"channel": _("该人员没有手机号,无法短信推送")})
+        raise ValidationError({"channel": _("该人员没有手机号,无法推送短信或微信")})
     where = posting.city or posting.region_code
     body = _("%(employer)s 招聘 %(title)s %(n)s 人(%(where)s),详询当地公共就业服务机构。") % {
         "employer": posting.employer_name,
@@ -236,14 +233,14 @@ def _send(push: Push, person: Person, posting: JobPosting, actor: User) -> str:
         "where": where,
     }
     delivery = send(
-        channel="sms",
+        channel=push.channel,
         to=phone,
         subject=_("岗位推荐:%(title)s") % {"title": posting.title},
         body=body,
         actor=actor,
         ref=push,
     )
-    return str(getattr(delivery, "pk", "") or getattr(delivery, "id", "") or delivery)
+    return str(delivery.pk)
 
 
 def push_create(

@@ -53,20 +53,22 @@ def send_email(*, to: str, subject: str, body: str, msg_uuid: str) -> None:
         raise DeliveryError("邮件未被接收")
 
 
-# --- SMS ----------------------------------------------------------------------------------
+# --- SMS and WeChat (personal messages through a gateway) -------------------------------
 
 
 class SmsBackend(Protocol):
-    """The SMS gateway interface: send one text to one mobile number or raise."""
+    """A message gateway: send one text to one person (mobile number, or a WeChat openid) or raise."""
 
     def send(self, *, to: str, body: str, msg_id: str) -> None: ...
 
 
-class FileSmsBackend:
-    """Appends one JSON line per message to ``$WENJIUYE_HOME/sms/YYYY-MM-DD.jsonl``."""
+class FileBackend:
+    """Appends one JSON line per message to ``$WENJIUYE_HOME/<kind>/YYYY-MM-DD.jsonl``."""
+
+    kind = "sms"
 
     def __init__(self, folder: Path | None = None) -> None:
-        self.folder = folder or Path(settings.WENJIUYE_HOME) / "sms"
+        self.folder = folder or Path(settings.WENJIUYE_HOME) / self.kind
 
     def send(self, *, to: str, body: str, msg_id: str) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -78,27 +80,59 @@ class FileSmsBackend:
             f.write(line + "\n")
 
 
-class ConsoleSmsBackend:
+class ConsoleBackend:
     """Prints each message on stdout (development)."""
 
+    kind = "sms"
+
     def send(self, *, to: str, body: str, msg_id: str) -> None:
-        sys.stdout.write(f"[SMS {msg_id}] → {to}: {body}\n")
+        sys.stdout.write(f"[{self.kind.upper()} {msg_id}] → {to}: {body}\n")
         sys.stdout.flush()
 
 
-SMS_BACKENDS: dict[str, type] = {"file": FileSmsBackend, "console": ConsoleSmsBackend}
+class FileSmsBackend(FileBackend):
+    kind = "sms"
 
 
-def sms_backend() -> SmsBackend:
-    """The backend named by ``NOTIFY_SMS_BACKEND``: ``file``, ``console`` or a dotted class path."""
-    name = getattr(settings, "NOTIFY_SMS_BACKEND", "file")
-    cls = SMS_BACKENDS.get(name) or import_string(name)
+class ConsoleSmsBackend(ConsoleBackend):
+    kind = "sms"
+
+
+class FileWechatBackend(FileBackend):
+    kind = "wechat"
+
+
+class ConsoleWechatBackend(ConsoleBackend):
+    kind = "wechat"
+
+
+BACKENDS: dict[str, dict[str, type]] = {
+    "sms": {"file": FileSmsBackend, "console": ConsoleSmsBackend},
+    "wechat": {"file": FileWechatBackend, "console": ConsoleWechatBackend},
+}
+SETTINGS = {"sms": "NOTIFY_SMS_BACKEND", "wechat": "NOTIFY_WECHAT_BACKEND"}
+
+
+def gateway(kind: str) -> SmsBackend:
+    """The backend of ``kind`` (sms, wechat) named by its setting: ``file``, ``console`` or a dotted
+    class path (e.g. the city's SMS platform, or a WeChat official-account template-message
+    gateway that maps a mobile number to the person's openid)."""
+    name = getattr(settings, SETTINGS[kind], "file")
+    cls = BACKENDS[kind].get(name) or import_string(name)
     backend: SmsBackend = cls()
     return backend
 
 
+def sms_backend() -> SmsBackend:
+    return gateway("sms")
+
+
 def send_sms(*, to: str, body: str, msg_uuid: str) -> None:
-    sms_backend().send(to=to, body=body, msg_id=msg_uuid)
+    gateway("sms").send(to=to, body=body, msg_id=msg_uuid)
+
+
+def send_wechat(*, to: str, body: str, msg_uuid: str) -> None:
+    gateway("wechat").send(to=to, body=body, msg_id=msg_uuid)
 
 
 # --- Group robots -------------------------------------------------------------------------

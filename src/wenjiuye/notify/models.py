@@ -83,6 +83,7 @@ class Delivery(models.Model):
         INBOX = "inbox", _("站内消息")
         EMAIL = "email", _("电子邮件")
         SMS = "sms", _("短信")
+        WECHAT = "wechat", _("微信")
         DINGTALK = "dingtalk", _("钉钉")
         WECOM = "wecom", _("企业微信")
 

@@ -14,6 +14,7 @@ Delivery semantics:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
@@ -30,7 +31,7 @@ from wenjiuye.core.models import Event, Region, Unit, User
 from wenjiuye.notify import channels
 from wenjiuye.notify.models import Delivery, Notification, WebhookTarget
 
-CHANNELS = ("inbox", "email", "sms", "dingtalk", "wecom")
+CHANNELS = ("inbox", "email", "sms", "wechat", "dingtalk", "wecom")
 LEASE_SECONDS = 300  # an attempt in flight is not picked again for this long
 
 
@@ -124,6 +125,13 @@ def _send_inbox(
     )
 
 
+OPENID = re.compile(r"[A-Za-z0-9_-]{20,64}")
+
+
+def _is_mobile(value: str) -> bool:
+    return value.isdigit() and len(value) == 11 and value.startswith("1")
+
+
 def _queue_external(
     channel: str, to: str, subject: str, body: str, ref: str, user: User | None, link: str
 ) -> Delivery:
@@ -138,8 +146,12 @@ def _queue_external(
             raise ValidationError({"to": f"邮箱地址无效:{target or '(空)'}"}) from exc
     elif channel == "sms":
         target = target or (user.phone if user else "")
-        if not (target.isdigit() and len(target) == 11 and target.startswith("1")):
+        if not _is_mobile(target):
             raise ValidationError({"to": f"手机号无效:{target or '(空)'}"})
+    elif channel == "wechat":
+        target = target or (user.phone if user else "")
+        if not (_is_mobile(target) or OPENID.fullmatch(target)):
+            raise ValidationError({"to": f"微信接收人无效(应为手机号或 openid):{target or '(空)'}"})
     else:
         webhook = WebhookTarget.objects.filter(
             pk=int(target) if target.isdigit() else -1, platform=channel
@@ -225,6 +237,10 @@ def _deliver(delivery: Delivery) -> None:
         )
     elif delivery.channel == "sms":
         channels.send_sms(to=delivery.target, body=f"{delivery.subject}:{text}", msg_uuid=msg_uuid)
+    elif delivery.channel == "wechat":
+        channels.send_wechat(
+            to=delivery.target, body=f"{delivery.subject}:{text}", msg_uuid=msg_uuid
+        )
     elif delivery.channel in {"dingtalk", "wecom"}:
         hook = delivery.webhook
         if hook is None or not hook.active:
