@@ -208,7 +208,10 @@ def test_overdue_contact_is_a_deadline_for_the_grid_worker(policies, make_person
         registered_on=TODAY - timedelta(days=60),
     )
     due = deadlines_for(case).get(kind__startswith="assistance.contact")
-    assert due.is_overdue() and due.assignee == grid
+    # counted from the day the ledger learnt of the person, not from the old registration
+    assert not due.is_overdue() and due.assignee == grid
+    assert timezone.localtime(due.due_at).date() > TODAY
+    assert due.is_overdue(at=due.due_at + timedelta(minutes=1))
 
 
 def test_online_registration_pending_confirm(policies, regions, county):

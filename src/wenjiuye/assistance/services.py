@@ -364,7 +364,9 @@ def case_open(
                 note=f"{Source(source).label} {source_ref}".strip(),
             )
             _audit(actor=actor, case=case, before=None, note=f"{source}:{source_ref}")
-            _schedule_contact(case, last=max(day, today - timedelta(days=365)), actor=actor)
+            # the first contact is due counted from the day the ledger learns of the person: a
+            # registration loaded today from last year's files is not already overdue
+            _schedule_contact(case, last=max(day, today), actor=actor)
             return case
         if actor is not None:
             require(actor, Cap.WRITE, case.grid_id)
