@@ -418,7 +418,9 @@ def case_update(*, case: Case, actor: User, **fields: Any) -> Case:
     if unknown:
         raise ValidationError(f"未知字段:{', '.join(unknown)}")
     with transaction.atomic():
-        locked = Case.objects.select_for_update().select_related("person").get(pk=case.pk)
+        locked = (
+            Case.objects.select_for_update(of=("self",)).select_related("person").get(pk=case.pk)
+        )
         require(actor, Cap.WRITE, locked.grid_id)
         worker = fields.get("grid_worker")
         if worker is not None and (
@@ -464,7 +466,7 @@ def case_set_status(
     day = on or _today()
     with transaction.atomic():
         locked = (
-            Case.objects.select_for_update()
+            Case.objects.select_for_update(of=("self",))  # grid_worker is an outer join
             .select_related("person", "grid", "grid_worker")
             .get(pk=case.pk)
         )
@@ -546,7 +548,9 @@ def contact_add(
     if when > timezone.now() + timedelta(minutes=5):
         raise ValidationError({"at": "联系时间不能晚于现在"})
     with transaction.atomic():
-        locked = Case.objects.select_for_update().select_related("person").get(pk=case.pk)
+        locked = (
+            Case.objects.select_for_update(of=("self",)).select_related("person").get(pk=case.pk)
+        )
         require(actor, Cap.WRITE, locked.grid_id)
         if locked.status == Status.CLOSED:
             raise ValidationError("已结案的台账不能再记录联系")
@@ -586,7 +590,9 @@ def case_refresh(*, case: Case, on: date | None = None, actor: User | None = Non
     open case has a contact deadline. The daily sweep calls it for every open case."""
     day = on or _today()
     with transaction.atomic():
-        locked = Case.objects.select_for_update().select_related("person").get(pk=case.pk)
+        locked = (
+            Case.objects.select_for_update(of=("self",)).select_related("person").get(pk=case.pk)
+        )
         before = snapshot(locked, TRACKED)
         _refresh_tier(locked, day)
         if diff(before, snapshot(locked, TRACKED)):
@@ -613,7 +619,11 @@ def reemployment_task_done(
     *, task: ReemploymentTask, actor: User, on: date | None = None, note: str = ""
 ) -> ReemploymentTask:
     with transaction.atomic():
-        locked = ReemploymentTask.objects.select_for_update().select_related("case").get(pk=task.pk)
+        locked = (
+            ReemploymentTask.objects.select_for_update(of=("self",))
+            .select_related("case")
+            .get(pk=task.pk)
+        )
         require(actor, Cap.WRITE, locked.case.grid_id)
         if locked.state != ReemploymentTask.State.OPEN:
             raise ValidationError("该事项已办结或已撤销")
