@@ -23,7 +23,10 @@ Phases (each in its own child process, so each peak RSS is its own):
   month before, the month and the stored history);
 * ``engine month (same work)`` — the same with ``outputs=[enterprise_month, enterprise_flags,
   crossmatches]`` (still every rule of those outputs: 9 enterprise rules, 4 cross-matches);
-* ``engine all months`` — ``run_monitoring`` for every month, every output;
+* ``engine all months`` — every month, every output, as ``monitor_run`` runs it: above
+  ``ONE_RUN_MAX_ROWS`` (5 M) contribution rows ``run_monitoring_by_month`` (one period run after
+  another on the derived store), each month's outputs written to Parquet before the next; below,
+  one all-months ``run_monitoring``;
 * ``hand SQL`` — baseline (b), the engine's floor: hand-written DuckDB SQL computing, for the last
   month, the per-employer headcount / joiners / leavers / arrears, the ``layoff_suspected`` and
   ``si_break`` flags and the ``registered_but_contributing`` / ``benefit_while_contributing``
@@ -285,6 +288,43 @@ def phase_engine(
     if period is not None:
         result["counts"] = _engine_counts(out)
     return result
+
+
+def phase_engine_all(root: Path, limit: str) -> dict:
+    """Every month, every output, as ``monitor_run`` does it: on a lake of more than
+    ``ONE_RUN_MAX_ROWS`` contribution rows the months one after another
+    (``run_monitoring_by_month``), each month's outputs written to Parquet before the next;
+    on a smaller lake one all-months ``run_monitoring``, its outputs written to Parquet."""
+    import pyarrow.parquet as pq  # noqa: PLC0415
+
+    from wenjiuye.monitoring.engines import (  # noqa: PLC0415
+        ONE_RUN_MAX_ROWS,
+        connect_duckdb,
+        lake_contribution_rows,
+        run_monitoring,
+        run_monitoring_by_month,
+    )
+
+    t0 = time.perf_counter()
+    lake = root / "lake"
+    con = connect_duckdb(memory_limit=limit or None, temp_directory=root.parent / "duckdb-tmp")
+    by_month = lake_contribution_rows(lake) > ONE_RUN_MAX_ROWS
+    runs = run_monitoring_by_month(con, lake) if by_month else [(None, run_monitoring(con, lake))]
+    out_dir = root / "results"
+    rows: dict[str, int] = {}
+    n = 0
+    for period, out in runs:
+        folder = out_dir / str(period)
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, table in out.items():
+            if name != "run":
+                pq.write_table(table, folder / f"{name}.parquet")
+                rows[name] = rows.get(name, 0) + table.num_rows
+        n += 1
+        del out
+    seconds = time.perf_counter() - t0
+    shutil.rmtree(out_dir, ignore_errors=True)
+    return {"seconds": seconds, "rows": rows, "runs": n, "by_month": by_month}
 
 
 HAND_SQL = """
@@ -571,7 +611,7 @@ def run_phase(args: argparse.Namespace) -> None:
     elif phase == "engine_same":
         out = phase_engine(root, args.period, SAME_OUTPUTS, args.memory_limit)
     elif phase == "engine_all":
-        out = phase_engine(root, None, None, args.memory_limit)
+        out = phase_engine_all(root, args.memory_limit)
     elif phase == "hand":
         out = phase_hand(root, args.period, args.memory_limit)
     elif phase == "pandas":

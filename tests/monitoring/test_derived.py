@@ -3,6 +3,8 @@ month's partitions and the stored history; results must equal a run that reads e
 
 from __future__ import annotations
 
+import json
+
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
@@ -10,7 +12,13 @@ import pytest
 from tests.monitoring.conftest import periods, synthetic_city
 from tests.monitoring.test_engines import OUTPUTS, assert_same
 from wenjiuye.monitoring.derived import DERIVED_DIR, DerivedStore, lake_months, plan_run
-from wenjiuye.monitoring.engines import history_months, run_monitoring, write_lake
+from wenjiuye.monitoring.engines import (
+    history_months,
+    lake_run_info,
+    run_monitoring,
+    run_monitoring_by_month,
+    write_lake,
+)
 from wenjiuye.monitoring.expressions import period_to_index
 from wenjiuye.monitoring.params import RuleParams
 
@@ -117,3 +125,27 @@ def test_invalidate_removes_the_period_and_the_month_after(tmp_path):
     ]
     plan = _plan(tmp_path, "202405")
     assert plan.history_until == "202402"
+
+
+@pytest.mark.slow
+def test_an_all_months_run_month_by_month_equals_the_full_run(tmp_path):
+    # the lake has a missing month (202302): it is run too (its region rows exist)
+    write_lake(synthetic_city().frames(), tmp_path)
+    full = run_monitoring("duckdb", tmp_path, derived=False)
+    parts = list(run_monitoring_by_month("duckdb", tmp_path))
+    assert [p for p, _ in parts] == periods("202301", 18)
+    joined = {k: pa.concat_tables([r[k] for _, r in parts]) for k in OUTPUTS}
+    assert all(joined[k].num_rows > 0 for k in OUTPUTS)
+    assert_same(joined, full)
+    info = lake_run_info(tmp_path)
+    run = full["run"].to_pylist()[0]
+    assert info == {
+        "first_period": run["first_period"],
+        "last_period": run["last_period"],
+        "data_end": run["data_end"],
+        "missing": json.loads(run["missing_periods"]),
+    }
+    assert info["missing"] == ["202302"]
+    # the runs filled the derived store month by month: every present month is stored
+    stored = sorted(p.name for p in (tmp_path / DERIVED_DIR / "enterprise_month").iterdir())
+    assert stored == [f"period={m}" for m in PRESENT]

@@ -5,14 +5,16 @@ from __future__ import annotations
 import json
 from datetime import date
 from io import StringIO
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from wenjiuye.core.models import Event
 from wenjiuye.monitoring.models import EnterpriseMonth, Flag, MonitoringRun, RegionMonth
-from wenjiuye.monitoring.services import monitor_params
+from wenjiuye.monitoring.services import monitor_params, monitor_run
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -63,4 +65,41 @@ def test_monitor_on_spark_keeps_the_same_flags(layoff):
     assert (
         set(Flag.objects.filter(run=spark_run).values_list("code", "subject_id", "period", "level"))
         == duck
+    )
+
+
+def _kept(run: MonitoringRun) -> dict[str, object]:
+    flags = Flag.objects.filter(run=run)
+    return {
+        "flags": sorted(
+            flags.values_list(
+                "subject_type", "subject_id", "period", "code", "level", "reason", "region_code"
+            )
+        ),
+        "evidence": sorted(json.dumps([f.evidence, f.params], sort_keys=True) for f in flags),
+        "regions": sorted(
+            (r.region_code, r.region_level, r.period, json.dumps(r.values, sort_keys=True))
+            for r in RegionMonth.objects.filter(run=run)
+        ),
+        "months": sorted(
+            EnterpriseMonth.objects.filter(run=run).values_list(
+                "uscc", "period", "headcount", "joiners", "leavers", "net_change"
+            )
+        ),
+    }
+
+
+def test_an_all_months_run_month_by_month_keeps_the_same_results(layoff):
+    whole = monitor_run(by_month=False)
+    kept = _kept(whole)
+    assert any(f[3] == "layoff_suspected" for f in kept["flags"])
+    assert len(kept["months"]) == 3 and kept["regions"]
+    by_month = monitor_run(by_month=True)
+    assert _kept(by_month) == kept
+    counts = {k: v for k, v in by_month.counts.items() if k != "ledgers"}
+    assert counts == {k: v for k, v in whole.counts.items() if k != "ledgers"}
+    assert counts["warnings"] == len(kept["flags"]) and counts["run"] == 1
+    # the month files written in between are gone
+    assert not any(
+        p.name.startswith("monitor-") for p in (Path(settings.WENJIUYE_HOME) / "tmp").iterdir()
     )

@@ -19,7 +19,7 @@ import json
 import shutil
 import tempfile
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
@@ -31,7 +31,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from wenjiuye.monitoring.derived import DerivedStore, RunPlan, plan_run
+from wenjiuye.monitoring.derived import DerivedStore, RunPlan, lake_months, plan_run
 from wenjiuye.monitoring.expressions import (
     INPUT_SCHEMAS,
     Monitor,
@@ -499,6 +499,67 @@ def run_monitoring(
         plan=plan,
         store=store,
     )
+
+
+def run_monitoring_by_month(
+    con_or_engine: ibis.BaseBackend | str,
+    lake_root: str | Path,
+    params: RuleParams | None = None,
+    *,
+    as_pandas: bool = False,
+    outputs: Sequence[str] | None = None,
+) -> Iterator[tuple[str | None, dict[str, pa.Table | pd.DataFrame]]]:
+    """Every month of the lake, one period run after another: yields ``(period, results)``.
+
+    The concatenation of the yielded outputs equals ``run_monitoring(…, period=None)`` (the same
+    rows; each output ordered by period first), but only one month's results exist at a time and
+    each run reads the month's partitions and the derived store, which the runs fill in
+    calendar order (the first one reads its history from the contributions). So an all-months
+    run over a large lake needs the memory of a monthly run, not of every output of every month.
+    Every calendar month is run, the missing ones included (their region rows exist). ``run`` of
+    each result describes that period run; :func:`lake_run_info` describes the whole lake. A lake
+    without contribution partitions yields one all-months result with period ``None``.
+    """
+    con = resolve_backend(con_or_engine)
+    params = params or RuleParams()
+    root = Path(lake_root)
+    months = lake_months(root)
+    if not months:
+        yield None, run_monitoring(con, root, params, None, as_pandas=as_pandas, outputs=outputs)
+        return
+    for pidx in range(min(months), max(months) + 1):
+        period = index_to_period(pidx)
+        yield (
+            period,
+            run_monitoring(con, root, params, period, as_pandas=as_pandas, outputs=outputs),
+        )
+
+
+# An all-months run over more contribution rows than this is best run month by month.
+ONE_RUN_MAX_ROWS = 5_000_000
+
+
+def lake_contribution_rows(lake_root: str | Path) -> int:
+    """Contribution rows in the lake (from the Parquet footers, nothing read)."""
+    months = lake_months(Path(lake_root))
+    return sum(pq.read_metadata(f).num_rows for files in months.values() for f in files)
+
+
+def lake_run_info(lake_root: str | Path) -> dict[str, Any]:
+    """The data range of the lake's contributions, as the ``run`` row of an all-months run
+    reports it: first / last period, ``data_end`` (ISO date) and the missing months."""
+    months = lake_months(Path(lake_root))
+    if not months:
+        return {"first_period": None, "last_period": None, "data_end": None, "missing": []}
+    lo, hi = min(months), max(months)
+    nxt = hi + 1
+    end = date(nxt // 12, nxt % 12 + 1, 1).toordinal() - 1
+    return {
+        "first_period": index_to_period(lo),
+        "last_period": index_to_period(hi),
+        "data_end": date.fromordinal(end).isoformat(),
+        "missing": [index_to_period(m) for m in range(lo, hi + 1) if m not in months],
+    }
 
 
 def write_and_run(

@@ -711,14 +711,20 @@ class Monitor:
         # insured employment and new employment (distinct persons), by employer location
         pe = self._fresh(self.pe)
         pr = pe.join(ent, pe.uscc == ent._e_uscc).select("person_id", "pidx", "e_region")
-        insured = self._rollup(
-            pr, "e_region", ["pidx"], lambda x: {"insured": x.person_id.nunique()}
-        )
+        # one pass: every insured person of the month, marked when new (joined this month)
         newp = self.person_changes.filter(lambda t: t.joined)
         newp = newp.select(_n_person="person_id", _n_pidx="pidx")
-        prn = pr.join(newp, (pr.person_id == newp._n_person) & (pr.pidx == newp._n_pidx))
-        prn = prn.select("person_id", "pidx", "e_region")
-        new = self._rollup(prn, "e_region", ["pidx"], lambda x: {"new": x.person_id.nunique()})
+        prn = pr.left_join(newp, (pr.person_id == newp._n_person) & (pr.pidx == newp._n_pidx))
+        prn = prn.select("person_id", "pidx", "e_region", is_new=prn._n_person.notnull())
+        persons = self._rollup(
+            prn,
+            "e_region",
+            ["pidx"],
+            lambda x: {
+                "insured": x.person_id.nunique(),
+                "new": x.person_id.nunique(where=x.is_new),
+            },
+        )
 
         # positions (person × employer) and leavers, from enterprise_month
         em = self._fresh(self._em)
@@ -736,14 +742,14 @@ class Monitor:
         )
         keys = ["region_level", "region_code", "pidx"]
         parts = []
-        for t in (insured, new, jobs):
+        for t in (persons, jobs):
             parts.append(
                 t.select(
                     *keys,
                     **{c: (t[c] if c in t.columns else none_i) for c in RM_STORED_COLUMNS[3:]},
                 )
             )
-        base = parts[0].union(parts[1], distinct=False).union(parts[2], distinct=False)
+        base = parts[0].union(parts[1], distinct=False)
         base = base.group_by(keys).agg(**{c: base[c].sum() for c in RM_STORED_COLUMNS[3:]})
         stored = self._history.get("region_month")
         if stored is not None:
