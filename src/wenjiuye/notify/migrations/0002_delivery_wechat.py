@@ -4,15 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notify', '0001_initial'),
+        ("notify", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='delivery',
-            name='channel',
-            field=models.CharField(choices=[('inbox', '站内消息'), ('email', '电子邮件'), ('sms', '短信'), ('wechat', '微信'), ('dingtalk', '钉钉'), ('wecom', '企业微信')], max_length=16, verbose_name='渠道'),
+            model_name="delivery",
+            name="channel",
+            field=models.CharField(
+                choices=[
+                    ("inbox", "站内消息"),
+                    ("email", "电子邮件"),
+                    ("sms", "短信"),
+                    ("wechat", "微信"),
+                    ("dingtalk", "钉钉"),
+                    ("wecom", "企业微信"),
+                ],
+                max_length=16,
+                verbose_name="渠道",
+            ),
         ),
     ]
