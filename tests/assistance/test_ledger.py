@@ -296,3 +296,28 @@ def test_sync_registrations_opens_and_merges(policies, regions, grid):
     assert (case.desired_job, case.education, case.grid_worker) == ("保安", "初中", grid)
     assert len(case.sources) == 1
     assert [c.pk for c in case_list(user=grid)] == [case.pk]
+
+
+def test_reminders_and_escalation_of_a_contact_come_from_policy(policies, make_person, users):
+    from wenjiuye.core.policy import policy_set, policy_value  # noqa: PLC0415
+
+    plans = policy_value("assistance.deadline.schedules", on=TODAY)
+    first = services.case_open(person=make_person(11, birth="19900101"), source="manual")
+    due = deadlines_for(first).get(kind__startswith="assistance.contact")
+    assert (due.reminders, due.escalation) == (
+        plans["contact"]["reminders"],
+        plans["contact"]["escalation"],
+    )
+    changed = {
+        **plans,
+        "contact": {"reminders": [90], "escalation": [{"after_minutes": 5, "to": "county"}]},
+    }
+    policy_set(
+        actor=users[Role.CITY_OFFICE],
+        key="assistance.deadline.schedules",
+        value=changed,
+        effective_from=TODAY,
+    )
+    second = services.case_open(person=make_person(12, birth="19900101"), source="manual")
+    due = deadlines_for(second).get(kind__startswith="assistance.contact")
+    assert due.reminders == [90] and due.escalation == [{"after_minutes": 5, "to": "county"}]

@@ -39,7 +39,7 @@ from wenjiuye.assistance.tiers import case_tier
 from wenjiuye.core.audit import diff, record_event, snapshot
 from wenjiuye.core.identifiers import check_resident_id
 from wenjiuye.core.models import Event, Region, RegionLevel, User
-from wenjiuye.core.policy import PolicyNotInForce, policy_cite, policy_get
+from wenjiuye.core.policy import PolicyNotInForce, policy_cite, policy_get, policy_value
 from wenjiuye.core.roles import Cap, Role
 from wenjiuye.core.scope import require
 from wenjiuye.deadlines.models import Deadline
@@ -198,6 +198,13 @@ def _close_deadlines(case: Case, prefix: str, actor: User | None, *, done: bool,
             deadline_cancel(deadline=deadline, actor=actor, reason=note)
 
 
+def _schedule(kind: str, on: date) -> dict[str, Any]:
+    """Reminders and escalation of an assistance deadline ``kind`` (contact, one_week, follow_up),
+    from policy ``assistance.deadline.schedules``."""
+    plan = policy_value("assistance.deadline.schedules", on=on)[kind]
+    return {"reminders": list(plan["reminders"]), "escalation": list(plan["escalation"])}
+
+
 def _schedule_contact(case: Case, *, last: date, actor: User | None) -> Deadline | None:
     """The next contact due for an open case: ``last`` + the tier's contact frequency."""
     if case.status not in OPEN_STATUSES:
@@ -216,11 +223,7 @@ def _schedule_contact(case: Case, *, last: date, actor: User | None) -> Deadline
         actor=actor,
         assignee=case.grid_worker,
         policy={"assistance.tier.packages": policy_cite(packages), "tier": tier.tier},
-        reminders=[24 * 60],
-        escalation=[
-            {"after_minutes": 0, "to": "assignee"},
-            {"after_minutes": 3 * 24 * 60, "to": "county"},
-        ],
+        **_schedule("contact", last),
     )
 
 
@@ -242,11 +245,7 @@ def _schedule_one_week(case: Case, *, start: date, actor: User | None) -> Deadli
         actor=actor,
         assignee=case.grid_worker,
         policy={"key_region.employment_solved_days": cite},
-        reminders=[48 * 60],
-        escalation=[
-            {"after_minutes": 0, "to": "county"},
-            {"after_minutes": 1440, "to": "city_office"},
-        ],
+        **_schedule("one_week", start),
     )
 
 
@@ -266,8 +265,7 @@ def _schedule_follow_ups(case: Case, *, employed_on: date, actor: User | None) -
                 actor=actor,
                 assignee=case.grid_worker,
                 policy={"assistance.follow_up.months": cite},
-                reminders=[3 * 24 * 60],
-                escalation=[{"after_minutes": 0, "to": "county"}],
+                **_schedule("follow_up", employed_on),
             )
         )
     return out
