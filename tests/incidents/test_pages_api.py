@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tests.conftest import OTHER_COUNTY, OWN_COUNTY, make_id, make_user
 from wenjiuye.core.models import Event
@@ -153,3 +155,17 @@ def test_the_deadline_pages_link_back_to_the_incident(policy, officer_client):
     first = deadlines_for(Incident.objects.get(pk=pk)).first()
     detail = officer_client.get(f"/deadlines/{first.pk}/").content.decode()
     assert f'href="/incidents/{pk}/" data-testid="subject-link"' in detail
+
+
+@pytest.mark.django_db
+def test_the_deadline_list_resolves_subject_links_in_one_query_per_kind(policy, officer_client):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert officer_client.get("/deadlines/").status_code == 200
+        return len(captured)
+
+    officer_client.post(API, PAYLOAD, content_type="application/json")
+    one = queries()
+    for _ in range(3):
+        officer_client.post(API, PAYLOAD, content_type="application/json")
+    assert queries() == one  # 7 deadlines or 28: the same queries

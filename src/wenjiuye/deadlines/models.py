@@ -8,6 +8,8 @@ and escalations; the services are the only writers.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.apps import apps
@@ -82,15 +84,13 @@ class Deadline(models.Model):
     def __str__(self) -> str:
         return f"{self.title}({self.subject_repr or self.subject_id})"
 
+    _subject_url: str  # resolved by subject_urls_attach, not a column
+
     def subject_url(self) -> str:
         """The page of the record this deadline is about ("" when it has none)."""
-        try:
-            model = apps.get_model(self.subject_type)
-        except (LookupError, ValueError):
-            return ""
-        subject = model._default_manager.filter(pk=self.subject_id).first()
-        url = getattr(subject, "get_absolute_url", None)
-        return url() if callable(url) else ""
+        if not hasattr(self, "_subject_url"):
+            subject_urls_attach([self])
+        return self._subject_url
 
     def is_overdue(self, at: datetime | None = None) -> bool:
         return self.status == self.Status.OPEN and self.due_at < (at or timezone.now())
@@ -135,3 +135,23 @@ class DeadlineStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.deadline_id}:{self.kind}#{self.seq}@{self.fire_at:%Y-%m-%d %H:%M}"
+
+
+def subject_urls_attach(deadlines: Iterable[Deadline]) -> list[Deadline]:
+    """Resolve the subject pages of ``deadlines`` with one query per kind of subject (lists)."""
+    rows = list(deadlines)
+    ids: dict[str, set[str]] = defaultdict(set)
+    for d in rows:
+        ids[d.subject_type].add(d.subject_id)
+    urls: dict[tuple[str, str], str] = {}
+    for label, pks in ids.items():
+        try:
+            model = apps.get_model(label)
+        except (LookupError, ValueError):
+            continue
+        if hasattr(model, "get_absolute_url"):
+            for obj in model._default_manager.filter(pk__in=pks):
+                urls[(label, str(obj.pk))] = obj.get_absolute_url()
+    for d in rows:
+        d._subject_url = urls.get((d.subject_type, d.subject_id), "")
+    return rows

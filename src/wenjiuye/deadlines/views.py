@@ -17,7 +17,7 @@ from wenjiuye.core.audit import events_for
 from wenjiuye.core.roles import Cap
 from wenjiuye.core.scope import can
 from wenjiuye.core.types import AuthedHttpRequest
-from wenjiuye.deadlines.models import Deadline
+from wenjiuye.deadlines.models import Deadline, subject_urls_attach
 from wenjiuye.deadlines.services import (
     deadline_cancel,
     deadline_complete,
@@ -46,7 +46,7 @@ def deadline_list(request: AuthedHttpRequest) -> HttpResponse:
             own = own | qs.filter(unit_id=request.user.unit_id)
         qs = own
     overdue, soon, later = [], [], []
-    for d in qs.order_by("due_at")[: LIMIT * 3]:
+    for d in subject_urls_attach(qs.order_by("due_at")[: LIMIT * 3]):
         window = timedelta(minutes=max(d.reminders or [0]))
         if d.is_overdue(now):
             overdue.append(d)
@@ -65,11 +65,12 @@ def deadline_list(request: AuthedHttpRequest) -> HttpResponse:
 def deadline_overdue(request: AuthedHttpRequest) -> HttpResponse:
     """Every overdue deadline in scope (the city office sees the whole city)."""
     now = timezone.now()
+    overdue = deadlines_visible(user=request.user).filter(
+        status=Deadline.Status.OPEN, due_at__lt=now
+    )
     rows = [
         (d, escalation_level(d), now - d.due_at)
-        for d in deadlines_visible(user=request.user)
-        .filter(status=Deadline.Status.OPEN, due_at__lt=now)
-        .order_by("due_at")[:LIMIT]
+        for d in subject_urls_attach(overdue.order_by("due_at")[:LIMIT])
     ]
     return render(request, "deadlines/overdue.html", {"rows": rows, "now": now})
 
