@@ -113,20 +113,17 @@ def persons_table(persons: QuerySet[Person], *, on: date) -> pd.DataFrame:
     rows = []
     for p in people:
         last = latest.get(p["id_number"])
-        case = cases.get(p["pk"], {})
-
-        def field(name: str, case: dict[str, Any] = case, last: Any = last) -> str:
-            # the assistance ledger is kept up to date by officers; the registration is the fallback
-            return case.get(name) or (getattr(last, name) if last else "")
-
+        # the assistance ledger is kept up to date by officers; the registration is the fallback
+        profile = {
+            name: cases.get(p["pk"], {}).get(name) or (getattr(last, name) if last else "")
+            for name in ("education", "desired_job", "skills")
+        }
         rows.append(
             {
                 "person_id": str(p["pk"]),
                 "region_code": p["region_id"] or (last.region_code if last else ""),
-                "education": field("education"),
                 "age": _age(p["birth_date"], on),
-                "desired_job": field("desired_job"),
-                "skills": field("skills"),
+                **profile,
                 "accepts_migration": p["pk"] in migrate,
             }
         )
