@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -223,8 +223,9 @@ class DerivedStore:
         return [self._path(table, m, self.fingerprint(table, m, months)) for m in pidxs]
 
     # -- writing --------------------------------------------------------------------------------
-    def save(self, con: Any, monitor: Any, plan: RunPlan) -> None:
-        """Store the final months of the run (only the tables the run computed)."""
+    def save(self, fetch: Callable[[Any], pa.Table], monitor: Any, plan: RunPlan) -> None:
+        """Store the final months of the run (only the tables the run computed); ``fetch``
+        executes an expression to Arrow (the engine's)."""
         months = plan.to_store
         if not months:
             return
@@ -236,7 +237,7 @@ class DerivedStore:
             todo = [m for m in months if not self.has(table, m, plan.months)]
             if not done or not todo:
                 continue
-            data = con.to_pyarrow(monitor.stored_rows(table, todo))
+            data = fetch(monitor.stored_rows(table, todo))
             pidx = data["pidx"]
             for m in todo:
                 part = data.filter(pc.equal(pidx, m))

@@ -39,6 +39,7 @@ from wenjiuye.monitoring.expressions import (
     period_to_index,
 )
 from wenjiuye.monitoring.params import RuleParams
+from wenjiuye.monitoring.sqlcache import SQLCache
 
 PARTITIONED_KINDS: dict[str, str] = {
     "si_contributions": "period",
@@ -47,6 +48,7 @@ PARTITIONED_KINDS: dict[str, str] = {
     "enterprise_operations": "period",
 }
 PARTITION_COLUMN = "period"
+SQL_CACHE_DIR = "_sqlcache"  # under the lake: compiled SQL per expression structure
 KINDS = tuple(INPUT_SCHEMAS)
 
 
@@ -267,25 +269,38 @@ class _Materializer:
     """Cache intermediate results on the backend (DuckDB temp tables; Spark cached views).
 
     Ibis 12's ``create_table``/``drop_table`` emit ``DROP TABLE IF EXISTS`` without the table
-    name under the pinned sqlglot 30.x, so the tables are created from a view with plain SQL.
+    name under the pinned sqlglot 30.x, so DuckDB tables are created with plain SQL, compiled
+    through the :class:`~wenjiuye.monitoring.sqlcache.SQLCache` (no folder: compiled each time).
     """
 
-    def __init__(self, con: ibis.BaseBackend) -> None:
+    def __init__(self, con: ibis.BaseBackend, sql_cache: SQLCache | None = None) -> None:
         self.con = con
         self.created: list[tuple[str, str]] = []
         self._frames: list[Any] = []
         self._token = uuid.uuid4().hex[:8]
+        self._duckdb = _backend_name(con) == "duckdb"
+        self.sql_cache = sql_cache or SQLCache(None)
+
+    def _duckdb_sql(self, expr: ir.Table) -> str:
+        """The SQL of ``expr`` (compiled or from the cache), its in-memory tables registered."""
+        self.con._run_pre_execute_hooks(expr)  # noqa: SLF001 (what to_pyarrow does first)
+        return self.sql_cache.sql(self.con, expr)
+
+    def fetch(self, expr: ir.Table) -> pa.Table:
+        """The result of ``expr`` as Arrow (``to_pyarrow``; on DuckDB through the SQL cache)."""
+        if not self._duckdb:
+            return self.con.to_pyarrow(expr)
+        from ibis.backends.duckdb.converter import DuckDBPyArrowData  # noqa: PLC0415
+
+        table = self.con.con.sql(self._duckdb_sql(expr)).to_arrow_table()
+        return expr.__pyarrow_result__(table, data_mapper=DuckDBPyArrowData)
 
     def __call__(self, name: str, expr: ir.Table) -> ir.Table:
         table_name = f"wjy_{name}_{self._token}"
         backend = _backend_name(self.con)
         if backend == "duckdb":
-            view = f"{table_name}_v"
-            self.con.create_view(view, expr, overwrite=True)
-            self.created.append(("view", view))
-            self.con.raw_sql(
-                f'CREATE OR REPLACE TEMP TABLE "{table_name}" AS SELECT * FROM "{view}"'
-            )
+            sql = self._duckdb_sql(expr)
+            self.con.raw_sql(f'CREATE OR REPLACE TEMP TABLE "{table_name}" AS {sql}')
             self.created.append(("table", table_name))
             return self._typed(self.con.table(table_name), expr)
         if backend == "pyspark":
@@ -403,8 +418,9 @@ def _execute(
     since_period: str | None,
     plan: RunPlan | None = None,
     store: DerivedStore | None = None,
+    sql_cache: SQLCache | None = None,
 ) -> dict[str, pa.Table | pd.DataFrame]:
-    materializer = _Materializer(con)
+    materializer = _Materializer(con, sql_cache)
     try:
         monitor = Monitor(
             tables,
@@ -416,9 +432,9 @@ def _execute(
         )
         results: dict[str, pa.Table | pd.DataFrame] = {}
         for name in wanted:
-            results[name] = con.to_pyarrow(getattr(monitor, name)(period))
+            results[name] = materializer.fetch(getattr(monitor, name)(period))
         cal = monitor.calendar
-        bounds = con.to_pyarrow(
+        bounds = materializer.fetch(
             cal.aggregate(
                 first=cal.period.min(),
                 last=cal.period.max(),
@@ -440,7 +456,7 @@ def _execute(
             }
         )
         if plan is not None and store is not None and plan.to_store:
-            store.save(con, monitor, plan)
+            store.save(materializer.fetch, monitor, plan)
     finally:
         materializer.release()
     if as_pandas:
@@ -457,6 +473,7 @@ def run_monitoring(
     as_pandas: bool = False,
     outputs: Sequence[str] | None = None,
     derived: bool = True,
+    sql_cache: bool | SQLCache = True,
 ) -> dict[str, pa.Table | pd.DataFrame]:
     """Open the lake at ``lake_root`` on DuckDB or Spark and execute the monitoring outputs.
 
@@ -471,6 +488,11 @@ def run_monitoring(
     unregistered-separation window needs after it. A stored month is used only while the
     contribution partitions (and the enterprises) it was computed from are unchanged, so a
     re-published period is recomputed. ``derived=False`` reads everything from the lake.
+
+    With ``sql_cache`` (the default) a DuckDB run keeps the SQL it compiles under
+    ``<lake>/_sqlcache/`` and the next run whose expressions have the same structure uses it
+    instead of compiling again (:mod:`wenjiuye.monitoring.sqlcache`); an ``SQLCache`` instance
+    may be given instead (its ``hits`` and ``misses`` then count the run's lookups).
     """
     con = resolve_backend(con_or_engine)
     params = params or RuleParams()
@@ -481,10 +503,26 @@ def run_monitoring(
     root = Path(lake_root)
     if period is not None:
         period = index_to_period(period_to_index(period))
+    if isinstance(sql_cache, SQLCache):
+        cache = sql_cache
+    else:
+        cache = SQLCache(root / SQL_CACHE_DIR if sql_cache else None)
     plan = plan_run(root, params, period, history_months(params), wanted) if derived else None
     if plan is None:
+        since = None
+        if period is not None:
+            since = index_to_period(period_to_index(period) - history_months(params))
         tables = open_lake(con, root)
-        return run_tables(con, tables, params, period, as_pandas=as_pandas, outputs=outputs)
+        return _execute(
+            con,
+            tables,
+            params,
+            period,
+            wanted,
+            as_pandas=as_pandas,
+            since_period=since,
+            sql_cache=cache,
+        )
     store = DerivedStore(root)
     plan = store.attach_history(plan)
     tables = open_lake(con, root, partitions={"si_contributions": plan.contribution_periods})
@@ -498,6 +536,7 @@ def run_monitoring(
         since_period=plan.since_period,
         plan=plan,
         store=store,
+        sql_cache=cache,
     )
 
 

@@ -566,13 +566,15 @@ class Monitor:
             arrears_persons=pe.arrears.sum(),
             paid_persons=pe.paid.sum(),
         )
-        # stayers: insured at the same employer this month and the month before
+        # stayers: insured at the same employer this month and the month before (only the
+        # months this run computes: the engine does not push the later filter into the join)
+        fresh = self._fresh(pe)
         before = pe.select(_s_uscc="uscc", _s_person="person_id", _s_pidx=pe.pidx + 1)
-        stay = pe.join(
+        stay = fresh.join(
             before,
-            (pe.uscc == before._s_uscc)
-            & (pe.person_id == before._s_person)
-            & (pe.pidx == before._s_pidx),
+            (fresh.uscc == before._s_uscc)
+            & (fresh.person_id == before._s_person)
+            & (fresh.pidx == before._s_pidx),
         )
         stay = stay.group_by(["uscc", "pidx"]).agg(stayers=stay.count())
         stay = stay.rename(_t_uscc="uscc", _t_pidx="pidx")
