@@ -59,6 +59,11 @@ import pyarrow.compute as pc
 MONTH_ROWS = 1_000_000  # insured per month above 1 M rows
 FIRST_PIDX = 2023 * 12  # 202301
 SAME_OUTPUTS = ["enterprise_month", "enterprise_flags", "crossmatches"]
+# The same runs with the compiled-SQL cache emptied first: what the first run of a deployment
+# costs. The phases without this mark find their statements compiled by the run before, as
+# every month's run does in the steady state (the months are parameters of the statements).
+COLD_MONTH = "engine month, first run (compiles)"
+COLD_SAME = "engine month (same work), first run (compiles)"
 COUNTED = ("enterprise_month", "layoff_suspected", "si_break", "rbc", "bwc")
 TARGET_MONTH_SECONDS = 5.0
 TARGET_PANDAS_RATIO = 5.0
@@ -277,12 +282,20 @@ def phase_engine(
     limit: str,
     *,
     derived: bool = True,
+    cold: bool = False,
 ) -> dict:
+    """One ``run_monitoring``; ``cold`` empties the compiled-SQL cache first (a first run)."""
     # libraries are imported before the clock on both sides (the hand SQL imports duckdb first)
     import ibis.backends.duckdb  # noqa: F401, PLC0415
 
-    from wenjiuye.monitoring.engines import connect_duckdb, run_monitoring  # noqa: PLC0415
+    from wenjiuye.monitoring.engines import (  # noqa: PLC0415
+        SQL_CACHE_DIR,
+        connect_duckdb,
+        run_monitoring,
+    )
 
+    if cold:
+        shutil.rmtree(root / "lake" / SQL_CACHE_DIR, ignore_errors=True)
     t0 = time.perf_counter()
     con = connect_duckdb(memory_limit=limit or None, temp_directory=root.parent / "duckdb-tmp")
     out = run_monitoring(con, root / "lake", period=period, outputs=outputs, derived=derived)
@@ -609,10 +622,12 @@ def run_phase(args: argparse.Namespace) -> None:
 
         prev = label(period_to_index(args.period) - 1)
         out = phase_engine(root, prev, None, args.memory_limit)
-    elif phase == "engine_month":
-        out = phase_engine(root, args.period, None, args.memory_limit)
-    elif phase == "engine_same":
-        out = phase_engine(root, args.period, SAME_OUTPUTS, args.memory_limit)
+    elif phase in ("engine_month", "engine_month_cold"):
+        cold = phase.endswith("_cold")
+        out = phase_engine(root, args.period, None, args.memory_limit, cold=cold)
+    elif phase in ("engine_same", "engine_same_cold"):
+        cold = phase.endswith("_cold")
+        out = phase_engine(root, args.period, SAME_OUTPUTS, args.memory_limit, cold=cold)
     elif phase == "engine_all":
         out = phase_engine_all(root, args.memory_limit)
     elif phase == "hand":
@@ -679,7 +694,9 @@ def bench_size(rows: int, args: argparse.Namespace, log: Any) -> dict:
         order = [
             ("engine month, no derived store", "engine_nostore"),
             ("engine previous month (fills the derived store)", "engine_prev"),
+            (COLD_MONTH, "engine_month_cold"),
             ("engine month", "engine_month"),
+            (COLD_SAME, "engine_same_cold"),
             ("engine month (same work)", "engine_same"),
             ("hand SQL", "hand"),
         ]
@@ -736,13 +753,14 @@ def targets(size: dict) -> list[dict]:
         out.append({"target": text, "value": value, "met": ok, "shown": shown})
 
     if size["rows"] <= MONTH_ROWS:
-        t = _sec(ph, "engine month")
-        add(
-            f"one city-month monitored < {TARGET_MONTH_SECONDS:.0f} s (engine month, all outputs)",
-            t,
-            None if t is None else t < TARGET_MONTH_SECONDS,
-            "n/a" if t is None else f"{t:.2f} s",
-        )
+        for name, label in (("engine month", "engine month"), (COLD_MONTH, "first run")):
+            t = _sec(ph, name)
+            add(
+                f"one city-month monitored < {TARGET_MONTH_SECONDS:.0f} s ({label}, all outputs)",
+                t,
+                None if t is None else t < TARGET_MONTH_SECONDS,
+                "n/a" if t is None else f"{t:.2f} s",
+            )
     r = ratio(_sec(ph, "pandas"), _sec(ph, "engine month (same work)"))
     add(
         f"≥ {TARGET_PANDAS_RATIO:.0f}× faster than pandas (pandas / engine, same work)",
@@ -750,13 +768,14 @@ def targets(size: dict) -> list[dict]:
         None if r is None else r >= TARGET_PANDAS_RATIO,
         "skipped" if r is None else f"{r:.1f}×",
     )
-    r = ratio(_sec(ph, "engine month (same work)"), _sec(ph, "hand SQL"))
-    add(
-        f"within {TARGET_HAND_RATIO}× of hand SQL (engine / hand SQL, same work)",
-        r,
-        None if r is None else r <= TARGET_HAND_RATIO,
-        "n/a" if r is None else f"{r:.2f}×",
-    )
+    for name, label in (("engine month (same work)", "same work"), (COLD_SAME, "first run")):
+        r = ratio(_sec(ph, name), _sec(ph, "hand SQL"))
+        add(
+            f"within {TARGET_HAND_RATIO}× of hand SQL (engine / hand SQL, {label})",
+            r,
+            None if r is None else r <= TARGET_HAND_RATIO,
+            "n/a" if r is None else f"{r:.2f}×",
+        )
     if size["rows"] >= 30_000_000:
         for name in ("engine month, no derived store", "engine month", "engine all months"):
             peak = ph.get(name, {}).get("peak_mib")

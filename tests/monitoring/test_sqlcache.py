@@ -26,9 +26,9 @@ class CheckingCache(SQLCache):
         super().__init__(folder)
         self.checked = 0
 
-    def sql(self, con, expr):
-        sql = super().sql(con, expr)
-        assert sql == str(con.compile(expr))
+    def sql(self, con, expr, params=None):
+        sql = super().sql(con, expr, params)
+        assert sql == str(con.compile(expr, params=params))
         self.checked += 1
         return sql
 
@@ -161,3 +161,16 @@ def test_the_keys_are_the_same_in_another_process(tmp_path):
     run("2")
     hits, misses = run("3")
     assert misses == 0 and hits > 0
+
+
+def test_next_month_uses_this_month_statements(tmp_path):
+    """The months a run depends on are parameters: once the derived store is in its steady
+    state, a new month's run compiles nothing, and its results equal a run without the cache."""
+    write_lake(synthetic_city().frames(), tmp_path)
+    for period in ("202403", "202404", "202405"):
+        run_monitoring("duckdb", tmp_path, period=period)
+    cache = CheckingCache(tmp_path / SQL_CACHE_DIR)
+    out = run_monitoring("duckdb", tmp_path, period="202406", sql_cache=cache)
+    assert cache.misses == 0 and cache.hits > 0
+    expected = run_monitoring("duckdb", tmp_path, period="202406", sql_cache=False)
+    assert_same(out, expected, OUTPUTS)

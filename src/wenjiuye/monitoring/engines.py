@@ -278,17 +278,18 @@ class _Materializer:
         self.created: list[tuple[str, str]] = []
         self._frames: list[Any] = []
         self._token = uuid.uuid4().hex[:8]
-        self._duckdb = _backend_name(con) == "duckdb"
+        self.duckdb = _backend_name(con) == "duckdb"
         self.sql_cache = sql_cache or SQLCache(None)
+        self.params: dict[Any, int] = {}  # the monitor's parameter values (DuckDB only)
 
     def _duckdb_sql(self, expr: ir.Table) -> str:
         """The SQL of ``expr`` (compiled or from the cache), its in-memory tables registered."""
         self.con._run_pre_execute_hooks(expr)  # noqa: SLF001 (what to_pyarrow does first)
-        return self.sql_cache.sql(self.con, expr)
+        return self.sql_cache.sql(self.con, expr, self.params)
 
     def fetch(self, expr: ir.Table) -> pa.Table:
         """The result of ``expr`` as Arrow (``to_pyarrow``; on DuckDB through the SQL cache)."""
-        if not self._duckdb:
+        if not self.duckdb:
             return self.con.to_pyarrow(expr)
         from ibis.backends.duckdb.converter import DuckDBPyArrowData  # noqa: PLC0415
 
@@ -428,8 +429,10 @@ def _execute(
             materialize=materializer,
             since_period=since_period,
             focus_period=period,
+            parametrize=materializer.duckdb,
             **(plan.monitor_kwargs(con) if plan is not None else {}),
         )
+        materializer.params = monitor.param_values  # filled as the expressions are built
         results: dict[str, pa.Table | pd.DataFrame] = {}
         for name in wanted:
             results[name] = materializer.fetch(getattr(monitor, name)(period))

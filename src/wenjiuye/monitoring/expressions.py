@@ -400,6 +400,7 @@ class Monitor:
         contributions_until: str | None = None,
         history: Mapping[str, TableLike] | None = None,
         history_until: str | None = None,
+        parametrize: bool = False,
     ) -> None:
         unknown = set(tables) - set(INPUT_SCHEMAS)
         if unknown:
@@ -414,19 +415,44 @@ class Monitor:
         if (history is None) != (history_until is None):
             raise ValueError("history and history_until go together")
         self._history = {k: _to_ibis(v) for k, v in (history or {}).items()}
+        self._parametrize = parametrize
+        self._month_params: dict[str, ir.Scalar] = {}
+        self.param_values: dict[ir.Scalar, int] = {}
         self.inputs = {kind: conform(kind, tables.get(kind)) for kind in INPUT_SCHEMAS}
+
+    # -- the months a run depends on ---------------------------------------------------------
+    def _month(self, role: str, pidx: int) -> ir.IntegerValue:
+        """A month index the expressions depend on (the run's first month, the reported month…).
+
+        A literal; or, with ``parametrize``, an Ibis parameter per role whose value is in
+        ``param_values`` (to pass as ``params`` when executing). Parameters keep the structure of
+        the expressions the same from one month's run to the next, so their compiled SQL can be
+        reused (:mod:`wenjiuye.monitoring.sqlcache`).
+        """
+        if not self._parametrize:
+            return _int(pidx)
+        param = self._month_params.get(role)
+        if param is None:
+            param = ibis.param("int64")
+            self._month_params[role] = param
+            self.param_values[param] = int(pidx)
+        elif self.param_values[param] != pidx:
+            raise ValueError(f"month {role!r} is {self.param_values[param]}, not {pidx}")
+        return param
 
     # -- prepared inputs ----------------------------------------------------------------------
     def _since_filter(self, t: ir.Table) -> ir.Table:
-        return t if self._since is None else t.filter(t.pidx >= self._since)
+        if self._since is None:
+            return t
+        return t.filter(t.pidx >= self._month("since", self._since))
 
     def _fresh(self, t: ir.Table) -> ir.Table:
         """Rows of the months computed from contribution rows in this run: after the stored
         history, up to the last contribution month read."""
         if self._history_until is not None:
-            t = t.filter(t.pidx > self._history_until)
+            t = t.filter(t.pidx > self._month("history_until", self._history_until))
         if self._until is not None:
-            t = t.filter(t.pidx <= self._until)
+            t = t.filter(t.pidx <= self._month("until", self._until))
         return t
 
     @cached_property
@@ -434,9 +460,9 @@ class Monitor:
         t = self.inputs["si_contributions"]
         t = self._since_filter(t.mutate(pidx=period_index(t.period)))
         if self._history_until is not None:  # the stored history's last month is the base
-            t = t.filter(t.pidx >= self._history_until)
+            t = t.filter(t.pidx >= self._month("history_until", self._history_until))
         if self._until is not None:
-            t = t.filter(t.pidx <= self._until)
+            t = t.filter(t.pidx <= self._month("until", self._until))
         return t
 
     @cached_property
@@ -549,7 +575,7 @@ class Monitor:
         flow = flow.filter(flow.present & flow.prev_present)
         return flow.select("person_id", "pidx", joined=flow.cur == 1, left=flow.prev == 1)
 
-    def _changes_at(self, pidx: int) -> ir.Table:
+    def _changes_at(self, pidx: ir.IntegerValue) -> ir.Table:
         """``person_changes`` of one month only (from the contributions of it and the month
         before), for a run that needs no other month of it."""
         pe = self.pe.filter(lambda t: t.pidx.isin([pidx - 1, pidx]))
@@ -607,7 +633,7 @@ class Monitor:
         stored = self._history.get("enterprise_month")
         if stored is not None:
             stored = self._since_filter(
-                stored.filter(stored.pidx <= _int(self._history_until or 0))
+                stored.filter(stored.pidx <= self._month("history_until", self._history_until or 0))
             )
             em = em.union(stored.select(*EM_STORED_COLUMNS).cast(em.schema()), distinct=False)
         em = self._with_calendar(em)
@@ -668,7 +694,7 @@ class Monitor:
             headcount_k_before=j.headcount_k_before,
             _pidx=j.pidx,
         )
-        return _finish(out, period, ["uscc"])
+        return self._finish(out, period, ["uscc"])
 
     # -- 2. region_month --------------------------------------------------------------------------
     @cached_property
@@ -756,7 +782,7 @@ class Monitor:
         stored = self._history.get("region_month")
         if stored is not None:
             stored = self._since_filter(
-                stored.filter(stored.pidx <= _int(self._history_until or 0))
+                stored.filter(stored.pidx <= self._month("history_until", self._history_until or 0))
             )
             base = base.union(stored.select(*RM_STORED_COLUMNS).cast(base.schema()), distinct=False)
         return self._materialize("region_month_base", base)
@@ -884,7 +910,7 @@ class Monitor:
         """Per region (each county code and the city) × month: the M2/M3 indicators."""
         rm = self._rm
         out = rm.drop("present").rename(_pidx="pidx")
-        return _finish(out, period, ["region_level", "region_code"])
+        return self._finish(out, period, ["region_level", "region_code"])
 
     # -- 3. enterprise_flags ----------------------------------------------------------------------
     def _enterprise_flag(
@@ -1369,7 +1395,7 @@ class Monitor:
             params=f.params,
             _pidx=f.pidx,
         )
-        return _finish(out, period, ["uscc", "code"])
+        return self._finish(out, period, ["uscc", "code"])
 
     # -- 4. region_flags --------------------------------------------------------------------------
     def _region_flag(
@@ -1632,7 +1658,7 @@ class Monitor:
             params=f.params,
             _pidx=f.pidx,
         )
-        return _finish(out, period, ["region_level", "region_code", "point_id", "code"])
+        return self._finish(out, period, ["region_level", "region_code", "point_id", "code"])
 
     # -- 5. crossmatches ----------------------------------------------------------------------------
     def _crossmatch(
@@ -1670,7 +1696,9 @@ class Monitor:
 
     def _focus(self, t: ir.Table) -> ir.Table:
         """Person-level matches of the reported month only (when the engine reports one)."""
-        return t if self._focus_pidx is None else t.filter(t.pidx == self._focus_pidx)
+        if self._focus_pidx is None:
+            return t
+        return t.filter(t.pidx == self._month("focus", self._focus_pidx))
 
     def _registered_but_contributing(self) -> ir.Table:
         regs = self.registrations
@@ -1765,7 +1793,7 @@ class Monitor:
         if self._focus_pidx is None or "person_changes" in self.__dict__:
             gone = self.person_changes
         else:  # only the month after the reported one is needed
-            gone = self._changes_at(self._focus_pidx + 1)
+            gone = self._changes_at(self._month("focus", self._focus_pidx) + 1)
         gone = gone.filter(gone.left)
         gone = gone.select("person_id", m=gone.pidx - 1)
         pe = self.pe.select(_g_person="person_id", _g_pidx="pidx", _g_uscc="uscc")
@@ -1916,7 +1944,7 @@ class Monitor:
             params=f.params,
             _pidx=f.pidx,
         )
-        return _finish(out, period, ["person_id", "code", "uscc"])
+        return self._finish(out, period, ["person_id", "code", "uscc"])
 
     # -- 6. warnings ---------------------------------------------------------------------------
     def warnings(self, period: str | None = None) -> ir.Table:
@@ -1971,13 +1999,13 @@ class Monitor:
             params=w.params,
             _pidx=w.pidx,
         )
-        return _finish(out, period, ["level", "subject_type", "subject_id", "code", "uscc"])
+        return self._finish(out, period, ["level", "subject_type", "subject_id", "code", "uscc"])
 
     # -- the derived store -------------------------------------------------------------------
     def stored_rows(self, table: str, months: Sequence[int]) -> ir.Table:
         """The rows the derived store keeps for ``months``: ``enterprise_month``
         (:data:`EM_STORED_COLUMNS`) or ``region_month`` (:data:`RM_STORED_COLUMNS`)."""
-        wanted = [int(m) for m in months]
+        wanted = [self._month(f"{table}_{i}", int(m)) for i, m in enumerate(months)]
         if table == "enterprise_month":
             em = self._em
             em = em.filter(em.pidx.isin(wanted))
@@ -1997,6 +2025,12 @@ class Monitor:
             return rm.filter(rm.pidx.isin(wanted)).select(*RM_STORED_COLUMNS)
         raise ValueError(f"unknown stored table {table!r}")
 
+    def _finish(self, t: ir.Table, period: str | None, keys: Sequence[str]) -> ir.Table:
+        """Filter to one period (if given), order deterministically and drop the period index."""
+        if period is not None:
+            t = t.filter(t._pidx == self._month("period", period_to_index(period)))
+        return t.order_by([t._pidx, *keys]).drop("_pidx")
+
     # -- all ----------------------------------------------------------------------------------
     OUTPUTS = (
         "enterprise_month",
@@ -2014,10 +2048,3 @@ class Monitor:
 def _str2(value: ir.NumericValue) -> ir.StringValue:
     """A float with two decimals (rates in percent, percentage points)."""
     return value.cast("decimal(20,2)").cast("string").fill_null("—")
-
-
-def _finish(t: ir.Table, period: str | None, keys: Sequence[str]) -> ir.Table:
-    """Filter to one period (if given), order deterministically and drop the period index."""
-    if period is not None:
-        t = t.filter(t._pidx == period_to_index(period))
-    return t.order_by([t._pidx, *keys]).drop("_pidx")

@@ -8,13 +8,15 @@ replaced by placeholders, so the next run with the same structure fills in its o
 instead of compiling.
 
 The key is a SHA-256 of a canonical serialization of the expression graph (every node's class
-and every argument that is not a node, in a fixed order; tables by position and schema, not by
-name), of the Ibis and sqlglot versions and of the dialect. Two expressions with the same key
-compile to the same SQL up to table names, so a hit is the SQL Ibis would have produced; anything
-that cannot be serialized deterministically (an argument whose text names a memory address) is
-compiled every time. A different parameter value, period or plan is a different structure, so a
-different key: nothing is ever served stale. Entries are small text files, written atomically;
-deleting the folder is always safe.
+and every argument that is not a node, in a fixed order; tables and Ibis parameters by position
+and type, not by name or value), of the Ibis and sqlglot versions and of the dialect. Two
+expressions with the same key compile to the same SQL up to table names and parameter values, so
+a hit is the SQL Ibis would have produced (compiling with the parameter values); anything that
+cannot be serialized deterministically (an argument whose text names a memory address) is
+compiled every time. A different rule parameter or plan is a different structure, so a different
+key: nothing is ever served stale. The monitor passes the months a run depends on as Ibis
+parameters (``Monitor(parametrize=True)``), so next month's run has this month's structure.
+Entries are small text files, written atomically; deleting the folder is always safe.
 """
 
 from __future__ import annotations
@@ -36,7 +38,11 @@ from ibis.common.graph import Graph, Node
 _LEAVES = (ops.DatabaseTable, ops.InMemoryTable, ops.UnboundTable)
 _ADDRESS = re.compile(r" at 0x[0-9a-f]+")
 _PLACEHOLDER = "\x00wjy-table-{}\x00"
-_VERSION = f"ibis={ibis.__version__};sqlglot={sqlglot.__version__};v1"
+_PARAM = "\x00wjy-param-{}\x00"
+# A parameter is compiled as this number plus its position, then replaced by a placeholder.
+_SENTINEL = 987_654_320_000
+_SENTINEL_TEXT = str(_SENTINEL)[:8]
+_VERSION = f"ibis={ibis.__version__};sqlglot={sqlglot.__version__};v2"
 
 
 class _Unstable(Exception):
@@ -59,13 +65,16 @@ def _encode(value: Any, ids: Mapping[Node, int]) -> str:
     return text
 
 
-def fingerprint(expr: ir.Expr, dialect: str) -> tuple[str, list[str]] | None:
-    """The structural key of ``expr`` and its table names in the order the key numbers them
-    (``None`` when the expression cannot be keyed deterministically)."""
+def fingerprint(
+    expr: ir.Expr, dialect: str
+) -> tuple[str, list[str], list[ops.ScalarParameter]] | None:
+    """The structural key of ``expr``, its table names and its parameters, each in the order the
+    key numbers them (``None`` when the expression cannot be keyed deterministically)."""
     graph, _ = Graph.from_bfs(expr.op()).toposort()
     ids: dict[Node, int] = {}
     names: list[str] = []
     position: dict[str, int] = {}
+    params: list[ops.ScalarParameter] = []
     digest = hashlib.sha256(f"{_VERSION};{dialect}\n".encode())
     try:
         for node in graph:
@@ -74,6 +83,9 @@ def fingerprint(expr: ir.Expr, dialect: str) -> tuple[str, list[str]] | None:
                     position[node.name] = len(names)
                     names.append(node.name)
                 text = f"{type(node).__name__}[T{position[node.name]}]{node.schema!r}"
+            elif isinstance(node, ops.ScalarParameter):
+                text = f"Param[P{len(params)}]{node.dtype!r}"
+                params.append(node)
             else:
                 args = ",".join(_encode(a, ids) for a in node.__args__)
                 text = f"{type(node).__qualname__}({args})"
@@ -82,7 +94,7 @@ def fingerprint(expr: ir.Expr, dialect: str) -> tuple[str, list[str]] | None:
             digest.update(b"\n")
     except _Unstable:
         return None
-    return digest.hexdigest(), names
+    return digest.hexdigest(), names, params
 
 
 class SQLCache:
@@ -99,15 +111,27 @@ class SQLCache:
         self.hits = 0
         self.misses = 0
 
-    def sql(self, con: ibis.BaseBackend, expr: ir.Table) -> str:
-        """The SQL of ``expr`` on ``con``, from the cache when its structure was seen before."""
+    def sql(
+        self,
+        con: ibis.BaseBackend,
+        expr: ir.Table,
+        params: Mapping[ir.Scalar, Any] | None = None,
+    ) -> str:
+        """The SQL of ``expr`` on ``con`` with the parameter values ``params`` (what
+        ``con.compile(expr, params=params)`` gives), from the cache when its structure was seen
+        before."""
         if self.folder is None:
-            return str(con.compile(expr))
+            return str(con.compile(expr, params=params))
         key = fingerprint(expr, str(getattr(con, "name", type(con).__name__)))
         if key is None:
             self.misses += 1
-            return str(con.compile(expr))
-        digest, names = key
+            return str(con.compile(expr, params=params))
+        digest, names, used = key
+        given = {k.op() if isinstance(k, ir.Expr) else k: v for k, v in (params or {}).items()}
+        values = [given[p] for p in used]  # KeyError: a parameter without a value
+        if not all(type(v) is int and v >= 0 for v in values):
+            self.misses += 1  # only counts (month indexes) are filled in as text
+            return str(con.compile(expr, params=params))
         path = self.folder / f"{digest}.sql"
         try:
             template = path.read_text(encoding="utf-8")
@@ -116,13 +140,14 @@ class SQLCache:
             template = None
         if template is not None:
             self.hits += 1
-            return _fill(template, names)
+            return _fill(template, names, values)
         self.misses += 1
-        sql = str(con.compile(expr))
-        template = _template(sql, names)
-        if template is not None:
-            self._write(path, template)
-        return sql
+        sentinels = {p.to_expr(): _SENTINEL + i for i, p in enumerate(used)}
+        template = _template(str(con.compile(expr, params=sentinels)), names, len(used))
+        if template is None:
+            return str(con.compile(expr, params=params))
+        self._write(path, template)
+        return _fill(template, names, values)
 
     def _write(self, path: Path, template: str) -> None:
         assert self.folder is not None
@@ -144,23 +169,26 @@ def _mtime(path: Path) -> float:
         return 0.0
 
 
-def _template(sql: str, names: list[str]) -> str | None:
-    """``sql`` with every quoted table name replaced by its placeholder; ``None`` when a name
-    also appears unquoted or inside another text (it could then not be filled in safely)."""
+def _template(sql: str, names: list[str], n_params: int) -> str | None:
+    """``sql`` with every quoted table name and every parameter's sentinel number replaced by
+    placeholders; ``None`` when a name or sentinel also appears in another form (it could then
+    not be filled in safely)."""
+    if "\x00" in sql:
+        return None
     out = sql
     for i, name in enumerate(names):
-        quoted = f'"{name}"'
-        out = out.replace(quoted, _PLACEHOLDER.format(i))
-    for name in names:
-        if name in out:
-            return None
-    if "\x00" in sql:
+        out = out.replace(f'"{name}"', _PLACEHOLDER.format(i))
+    for i in range(n_params):
+        out = re.sub(rf"(?<![\w.]){_SENTINEL + i}(?![\w.])", _PARAM.format(i), out)
+    if _SENTINEL_TEXT in out or any(name in out for name in names):
         return None
     return out
 
 
-def _fill(template: str, names: list[str]) -> str:
+def _fill(template: str, names: list[str], values: list[int]) -> str:
     out = template
     for i, name in enumerate(names):
         out = out.replace(_PLACEHOLDER.format(i), f'"{name}"')
+    for i, value in enumerate(values):
+        out = out.replace(_PARAM.format(i), str(value))
     return out
