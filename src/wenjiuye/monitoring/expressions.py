@@ -1709,7 +1709,7 @@ class Monitor:
         j = regs.join(
             cal,
             (regs.registered_on <= cal._c_start)
-            & (regs.ended_on.isnull() | (regs.ended_on >= cal._c_end)),
+            & (regs.ended_on.fill_null(ibis.date(FAR_FUTURE)) >= cal._c_end),
         )
         j = j.group_by(["person_id", j._c_pidx.name("pidx")]).agg(
             registered_on=j.registered_on.max(), region_code=j.region_code.max()
@@ -1849,14 +1849,19 @@ class Monitor:
             & (pe._c_pidx <= seps.end_pidx),
         )
         # no unemployment registration in force at any time in [D, D + window]
-        regs = self.registrations.select(
-            _r_person="person_id", _r_on="registered_on", _r_end="ended_on"
+        # (an open registration ends in the far future: an OR in the condition would make DuckDB
+        # compare every separation with every registration)
+        regs = self.registrations
+        regs = regs.select(
+            _r_person=regs.person_id,
+            _r_on=regs.registered_on,
+            _r_end=regs.ended_on.fill_null(ibis.date(FAR_FUTURE)),
         )
         seps = seps.anti_join(
             regs,
             (seps.person_id == regs._r_person)
             & (regs._r_on <= seps.window_end)
-            & (regs._r_end.isnull() | (regs._r_end >= seps.sep_date)),
+            & (regs._r_end >= seps.sep_date),
         )
         ent = self.enterprises.select(_e_uscc="uscc", _e_region="region_code")
         t = seps.left_join(ent, seps.uscc == ent._e_uscc)
