@@ -174,3 +174,13 @@ def test_next_month_uses_this_month_statements(tmp_path):
     assert cache.misses == 0 and cache.hits > 0
     expected = run_monitoring("duckdb", tmp_path, period="202406", sql_cache=False)
     assert_same(out, expected, OUTPUTS)
+
+
+def test_a_folder_that_cannot_be_written_only_costs_a_compilation(tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder would be", encoding="utf-8")
+    con = connect_duckdb()
+    cache = SQLCache(blocker / "sql")
+    t = _people(con, "people_e", [("P1", 1)])
+    assert cache.sql(con, t.filter(t.n > 0)) == str(con.compile(t.filter(t.n > 0)))
+    assert cache.misses == 1 and blocker.is_file()

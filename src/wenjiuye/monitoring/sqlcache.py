@@ -21,6 +21,7 @@ Entries are small text files, written atomically; deleting the folder is always 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -150,16 +151,26 @@ class SQLCache:
         return _fill(template, names, values)
 
     def _write(self, path: Path, template: str) -> None:
+        """Keep ``template`` (best effort: a read-only or full disk only costs the next run a
+        compilation)."""
         assert self.folder is not None
-        self.folder.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
-        tmp.write_text(template, encoding="utf-8")
-        os.replace(tmp, path)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            tmp.write_text(template, encoding="utf-8")
+            os.replace(tmp, path)
+        except OSError:
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
+            return
         entries = list(self.folder.glob("*.sql"))
         if len(entries) > self.max_entries:
             by_age = sorted(entries, key=_mtime)
             for old in by_age[: len(entries) - self.max_entries // 2]:
-                old.unlink(missing_ok=True)
+                try:
+                    old.unlink(missing_ok=True)
+                except OSError:
+                    break
 
 
 def _mtime(path: Path) -> float:
