@@ -13,6 +13,7 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from wenjiuye.assistance.api import router as assistance_router
+from wenjiuye.core.duty_api import router as duty_router
 from wenjiuye.core.policy import PolicyNotInForce
 from wenjiuye.deadlines.api import router as deadlines_router
 from wenjiuye.incidents.api import router as incidents_router
@@ -32,6 +33,7 @@ api.add_router("/opinion/", opinion_router, tags=["opinion"])
 api.add_router("/assistance/", assistance_router, tags=["assistance"])
 api.add_router("/matching/", matching_router, tags=["matching"])
 api.add_router("/programmes/", programmes_router, tags=["programmes"])
+api.add_router("/duty/", duty_router, tags=["duty"])
 
 
 def _detail(request: HttpRequest, status: int, detail: object) -> HttpResponse:

@@ -6,6 +6,7 @@ from wenjiuye.api import api
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("wenjiuye.core.urls")),
+    path("", include("wenjiuye.core.duty_urls")),
     path("", include("wenjiuye.registry.urls")),
     path("", include("wenjiuye.monitoring.urls")),
     path("", include("wenjiuye.intake.urls")),
