@@ -450,3 +450,23 @@ def test_reveal_needs_view_personal_in_the_region_and_is_audited(
         county,
     )
     assert (event.note, event.ip) == ("phone", "10.0.0.9")
+
+
+# --- Demo roster (quickstart) ---------------------------------------------------------------
+
+
+def test_the_demo_roster_covers_today_and_tomorrow_once(regions):
+    from wenjiuye.core.demo_users import demo_duty_ensure, demo_users_ensure  # noqa: PLC0415
+
+    policy_load(path=PACKAGED_POLICY_DIR / "duty.json")
+    for code in (CITY, OWN_COUNTY, OTHER_COUNTY):
+        WorkGroup.objects.create(region_id=code, name=f"{code}工作专班")
+    demo_users_ensure()
+    before_half_past_eight = at(5, 7, 0)
+    assert demo_duty_ensure(now=before_half_past_eight) == 6  # 3 groups × (4th 08:30, 5th 08:30)
+    assert demo_duty_ensure(now=before_half_past_eight) == 0
+    now = duty.duty_now(OWN_COUNTY, before_half_past_eight)
+    assert now is not None and now.on_duty.username == "baofeng"
+    assert now.starts_at == at(4, 8, 30)
+    assert duty.duty_now(OTHER_COUNTY, at(6, 8, 29)).on_duty.username == "yexian"  # type: ignore[union-attr]
+    assert duty.duty_now(OTHER_COUNTY, at(6, 8, 30)) is None  # the day after tomorrow: none yet

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
+from django.utils import timezone
 
-from wenjiuye.core.models import User
+from wenjiuye.core.duty import duty_shift_create
+from wenjiuye.core.models import DutyShift, User, WorkGroup
 from wenjiuye.core.roles import Role
 
 DEMO_PASSWORD = "wenjiuye-demo-2022"
@@ -56,3 +59,45 @@ def demo_users_ensure() -> list[dict[str, str]]:
             }
         )
     return out
+
+
+# Who of the demo users keeps the 24-hour duty of their work group (a demo duty line each).
+DEMO_DUTY = {
+    "410400": ("office", "0375-2000000"),
+    "410421": ("baofeng", "0375-6000000"),
+    "410422": ("yexian", "0375-8000000"),
+}
+
+
+@transaction.atomic
+def demo_duty_ensure(now: datetime | None = None) -> int:
+    """Today's and tomorrow's duty shifts (08:30 to 08:30) of the demo users' work groups, where
+    the roster has none at that time; returns the number of shifts created."""
+    if settings.PRODUCTION:
+        raise ImproperlyConfigured("demo duty shifts are not created in production")
+    admin = User.objects.get(username="admin")
+    moment = timezone.localtime(now)
+    first = timezone.make_aware(datetime.combine(moment.date(), time(8, 30)))
+    if moment < first:
+        first -= timedelta(days=1)
+    created = 0
+    for group in WorkGroup.objects.filter(region_id__in=DEMO_DUTY):
+        username, phone = DEMO_DUTY[group.region_id]
+        person = User.objects.get(username=username)
+        for day in range(2):
+            start = first + timedelta(days=day)
+            end = start + timedelta(days=1)
+            taken = DutyShift.objects.filter(
+                work_group=group, starts_at__lt=end, ends_at__gt=start
+            ).exists()
+            if not taken:
+                duty_shift_create(
+                    actor=admin,
+                    work_group=group,
+                    starts_at=start,
+                    ends_at=end,
+                    on_duty=person,
+                    phone=phone,
+                )
+                created += 1
+    return created

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.management.base import CommandParser
 
 from wenjiuye.assistance.services import case_sync_benefit_payments, case_sync_registrations
-from wenjiuye.core.demo_users import demo_users_ensure
+from wenjiuye.core.demo_users import demo_duty_ensure, demo_users_ensure
 from wenjiuye.core.management.base import JsonCommand
 from wenjiuye.core.reference import PACKAGED_CITY_DIR, reference_load_default
 from wenjiuye.demo.generator import demo_generate
@@ -51,6 +51,8 @@ class Command(JsonCommand):
         say("运行监测预警…")
         run = monitor_run(progress=say)
         users = demo_users_ensure()
+        say("排定演示值班(今明两天)…")
+        duty = demo_duty_ensure()
         say("建立失业人员帮扶台账(失业登记、待遇领取人员)…")
         cases = {
             "registrations": case_sync_registrations(
@@ -65,6 +67,7 @@ class Command(JsonCommand):
             "files": loaded,
             "monitoring": run.counts,
             "assistance": cases,
+            "duty_shifts": duty,
             "users": users,
         }
 
