@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("wenjiuye.incidents.urls")),
     path("", include("wenjiuye.opinion.urls")),
     path("", include("wenjiuye.assistance.urls")),
+    path("", include("wenjiuye.assistance.inspection_urls")),
     path("", include("wenjiuye.matching.urls")),
     path("", include("wenjiuye.programmes.urls")),
     path("api/", api.urls),

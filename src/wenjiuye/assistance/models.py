@@ -328,3 +328,34 @@ class ReemploymentTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}({self.due_on})"
+
+
+class CountyInspection(models.Model):
+    """The city office's inspection (检查评估) of a county's assistance work (U8): findings, the
+    action taken, and the figures computed on the day with the policy versions they cited."""
+
+    class Action(models.TextChoices):
+        NONE = "none", _("无")
+        NOTICE = "notice", _("信息通报")
+        INTERVIEW = "interview", _("约谈负责人")
+
+    county = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("县(市、区)")
+    )
+    on = models.DateField(_("检查日期"))
+    findings = models.TextField(_("检查发现"))
+    action = models.CharField(_("督导措施"), max_length=16, choices=Action.choices)
+    snapshot = models.JSONField(_("检查时数据"), default=dict)
+    policy = models.JSONField(_("所用政策参数"), default=list)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("记录人")
+    )
+    recorded_at = models.DateTimeField(_("记录时间"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-on", "-recorded_at", "-pk"]
+        verbose_name = _("检查评估")
+        verbose_name_plural = _("检查评估")
+
+    def __str__(self) -> str:
+        return f"{self.county_id} {self.on}"

@@ -1,0 +1,540 @@
+"""Inspection of the counties' assistance work (U8, 检查评估).
+
+The plan (失业人员帮扶预案 四(二)): inspect each county's ledger of unemployed persons (台账), the
+living guarantee (保障生活), the assistance measures (帮扶措施) and their results (成效); counties
+whose ledger is incomplete, measures insufficient or results poor get closer supervision, if need
+be an information notice (信息通报) or an interview of the person in charge (约谈负责人).
+
+:func:`county_inspection` computes, per county in the user's scope, four dimensions with their
+figures and a verdict; the thresholds are the ``inspection.*`` policy parameters (product
+defaults: the plan names the findings, not the numbers), cited in every verdict.
+:func:`inspection_record` stores the city office's inspection with the figures as a snapshot.
+
+Figures:
+
+- 台账: open cases (registered / being helped); an open case is complete when every field of
+  :data:`REQUIRED_FIELDS` (the U1 facts: education, skills, health, training willingness,
+  employment needs) is filled.
+- 保障生活: persons with a benefit due but not found paid, from
+  :func:`wenjiuye.assistance.payments.due_unpaid` (decisions against the payment lake; no lake
+  means nothing was paid).
+- 帮扶措施: contact deadlines still open and due before the inspection day; open cases whose last
+  contact (or, without one, their registration day) is within their tier's contact frequency.
+- 成效: cases that moved to an employed status in the window ending on the inspection day, as a
+  share of those plus the open cases; one-week promises (K8) due in the window before the day,
+  kept when the case was employed by the due day.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from wenjiuye.assistance import payments
+from wenjiuye.assistance.models import (
+    EMPLOYED_STATUSES,
+    OPEN_STATUSES,
+    Case,
+    CaseStatusChange,
+    Contact,
+    CountyInspection,
+    Status,
+)
+from wenjiuye.core.audit import record_event
+from wenjiuye.core.models import Event, PolicyParameter, Region, RegionLevel, User
+from wenjiuye.core.policy import PolicyNotInForce, policy_cite, policy_get
+from wenjiuye.core.roles import Cap, Role
+from wenjiuye.core.scope import NOTHING, can, require, scope_prefix, scoped
+from wenjiuye.deadlines.models import Deadline
+
+#: the U1 facts an open case must have (Case field -> label); ``wants_training`` is filled when
+#: not null (a yes or a no), the others when not blank
+REQUIRED_FIELDS: dict[str, str] = {
+    "education": "学历",
+    "skills": "技能",
+    "health": "身体状况",
+    "wants_training": "培训意愿",
+    "desired_job": "就业需求",
+}
+
+KEYS = (
+    "inspection.ledger.min_complete_ratio",
+    "inspection.guarantee.max_unpaid_persons",
+    "inspection.measures.max_overdue_contacts",
+    "inspection.measures.min_contacted_ratio",
+    "inspection.results.window_days",
+    "inspection.results.min_reemployed_ratio",
+    "inspection.results.min_promise_kept_ratio",
+)
+
+#: the roles that may record an inspection (with a city-wide or no region)
+RECORDING_ROLES = frozenset({Role.CITY_OFFICE, Role.GROUP_MEMBER, Role.ADMIN})
+
+DIMENSIONS = (
+    ("ledger", "台账"),
+    ("guarantee", "保障生活"),
+    ("measures", "帮扶措施"),
+    ("results", "成效"),
+)
+
+
+FIGURE_LABELS = {
+    "open_cases": "在册未就业人数",
+    "complete": "信息完整人数",
+    "missing": "缺项人数",
+    "complete_ratio": "信息完整率",
+    "required_fields": "必填信息",
+    "unpaid_persons": "应发未发人数",
+    "overdue_contacts": "逾期未联系件数",
+    "contacted_in_time": "按频次联系人数",
+    "contacted_ratio": "按频次联系比例",
+    "window_days": "统计期(天)",
+    "employed": "实现就业人数",
+    "reemployed_ratio": "实现就业占比",
+    "promises": "到期的一周内就业承诺",
+    "promises_kept": "按期兑现",
+    "promise_kept_ratio": "兑现率",
+}
+
+
+@dataclass
+class Dimension:
+    key: str
+    label: str
+    figures: dict[str, Any]
+    ok: bool
+    finding: str  # "" when ok, else 台账不健全 / 措施不到位 / 成效不明显
+    reasons: list[str] = field(default_factory=list)
+    cites: list[str] = field(default_factory=list)  # parameter keys behind the verdict
+
+    @property
+    def shown(self) -> list[tuple[str, str]]:
+        """The figures as (label, text) for pages."""
+        out = []
+        for key, value in self.figures.items():
+            if key not in FIGURE_LABELS:
+                continue
+            if key.endswith("ratio"):
+                text = _pct(value)
+            elif isinstance(value, list):
+                text = "、".join(str(x) for x in value)
+            else:
+                text = str(value)
+            out.append((FIGURE_LABELS[key], text))
+        return out
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "label": self.label,
+            "figures": self.figures,
+            "ok": self.ok,
+            "finding": self.finding,
+            "reasons": self.reasons,
+            "cites": self.cites,
+        }
+
+
+@dataclass
+class CountyRow:
+    code: str
+    name: str
+    dimensions: list[Dimension]
+
+    @property
+    def findings(self) -> list[str]:
+        return sorted({d.finding for d in self.dimensions if d.finding})
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "name": self.name,
+            "findings": self.findings,
+            "dimensions": [d.as_dict() for d in self.dimensions],
+        }
+
+
+@dataclass
+class Inspection:
+    on: date
+    rows: list[CountyRow]
+    policy: list[dict[str, Any]]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "on": self.on.isoformat(),
+            "rows": [r.as_dict() for r in self.rows],
+            "policy": self.policy,
+        }
+
+
+def _pct(ratio: float | None) -> str:
+    return "—" if ratio is None else f"{ratio * 100:.1f}%"
+
+
+def _ratio(part: int, whole: int) -> float | None:
+    return None if whole == 0 else part / whole
+
+
+def _start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _counties(user: User) -> QuerySet[Region]:
+    prefix = scope_prefix(user)
+    qs = Region.objects.filter(level__in=[RegionLevel.COUNTY, RegionLevel.ZONE], active=True)
+    if prefix == NOTHING or not can(user, Cap.READ):
+        return qs.none()
+    if prefix:
+        qs = qs.filter(code__startswith=prefix[:6])
+    return qs.order_by("sort_order", "code")
+
+
+def county_get(*, user: User, code: str) -> Region:
+    """The county ``code`` if it is in the user's scope, else 404."""
+    try:
+        return _counties(user).get(code=code)
+    except Region.DoesNotExist as exc:
+        raise Http404("县(市、区)不存在或不在您的管辖范围内") from exc
+
+
+def _is_complete(case: Case) -> bool:
+    for name in REQUIRED_FIELDS:
+        value = getattr(case, name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return False
+    return True
+
+
+def _contact_days(on: date) -> tuple[dict[str, int], int, PolicyParameter]:
+    version = policy_get("assistance.tier.packages", on=on)
+    packages = sorted(version.value, key=lambda t: t["rank"])
+    return (
+        {t["tier"]: int(t["contact_days"]) for t in packages},
+        int(packages[0]["contact_days"]),
+        version,
+    )
+
+
+def _promises(cases: list[Case], *, first: date, last: date) -> list[tuple[Case, date, bool]]:
+    """One-week promises (K8) of ``cases`` due in ``first``..``last``: (case, due, kept)."""
+    starts = CaseStatusChange.objects.filter(
+        case__in=cases, to_status=Status.BEING_HELPED
+    ).values_list("case_id", "on")
+    employed: dict[int, list[date]] = defaultdict(list)
+    for case_id, day in CaseStatusChange.objects.filter(
+        case__in=cases, to_status__in=EMPLOYED_STATUSES
+    ).values_list("case_id", "on"):
+        employed[case_id].append(day)
+    by_id = {c.pk: c for c in cases}
+    days_of: dict[date, int | None] = {}
+    out = []
+    for case_id, start in starts:
+        if start not in days_of:
+            try:
+                days_of[start] = int(
+                    policy_get("key_region.employment_solved_days", on=start).value
+                )
+            except PolicyNotInForce:
+                days_of[start] = None
+        days = days_of[start]
+        if days is None:
+            continue
+        due = start + timedelta(days=days)
+        if not first <= due <= last:
+            continue
+        kept = any(start <= d <= due for d in employed[case_id])
+        out.append((by_id[case_id], due, kept))
+    return out
+
+
+def county_inspection(
+    *, user: User, on: date, root: str | Path | None = None, county: str = ""
+) -> Inspection:
+    """Per county in the user's scope (or only ``county``), the four dimensions on ``on``."""
+    versions = {key: policy_get(key, on=on) for key in KEYS}
+    v = {key: version.value for key, version in versions.items()}
+    counties = list(_counties(user))
+    if county:
+        counties = [c for c in counties if c.code == county]
+    window = int(v["inspection.results.window_days"])
+    first = on - timedelta(days=window - 1)
+    tier_days, default_days, packages = _contact_days(on)
+    codes = [c.code for c in counties]
+
+    cases_by: dict[str, list[Case]] = defaultdict(list)
+    for case in scoped(Case.objects.all(), user, field="grid__code"):
+        if case.county_code in codes:
+            cases_by[case.county_code].append(case)
+    last_contact = dict(
+        Contact.objects.filter(case__status__in=OPEN_STATUSES, at__lt=_start_of(on + timedelta(1)))
+        .values("case_id")
+        .annotate(last=Max("at"))
+        .values_list("case_id", "last")
+    )
+    unpaid_by: dict[str, set[int]] = defaultdict(set)
+    for row in payments.due_unpaid(user=user, as_of=on, root=root):
+        unpaid_by[row["county"]].add(row["case_id"])
+    overdue_by: dict[str, int] = defaultdict(int)
+    for region_id in Deadline.objects.filter(
+        kind__startswith="assistance.contact",
+        status=Deadline.Status.OPEN,
+        due_at__lt=_start_of(on),
+    ).values_list("region_id", flat=True):
+        overdue_by[str(region_id)[:6]] += 1
+    employed_by: dict[str, set[int]] = defaultdict(set)
+    for case_id, grid_id in CaseStatusChange.objects.filter(
+        to_status__in=EMPLOYED_STATUSES, on__gte=first, on__lte=on
+    ).values_list("case_id", "case__grid_id"):
+        employed_by[str(grid_id)[:6]].add(case_id)
+
+    rows = []
+    for region in counties:
+        cases = cases_by.get(region.code, [])
+        open_cases = [c for c in cases if c.status in OPEN_STATUSES]
+        dims = [
+            _ledger(open_cases, v),
+            _guarantee(len(unpaid_by.get(region.code, set())), v),
+            _measures(
+                open_cases,
+                overdue_by.get(region.code, 0),
+                last_contact,
+                tier_days,
+                default_days,
+                on,
+                v,
+            ),
+            _results(
+                len(employed_by.get(region.code, set())),
+                len(open_cases),
+                _promises(cases, first=first, last=on - timedelta(days=1)),
+                window,
+                v,
+            ),
+        ]
+        rows.append(CountyRow(code=region.code, name=region.name, dimensions=dims))
+    cites = [policy_cite(versions[k]) for k in KEYS] + [policy_cite(packages)]
+    return Inspection(on=on, rows=rows, policy=cites)
+
+
+def _ledger(open_cases: list[Case], v: dict[str, Any]) -> Dimension:
+    key = "inspection.ledger.min_complete_ratio"
+    complete = sum(1 for c in open_cases if _is_complete(c))
+    ratio = _ratio(complete, len(open_cases))
+    figures = {
+        "open_cases": len(open_cases),
+        "complete": complete,
+        "missing": len(open_cases) - complete,
+        "complete_ratio": ratio,
+        "required_fields": list(REQUIRED_FIELDS.values()),
+    }
+    if ratio is None:
+        return Dimension("ledger", "台账", figures, True, "", ["无在册未就业人员,不作评价"], [key])
+    bad = ratio < float(v[key])
+    why = (
+        f"信息完整率 {_pct(ratio)}({complete}/{len(open_cases)},"
+        f"{len(open_cases) - complete} 人缺项){'低于' if bad else '不低于'}下限 "
+        f"{_pct(float(v[key]))}({key})"
+    )
+    return Dimension("ledger", "台账", figures, not bad, "台账不健全" if bad else "", [why], [key])
+
+
+def _guarantee(unpaid: int, v: dict[str, Any]) -> Dimension:
+    key = "inspection.guarantee.max_unpaid_persons"
+    bad = unpaid > int(v[key])
+    why = f"应发未发 {unpaid} 人,{'超过' if bad else '未超过'}上限 {v[key]} 人({key})"
+    return Dimension(
+        "guarantee",
+        "保障生活",
+        {"unpaid_persons": unpaid},
+        not bad,
+        "措施不到位" if bad else "",
+        [why],
+        [key],
+    )
+
+
+def _measures(
+    open_cases: list[Case],
+    overdue: int,
+    last_contact: dict[int, datetime],
+    tier_days: dict[str, int],
+    default_days: int,
+    on: date,
+    v: dict[str, Any],
+) -> Dimension:
+    k_over = "inspection.measures.max_overdue_contacts"
+    k_ratio = "inspection.measures.min_contacted_ratio"
+    in_time = 0
+    for case in open_cases:
+        days = tier_days.get(case.tier, default_days)
+        last = last_contact.get(case.pk)
+        ref = max(timezone.localdate(last), case.registered_on) if last else case.registered_on
+        if (on - ref).days <= days:
+            in_time += 1
+    ratio = _ratio(in_time, len(open_cases))
+    figures = {
+        "overdue_contacts": overdue,
+        "open_cases": len(open_cases),
+        "contacted_in_time": in_time,
+        "contacted_ratio": ratio,
+    }
+    reasons = []
+    bad = False
+    if overdue > int(v[k_over]):
+        bad = True
+        reasons.append(f"逾期未联系 {overdue} 件,超过上限 {v[k_over]} 件({k_over})")
+    else:
+        reasons.append(f"逾期未联系 {overdue} 件,未超过上限 {v[k_over]} 件({k_over})")
+    if ratio is None:
+        reasons.append("无在册未就业人员,联系频次不作评价")
+    elif ratio < float(v[k_ratio]):
+        bad = True
+        reasons.append(
+            f"按档次频次联系比例 {_pct(ratio)}({in_time}/{len(open_cases)})"
+            f"低于下限 {_pct(float(v[k_ratio]))}({k_ratio})"
+        )
+    else:
+        reasons.append(
+            f"按档次频次联系比例 {_pct(ratio)}({in_time}/{len(open_cases)})"
+            f"不低于下限 {_pct(float(v[k_ratio]))}({k_ratio})"
+        )
+    return Dimension(
+        "measures",
+        "帮扶措施",
+        figures,
+        not bad,
+        "措施不到位" if bad else "",
+        reasons,
+        [k_over, k_ratio, "assistance.tier.packages"],
+    )
+
+
+def _results(
+    employed: int,
+    open_count: int,
+    promises: list[tuple[Case, date, bool]],
+    window: int,
+    v: dict[str, Any],
+) -> Dimension:
+    k_emp = "inspection.results.min_reemployed_ratio"
+    k_kept = "inspection.results.min_promise_kept_ratio"
+    kept = sum(1 for _, _, ok in promises if ok)
+    emp_ratio = _ratio(employed, employed + open_count)
+    kept_ratio = _ratio(kept, len(promises))
+    figures = {
+        "window_days": window,
+        "employed": employed,
+        "reemployed_ratio": emp_ratio,
+        "promises": len(promises),
+        "promises_kept": kept,
+        "promise_kept_ratio": kept_ratio,
+    }
+    reasons = []
+    bad = False
+    if emp_ratio is None:
+        reasons.append(f"近 {window} 天无实现就业人员且无在册未就业人员,不作评价")
+    else:
+        low = emp_ratio < float(v[k_emp])
+        bad = bad or low
+        reasons.append(
+            f"近 {window} 天实现就业 {employed} 人,占比 {_pct(emp_ratio)}"
+            f"{'低于' if low else '不低于'}下限 {_pct(float(v[k_emp]))}({k_emp})"
+        )
+    if kept_ratio is None:
+        reasons.append(f"近 {window} 天无到期的一周内就业承诺,不作评价")
+    else:
+        low = kept_ratio < float(v[k_kept])
+        bad = bad or low
+        reasons.append(
+            f"一周内就业承诺兑现 {kept}/{len(promises)}({_pct(kept_ratio)})"
+            f"{'低于' if low else '不低于'}下限 {_pct(float(v[k_kept]))}({k_kept})"
+        )
+    return Dimension(
+        "results",
+        "成效",
+        figures,
+        not bad,
+        "成效不明显" if bad else "",
+        reasons,
+        ["inspection.results.window_days", k_emp, k_kept, "key_region.employment_solved_days"],
+    )
+
+
+# --- records ---------------------------------------------------------------------------------
+
+
+def may_record(user: User, county: str) -> bool:
+    """Only city-level users record an inspection: the city office, a work-group member or an
+    administrator, whose scope is the whole city (or everywhere), with WRITE in the county."""
+    if not can(user, Cap.WRITE, county):
+        return False
+    if not (user.is_superuser or user.role in RECORDING_ROLES):
+        return False
+    return len(scope_prefix(user)) < 6
+
+
+def inspections_for(*, user: User, county: str) -> QuerySet[CountyInspection]:
+    """The inspections of ``county`` (404 when it is outside the user's scope)."""
+    region = county_get(user=user, code=county)
+    return CountyInspection.objects.filter(county=region).select_related("recorded_by")
+
+
+def inspection_record(
+    *,
+    actor: User,
+    county: str,
+    findings: str,
+    action: str,
+    on: date,
+    root: str | Path | None = None,
+) -> CountyInspection:
+    """Record the city office's inspection of ``county`` on ``on`` with the figures of the day."""
+    region = county_get(user=actor, code=county)
+    require(actor, Cap.WRITE, region.code)
+    if not may_record(actor, region.code):
+        raise PermissionDenied("只有市稳就业工作专班办公室、工作组成员可以记录检查评估")
+    errors: dict[str, str] = {}
+    text = (findings or "").strip()
+    if not text:
+        errors["findings"] = "请填写检查发现"
+    elif len(text) > 5000:
+        errors["findings"] = "检查发现不能超过5000字"
+    if action not in CountyInspection.Action.values:
+        errors["action"] = f"未知督导措施:{action}(可选:无、信息通报、约谈负责人)"
+    if on > timezone.localdate():
+        errors["on"] = "检查日期不能晚于今天"
+    if errors:
+        raise ValidationError(errors)
+    try:
+        result = county_inspection(user=actor, on=on, root=root, county=region.code)
+    except PolicyNotInForce as exc:
+        raise ValidationError({"on": f"检查日期没有生效的检查评估参数:{exc}"}) from exc
+    with transaction.atomic():
+        record = CountyInspection.objects.create(
+            county=region,
+            on=on,
+            findings=text,
+            action=action,
+            snapshot=result.rows[0].as_dict() if result.rows else {},
+            policy=result.policy,
+            recorded_by=actor,
+        )
+        record_event(
+            actor=actor,
+            action=Event.Action.CREATE,
+            obj=record,
+            region_code=region.code,
+            changes={"on": on.isoformat(), "action": action, "findings": text[:500]},
+            note=f"检查评估 {region.name}:{CountyInspection.Action(action).label}",
+        )
+    return record

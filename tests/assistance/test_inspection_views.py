@@ -1,0 +1,128 @@
+"""Pages of the county inspection (U8): table, county detail with the record form, xlsx."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.assistance.test_inspection import ON, case_of, no_lake, world  # noqa: F401
+from tests.conftest import OTHER_COUNTY, OWN_COUNTY
+from wenjiuye.assistance.models import CountyInspection
+from wenjiuye.core.models import Event
+from wenjiuye.core.roles import Role
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("world"),
+]
+
+TABLE = "/assistance/inspection/"
+XLSX = "/assistance/inspection/export.xlsx"
+
+
+def detail(code: str) -> str:
+    return f"/assistance/inspection/{code}/"
+
+
+def test_table_shows_counties_verdicts_reasons_and_parameters(client, users):
+    client.force_login(users[Role.CITY_OFFICE])
+    response = client.get(TABLE, {"on": ON.isoformat()})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'data-county="410421"' in html and 'data-county="410422"' in html
+    assert "台账不健全" in html and "成效不明显" in html and "措施不到位" in html
+    assert "信息完整率 50.0%(2/4,2 人缺项)低于下限 90.0%" in html
+    assert "inspection.results.min_promise_kept_ratio" in html
+    assert "style=" not in html.split("<main", 1)[-1] and "<script>" not in html
+
+
+def test_county_officer_sees_own_county_only_and_may_not_record(client, users):
+    client.force_login(users[Role.COUNTY_OFFICER])
+    html = client.get(TABLE, {"on": ON.isoformat()}).content.decode()
+    assert 'data-county="410421"' in html and 'data-county="410422"' not in html
+    assert client.get(detail(OTHER_COUNTY)).status_code == 404
+    own = client.get(detail(OWN_COUNTY), {"on": ON.isoformat()})
+    assert own.status_code == 200
+    assert 'data-testid="record-form"' not in own.content.decode()
+    post = client.post(detail(OWN_COUNTY), {"findings": "x", "action": "none"})
+    assert post.status_code == 403
+    assert CountyInspection.objects.count() == 0
+
+
+@pytest.mark.parametrize("role", [Role.LEADER, Role.AUDITOR])
+def test_leader_and_auditor_read_only(client, users, role):
+    client.force_login(users[role])
+    page = client.get(detail(OWN_COUNTY), {"on": ON.isoformat()})
+    assert page.status_code == 200
+    assert 'data-testid="record-form"' not in page.content.decode()
+    post = client.post(
+        detail(OWN_COUNTY), {"on": ON.isoformat(), "findings": "x", "action": "none"}
+    )
+    assert post.status_code == 403
+    assert CountyInspection.objects.count() == 0
+
+
+def test_city_office_records_an_inspection(client, users):
+    office = users[Role.CITY_OFFICE]
+    client.force_login(office)
+    assert 'data-testid="record-form"' in client.get(detail(OWN_COUNTY)).content.decode()
+    response = client.post(
+        detail(OWN_COUNTY),
+        {"on": ON.isoformat(), "findings": "台账缺项,约谈分管负责人", "action": "interview"},
+    )
+    assert response.status_code == 302
+    record = CountyInspection.objects.get()
+    assert (record.county_id, record.on, record.action) == (OWN_COUNTY, ON, "interview")
+    assert record.snapshot["dimensions"][0]["figures"]["missing"] == 2
+    assert (
+        Event.objects.filter(object_type="assistance.countyinspection", actor=office).count() == 1
+    )
+    html = client.get(detail(OWN_COUNTY)).content.decode()
+    assert "台账缺项,约谈分管负责人" in html and "约谈负责人" in html
+    client.force_login(users[Role.COUNTY_OFFICER])  # the county reads its own inspections
+    assert "台账缺项,约谈分管负责人" in client.get(detail(OWN_COUNTY)).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        ({"on": "2023-03-01", "findings": "", "action": "none"}, "请填写检查发现"),
+        ({"on": "2023-03-01", "findings": "x", "action": "fine"}, "未知督导措施"),
+        ({"on": "2023-13-01", "findings": "x", "action": "none"}, "检查日期格式不正确"),
+        ({"on": "2099-01-01", "findings": "x", "action": "none"}, "检查日期不能晚于今天"),
+    ],
+)
+def test_invalid_record_input_is_400_with_a_chinese_reason(client, users, data, reason):
+    client.force_login(users[Role.CITY_OFFICE])
+    response = client.post(detail(OWN_COUNTY), data)
+    assert response.status_code == 400
+    assert reason in response.content.decode()
+    assert CountyInspection.objects.count() == 0
+
+
+def test_xlsx_reads_back(client, users):
+    client.force_login(users[Role.CITY_OFFICE])
+    response = client.get(XLSX, {"on": ON.isoformat()})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    wb = load_workbook(BytesIO(response.content))
+    ws = wb["检查评估"]
+    header = [c.value for c in ws[1]]
+    assert header[:4] == ["县(市、区)代码", "县(市、区)", "在册未就业人数", "台账信息完整率"]
+    rows = {
+        r[0]: dict(zip(header, r, strict=True)) for r in ws.iter_rows(min_row=2, values_only=True)
+    }
+    own = rows[OWN_COUNTY]
+    assert own["县(市、区)"] == "宝丰县"
+    assert (own["在册未就业人数"], own["台账信息完整率"], own["缺项人数"]) == (4, 0.5, 2)
+    assert (own["应发未发人数"], own["逾期未联系件数"], own["统计期内实现就业人数"]) == (1, 2, 2)
+    assert own["台账"] == "台账不健全" and own["成效"] == "成效不明显"
+    assert rows[OTHER_COUNTY]["台账"] == "正常"
+    assert ws.cell(row=2, column=4).number_format == "0.0%"
+    params = [r[0] for r in wb["政策参数"].iter_rows(min_row=2, values_only=True)]
+    assert "inspection.ledger.min_complete_ratio" in params
+    client.force_login(users[Role.COUNTY_OFFICER])
+    wb = load_workbook(BytesIO(client.get(XLSX, {"on": ON.isoformat()}).content))
+    assert [r[0] for r in wb["检查评估"].iter_rows(min_row=2, values_only=True)] == [OWN_COUNTY]
