@@ -287,7 +287,7 @@ def duty_shift_handover(
         raise ValidationError(_("请填写交接班记录"))
     with transaction.atomic():
         locked = (
-            DutyShift.objects.select_for_update()
+            DutyShift.objects.select_for_update(of=("self",))
             .select_related("work_group__region", "on_duty", "handed_over_to")
             .get(pk=shift.pk)
         )
