@@ -20,9 +20,11 @@ from wenjiuye.assistance.models import (
     CountyInspection,
     Status,
 )
-from wenjiuye.core.models import Event
+from wenjiuye.core.models import Event, User
+from wenjiuye.core.policy import policy_set
 from wenjiuye.core.roles import Role
 from wenjiuye.deadlines.models import Deadline
+from wenjiuye.deadlines.services import deadlines_for
 
 ON = date(2023, 3, 1)
 COMPLETE = {
@@ -247,3 +249,136 @@ def test_invalid_record_input_is_refused_in_chinese(world, users):
             on=timezone.localdate().replace(year=timezone.localdate().year + 1),
         )
     assert CountyInspection.objects.count() == 0
+
+
+# --- the follow-up re-inspection (加强督导检查) -----------------------------------------------
+
+
+def reinspections() -> list[Deadline]:
+    return list(Deadline.objects.filter(kind=inspection.KIND_REINSPECT).order_by("pk"))
+
+
+def quiet_county() -> str:
+    """A county with no case at all: every dimension is 不作评价, so no finding."""
+    return next(
+        r.code
+        for r in inspection._counties(User.objects.get(username="office"))
+        if r.code not in (OWN_COUNTY, OTHER_COUNTY)
+    )
+
+
+def test_a_finding_opens_one_reinspection_due_the_parameters_days_later(world, users):
+    office = users[Role.CITY_OFFICE]
+    record = inspection.inspection_record(
+        actor=office, county=OWN_COUNTY, findings="台账缺项", action="notice", on=ON
+    )
+    [d] = reinspections()
+    assert deadlines_for(record).get() == d
+    assert (d.status, d.clause, d.region_id) == (Deadline.Status.OPEN, "U8", OWN_COUNTY)
+    assert d.due_at == end(date(2023, 3, 31))  # 2023-03-01 + 30 days, to the end of the day
+    assert "台账不健全" in d.title and "宝丰县" in d.title
+    assert d.policy["inspection.reinspect_days"]["value"] == 30
+    assert "inspection.ledger.min_complete_ratio" in d.policy  # a finding's threshold
+    assert "deadline.default_reminders_minutes" in d.policy  # the deadlines' defaults
+    assert d.reminders == [1440, 120]
+    assert [e["to"] for e in d.escalation] == ["county", "county_head", "city_office"]
+    assert "inspection.reinspect_days" in {p["key"] for p in record.policy}
+    created = Event.objects.get(object_type="deadlines.deadline", object_id=str(d.pk))
+    assert (created.action, created.actor, created.region_code) == ("create", office, OWN_COUNTY)
+    event = Event.objects.get(object_type="assistance.countyinspection", object_id=str(record.pk))
+    assert event.changes["reinspect_due"] == "2023-03-31"
+    assert event.changes["reinspections_completed"] == []
+
+
+def test_the_reinspection_days_are_the_version_in_force_on_the_inspection_day(world, users):
+    policy_set(
+        actor=users[Role.CITY_OFFICE],
+        key="inspection.reinspect_days",
+        value=10,
+        effective_from=ON,
+    )
+    office = users[Role.CITY_OFFICE]
+    inspection.inspection_record(
+        actor=office, county=OTHER_COUNTY, findings="x", action="none", on=date(2023, 2, 28)
+    )  # the day before: still 30 days
+    inspection.inspection_record(
+        actor=office, county=OWN_COUNTY, findings="x", action="none", on=ON
+    )
+    before, after = reinspections()
+    assert (before.region_id, before.due_at) == (OTHER_COUNTY, end(date(2023, 3, 30)))
+    assert (after.region_id, after.due_at) == (OWN_COUNTY, end(date(2023, 3, 11)))
+    assert after.policy["inspection.reinspect_days"]["value"] == 10
+
+
+def test_no_finding_no_reinspection(world, users):
+    quiet = quiet_county()
+    record = inspection.inspection_record(
+        actor=users[Role.CITY_OFFICE], county=quiet, findings="正常", action="none", on=ON
+    )
+    assert record.snapshot["findings"] == []
+    assert reinspections() == []
+    event = Event.objects.get(object_type="assistance.countyinspection", object_id=str(record.pk))
+    assert event.changes["reinspect_due"] is None
+
+
+def test_the_next_inspection_completes_the_open_reinspection_and_opens_a_new_one(world, users):
+    office = users[Role.CITY_OFFICE]
+    first = inspection.inspection_record(
+        actor=office, county=OWN_COUNTY, findings="x", action="notice", on=ON
+    )
+    other = inspection.inspection_record(
+        actor=office, county=OTHER_COUNTY, findings="x", action="none", on=ON
+    )
+    second = inspection.inspection_record(
+        actor=office, county=OWN_COUNTY, findings="复查", action="interview", on=date(2023, 3, 20)
+    )
+    old, of_other, new = reinspections()
+    assert (old.subject_id, old.status) == (str(first.pk), Deadline.Status.DONE)
+    assert old.completed_by == office
+    assert "2023-03-20" in old.completion_note and f"#{second.pk}" in old.completion_note
+    assert (of_other.subject_id, of_other.status) == (str(other.pk), Deadline.Status.OPEN)
+    assert (new.subject_id, new.status) == (str(second.pk), Deadline.Status.OPEN)
+    assert new.due_at == end(date(2023, 4, 19))
+    closed = Event.objects.get(
+        object_type="deadlines.deadline", object_id=str(old.pk), action=Event.Action.UPDATE
+    )
+    assert closed.changes["status"] == ["open", "done"] and closed.actor == office
+    event = Event.objects.get(object_type="assistance.countyinspection", object_id=str(second.pk))
+    assert event.changes["reinspections_completed"] == [old.pk]
+    assert [d.pk for d in inspection.reinspections_open(user=office, county=OWN_COUNTY)] == [new.pk]
+
+    # a back-dated inspection neither completes the later one's re-inspection nor opens its own
+    inspection.inspection_record(
+        actor=office, county=OWN_COUNTY, findings="补录", action="none", on=date(2023, 3, 10)
+    )
+    assert [d.pk for d in inspection.reinspections_open(user=office, county=OWN_COUNTY)] == [new.pk]
+    assert len(reinspections()) == 3
+
+    # a later inspection with no finding completes it and opens none
+    Case.objects.filter(grid__code__startswith=OWN_COUNTY).delete()  # nothing left to find
+    Deadline.objects.filter(kind__startswith="assistance.contact").delete()
+    inspection.inspection_record(
+        actor=office, county=OWN_COUNTY, findings="已整改", action="none", on=date(2023, 4, 1)
+    )
+    new.refresh_from_db()
+    assert new.status == Deadline.Status.DONE
+    assert inspection.reinspections_open(user=office, county=OWN_COUNTY) == []
+    assert len(reinspections()) == 3
+
+
+def test_the_record_and_its_deadline_are_one_transaction(world, users):
+    """A deadline that cannot be created (a broken reminder default) leaves no record behind."""
+    office = users[Role.CITY_OFFICE]
+    policy_set(
+        actor=office,
+        key="deadline.default_reminders_minutes",
+        value=[-5],
+        effective_from=timezone.localdate(),
+    )
+    with pytest.raises(ValidationError) as info:
+        inspection.inspection_record(
+            actor=office, county=OWN_COUNTY, findings="x", action="none", on=ON
+        )
+    assert "提醒时点" in info.value.message_dict["reminders"][0]
+    assert CountyInspection.objects.count() == 0 and reinspections() == []
+    assert not Event.objects.filter(object_type="assistance.countyinspection").exists()

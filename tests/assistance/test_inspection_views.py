@@ -7,11 +7,19 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
-from tests.assistance.test_inspection import ON, case_of, no_lake, world  # noqa: F401
+from tests.assistance.test_inspection import (  # noqa: F401
+    ON,
+    case_of,
+    no_lake,
+    quiet_county,
+    world,
+)
 from tests.conftest import OTHER_COUNTY, OWN_COUNTY
+from wenjiuye.assistance import inspection
 from wenjiuye.assistance.models import CountyInspection
 from wenjiuye.core.models import Event
 from wenjiuye.core.roles import Role
+from wenjiuye.deadlines.models import Deadline
 
 pytestmark = [
     pytest.mark.django_db,
@@ -126,3 +134,54 @@ def test_xlsx_reads_back(client, users):
     client.force_login(users[Role.COUNTY_OFFICER])
     wb = load_workbook(BytesIO(client.get(XLSX, {"on": ON.isoformat()}).content))
     assert [r[0] for r in wb["检查评估"].iter_rows(min_row=2, values_only=True)] == [OWN_COUNTY]
+
+
+def test_the_county_page_shows_the_open_reinspection_and_which_record_opened_one(client, users):
+    office = users[Role.CITY_OFFICE]
+    client.force_login(office)
+    html = client.get(detail(OWN_COUNTY)).content.decode()
+    assert "无待复查事项" in html
+    client.post(detail(OWN_COUNTY), {"on": ON.isoformat(), "findings": "x", "action": "notice"})
+    first = CountyInspection.objects.get()
+    first_deadline = Deadline.objects.get(kind=inspection.KIND_REINSPECT)
+    html = client.get(detail(OWN_COUNTY)).content.decode()
+    section = html.split('data-testid="reinspections"')[1].split("</section>")[0]
+    assert f'href="/deadlines/{first_deadline.pk}/"' in section
+    assert "复查期限 2023-03-31" in section and "已逾期" in section
+    cell = html.split(f'data-reinspect="{first.pk}"')[1].split("</td>")[0]
+    assert "已立复查事项" in cell and "2023-03-31" in cell and "待办" in cell
+
+    client.post(detail(OWN_COUNTY), {"on": "2023-03-20", "findings": "复查", "action": "none"})
+    second = CountyInspection.objects.exclude(pk=first.pk).get()
+    html = client.get(detail(OWN_COUNTY)).content.decode()
+    section = html.split('data-testid="reinspections"')[1].split("</section>")[0]
+    assert "复查期限 2023-04-19" in section and f"/deadlines/{first_deadline.pk}/" not in section
+    assert "已完成" in html.split(f'data-reinspect="{first.pk}"')[1].split("</td>")[0]
+    assert "待办" in html.split(f'data-reinspect="{second.pk}"')[1].split("</td>")[0]
+    client.force_login(users[Role.COUNTY_OFFICER])  # the county sees what it must fix by when
+    assert "复查期限 2023-04-19" in client.get(detail(OWN_COUNTY)).content.decode()
+
+
+def test_a_record_without_finding_shows_no_reinspection(client, users):
+    quiet = quiet_county()
+    client.force_login(users[Role.CITY_OFFICE])
+    client.post(detail(quiet), {"on": ON.isoformat(), "findings": "正常", "action": "none"})
+    record = CountyInspection.objects.get()
+    html = client.get(detail(quiet)).content.decode()
+    assert "无待复查事项" in html
+    assert "未发现问题,不立复查" in html.split(f'data-reinspect="{record.pk}"')[1]
+    assert not Deadline.objects.filter(kind=inspection.KIND_REINSPECT).exists()
+
+
+def test_the_reinspection_deadline_links_back_to_the_county_page(client, users):
+    from wenjiuye.assistance.inspection import inspection_record  # noqa: PLC0415
+    from wenjiuye.deadlines.models import Deadline  # noqa: PLC0415
+
+    record = inspection_record(
+        actor=users[Role.CITY_OFFICE], county=OWN_COUNTY, findings="复查", action="none", on=ON
+    )
+    deadline = Deadline.objects.get(kind="inspection.reinspect")  # the county has findings on ON
+    assert record.get_absolute_url() == f"{TABLE}{OWN_COUNTY}/"
+    client.force_login(users[Role.CITY_OFFICE])
+    page = client.get(f"/deadlines/{deadline.pk}/").content.decode()
+    assert f'href="{TABLE}{OWN_COUNTY}/"' in page

@@ -9,6 +9,10 @@ be an information notice (信息通报) or an interview of the person in charge 
 figures and a verdict; the thresholds are the ``inspection.*`` policy parameters (product
 defaults: the plan names the findings, not the numbers), cited in every verdict.
 :func:`inspection_record` stores the city office's inspection with the figures as a snapshot.
+When the county has at least one finding, the plan's 加强督导检查 becomes a re-inspection deadline
+(:data:`KIND_REINSPECT`, subject the inspection, due ``inspection.reinspect_days`` days after the
+inspection day); the next inspection recorded for the county (on that day or later) completes it
+and opens a new one when it has findings again.
 
 Figures:
 
@@ -49,12 +53,14 @@ from wenjiuye.assistance.models import (
     CountyInspection,
     Status,
 )
+from wenjiuye.assistance.services import end_of_day
 from wenjiuye.core.audit import record_event
 from wenjiuye.core.models import Event, PolicyParameter, Region, RegionLevel, User
 from wenjiuye.core.policy import PolicyNotInForce, policy_cite, policy_get
 from wenjiuye.core.roles import Cap, Role
 from wenjiuye.core.scope import NOTHING, can, require, scope_prefix, scoped
 from wenjiuye.deadlines.models import Deadline
+from wenjiuye.deadlines.services import deadline_complete, deadline_create
 
 #: the U1 facts an open case must have (Case field -> label); ``wants_training`` is filled when
 #: not null (a yes or a no), the others when not blank
@@ -75,6 +81,10 @@ KEYS = (
     "inspection.results.min_reemployed_ratio",
     "inspection.results.min_promise_kept_ratio",
 )
+
+REINSPECT_KEY = "inspection.reinspect_days"
+#: the deadline kind of the follow-up re-inspection of a county with findings
+KIND_REINSPECT = "inspection.reinspect"
 
 #: the roles that may record an inspection (with a city-wide or no region)
 RECORDING_ROLES = frozenset({Role.CITY_OFFICE, Role.GROUP_MEMBER, Role.ADMIN})
@@ -517,24 +527,113 @@ def inspection_record(
         raise ValidationError(errors)
     try:
         result = county_inspection(user=actor, on=on, root=root, county=region.code)
+        reinspect = policy_get(REINSPECT_KEY, on=on)
     except PolicyNotInForce as exc:
         raise ValidationError({"on": f"检查日期没有生效的检查评估参数:{exc}"}) from exc
+    row = result.rows[0] if result.rows else None
     with transaction.atomic():
         record = CountyInspection.objects.create(
             county=region,
             on=on,
             findings=text,
             action=action,
-            snapshot=result.rows[0].as_dict() if result.rows else {},
-            policy=result.policy,
+            snapshot=row.as_dict() if row else {},
+            policy=[*result.policy, policy_cite(reinspect)],
             recorded_by=actor,
         )
+        closed = _reinspections_complete(region, record, actor)
+        opened = _reinspection_open(region, record, row, result.policy, reinspect, actor)
         record_event(
             actor=actor,
             action=Event.Action.CREATE,
             obj=record,
             region_code=region.code,
-            changes={"on": on.isoformat(), "action": action, "findings": text[:500]},
+            changes={
+                "on": on.isoformat(),
+                "action": action,
+                "findings": text[:500],
+                "reinspect_due": opened.due_at.date().isoformat() if opened else None,
+                "reinspections_completed": [d.pk for d in closed],
+            },
             note=f"检查评估 {region.name}:{CountyInspection.Action(action).label}",
         )
     return record
+
+
+def _reinspections_open(region: Region) -> QuerySet[Deadline]:
+    return Deadline.objects.filter(
+        kind=KIND_REINSPECT,
+        subject_type=CountyInspection._meta.label_lower,
+        region=region,
+        status=Deadline.Status.OPEN,
+    )
+
+
+def _reinspections_complete(
+    region: Region, record: CountyInspection, actor: User
+) -> list[Deadline]:
+    """Complete the county's open re-inspections opened by an inspection on or before
+    ``record``'s day (a back-dated, earlier inspection does not count as the re-inspection)."""
+    deadlines = list(_reinspections_open(region).order_by("due_at", "pk"))
+    earlier = set(
+        CountyInspection.objects.filter(
+            pk__in=[int(d.subject_id) for d in deadlines], on__lte=record.on
+        )
+        .exclude(pk=record.pk)
+        .values_list("pk", flat=True)
+    )
+    return [
+        deadline_complete(
+            deadline=d,
+            actor=actor,
+            note=f"已于 {record.on.isoformat()} 复查(检查评估记录 #{record.pk})",
+        )
+        for d in deadlines
+        if int(d.subject_id) in earlier
+    ]
+
+
+def _reinspection_open(
+    region: Region,
+    record: CountyInspection,
+    row: CountyRow | None,
+    cites: list[dict[str, Any]],
+    reinspect: PolicyParameter,
+    actor: User,
+) -> Deadline | None:
+    """The re-inspection deadline of ``record`` when the county has a finding, else None. A
+    back-dated inspection (the county has one on a later day) is superseded and opens none."""
+    if row is None or not row.findings:
+        return None
+    if CountyInspection.objects.filter(county=region, on__gt=record.on).exists():
+        return None
+    days = int(reinspect.value)
+    behind = {k for d in row.dimensions if d.finding for k in d.cites}
+    policy = {c["key"]: c for c in cites if c["key"] in behind}
+    policy[REINSPECT_KEY] = policy_cite(reinspect)
+    return deadline_create(
+        kind=KIND_REINSPECT,
+        title=f"复查{region.name}失业人员帮扶工作({'、'.join(row.findings)})",
+        clause="U8",
+        subject=record,
+        region=region,
+        due_at=end_of_day(record.on + timedelta(days=days)),
+        actor=actor,
+        policy=policy,
+    )
+
+
+def reinspections_open(*, user: User, county: str) -> list[Deadline]:
+    """The county's open re-inspection deadlines, soonest first (404 outside the user's scope)."""
+    region = county_get(user=user, code=county)
+    return list(_reinspections_open(region).order_by("due_at", "pk"))
+
+
+def reinspections_by_record(records: list[CountyInspection]) -> dict[int, Deadline]:
+    """The re-inspection deadline each of ``records`` opened (records without one are absent)."""
+    rows = Deadline.objects.filter(
+        kind=KIND_REINSPECT,
+        subject_type=CountyInspection._meta.label_lower,
+        subject_id__in=[str(r.pk) for r in records],
+    )
+    return {int(d.subject_id): d for d in rows}

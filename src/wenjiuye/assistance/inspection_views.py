@@ -84,6 +84,8 @@ def detail(request: AuthedHttpRequest, county_code: str) -> HttpResponse:
         status = 400
     on = _day(request.GET.get("on", ""), timezone.localdate())
     result, error = _compute(request.user, on, region.code)
+    records = list(inspection.inspections_for(user=request.user, county=region.code))
+    reinspect_of = inspection.reinspections_by_record(records)
     return render(
         request,
         "assistance/inspection/detail.html",
@@ -93,7 +95,8 @@ def detail(request: AuthedHttpRequest, county_code: str) -> HttpResponse:
             "row": result.rows[0] if result and result.rows else None,
             "policy": result.policy if result else [],
             "error": error,
-            "records": inspection.inspections_for(user=request.user, county=region.code),
+            "records": [(r, reinspect_of.get(r.pk)) for r in records],
+            "reinspections": inspection.reinspections_open(user=request.user, county=region.code),
             "may_record": may_record,
             "actions": CountyInspection.Action.choices,
             "form": form,

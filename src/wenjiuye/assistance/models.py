@@ -359,3 +359,6 @@ class CountyInspection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.county_id} {self.on}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("inspection:detail", args=[self.county_id])
