@@ -191,6 +191,14 @@ def _pct(ratio: float | None) -> str:
     return "—" if ratio is None else f"{ratio * 100:.1f}%"
 
 
+def _below(text: str, ratio: float, v: dict[str, Any], key: str) -> tuple[bool, str]:
+    """Is ``ratio`` below the minimum ``v[key]`` (equal is fine)? With the reason: ``text`` (the
+    figure as the reader sees it) and the comparison with the cited parameter."""
+    minimum = float(v[key])
+    low = ratio < minimum
+    return low, f"{text}{'低于' if low else '不低于'}下限 {_pct(minimum)}({key})"
+
+
 def _ratio(part: int, whole: int) -> float | None:
     return None if whole == 0 else part / whole
 
@@ -349,11 +357,12 @@ def _ledger(open_cases: list[Case], v: dict[str, Any]) -> Dimension:
     }
     if ratio is None:
         return Dimension("ledger", "台账", figures, True, "", ["无在册未就业人员,不作评价"], [key])
-    bad = ratio < float(v[key])
-    why = (
+    bad, why = _below(
         f"信息完整率 {_pct(ratio)}({complete}/{len(open_cases)},"
-        f"{len(open_cases) - complete} 人缺项){'低于' if bad else '不低于'}下限 "
-        f"{_pct(float(v[key]))}({key})"
+        f"{len(open_cases) - complete} 人缺项)",
+        ratio,
+        v,
+        key,
     )
     return Dimension("ledger", "台账", figures, not bad, "台账不健全" if bad else "", [why], [key])
 
@@ -407,17 +416,12 @@ def _measures(
         reasons.append(f"逾期未联系 {overdue} 件,未超过上限 {v[k_over]} 件({k_over})")
     if ratio is None:
         reasons.append("无在册未就业人员,联系频次不作评价")
-    elif ratio < float(v[k_ratio]):
-        bad = True
-        reasons.append(
-            f"按档次频次联系比例 {_pct(ratio)}({in_time}/{len(open_cases)})"
-            f"低于下限 {_pct(float(v[k_ratio]))}({k_ratio})"
-        )
     else:
-        reasons.append(
-            f"按档次频次联系比例 {_pct(ratio)}({in_time}/{len(open_cases)})"
-            f"不低于下限 {_pct(float(v[k_ratio]))}({k_ratio})"
+        low, why = _below(
+            f"按档次频次联系比例 {_pct(ratio)}({in_time}/{len(open_cases)})", ratio, v, k_ratio
         )
+        bad = bad or low
+        reasons.append(why)
     return Dimension(
         "measures",
         "帮扶措施",
@@ -454,21 +458,19 @@ def _results(
     if emp_ratio is None:
         reasons.append(f"近 {window} 天无实现就业人员且无在册未就业人员,不作评价")
     else:
-        low = emp_ratio < float(v[k_emp])
-        bad = bad or low
-        reasons.append(
-            f"近 {window} 天实现就业 {employed} 人,占比 {_pct(emp_ratio)}"
-            f"{'低于' if low else '不低于'}下限 {_pct(float(v[k_emp]))}({k_emp})"
+        low, why = _below(
+            f"近 {window} 天实现就业 {employed} 人,占比 {_pct(emp_ratio)}", emp_ratio, v, k_emp
         )
+        bad = bad or low
+        reasons.append(why)
     if kept_ratio is None:
         reasons.append(f"近 {window} 天无到期的一周内就业承诺,不作评价")
     else:
-        low = kept_ratio < float(v[k_kept])
-        bad = bad or low
-        reasons.append(
-            f"一周内就业承诺兑现 {kept}/{len(promises)}({_pct(kept_ratio)})"
-            f"{'低于' if low else '不低于'}下限 {_pct(float(v[k_kept]))}({k_kept})"
+        low, why = _below(
+            f"一周内就业承诺兑现 {kept}/{len(promises)}({_pct(kept_ratio)})", kept_ratio, v, k_kept
         )
+        bad = bad or low
+        reasons.append(why)
     return Dimension(
         "results",
         "成效",
