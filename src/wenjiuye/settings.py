@@ -289,6 +289,13 @@ NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 6)
 NOTIFY_RETRY_BASE_SECONDS = env_int("NOTIFY_RETRY_BASE_SECONDS", 60)
 NOTIFY_RETRY_MAX_SECONDS = env_int("NOTIFY_RETRY_MAX_SECONDS", 3600)
 NOTIFY_WEBHOOK_TIMEOUT = env_int("NOTIFY_WEBHOOK_TIMEOUT", 10)
+# Group robots (DingTalk/WeCom): the only host names a robot URL may name, comma-separated. A
+# robot URL must also be https on port 443, and every address its host resolves to at send time
+# must be public (no loopback, private, link-local, multicast or reserved address); the
+# connection goes to the checked address and follows no redirect (wenjiuye.notify.channels).
+NOTIFY_WEBHOOK_ALLOWED_HOSTS = env_str(
+    "NOTIFY_WEBHOOK_ALLOWED_HOSTS", "oapi.dingtalk.com,qyapi.weixin.qq.com"
+).split(",")
 # Prefix for links in e-mail, SMS and robot messages, e.g. https://wenjiuye.example.gov.cn
 NOTIFY_SITE_URL = env_str("NOTIFY_SITE_URL", "")
 NOTIFY_MESSAGE_ID_DOMAIN = env_str("NOTIFY_MESSAGE_ID_DOMAIN", "wenjiuye.local")

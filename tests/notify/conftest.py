@@ -1,7 +1,16 @@
-"""Real local servers for the notification tests: an SMTP server (aiosmtpd) and an HTTP robot."""
+"""Real local servers for the notification tests: an SMTP server (aiosmtpd) and an HTTP robot.
+
+A robot URL must name an allowed public host over https (``notify.channels``), so the robot
+fixture's URL is ``https://oapi.dingtalk.com/…``: the ``dns`` fixture answers that name with a
+public test address, and only a connection to that checked address is redirected to the local
+server (plain HTTP). Everything before the connection (URL rules, resolution, address checks)
+runs for real.
+"""
 
 from __future__ import annotations
 
+import http.client
+import ipaddress
 import json
 import socket
 import threading
@@ -16,7 +25,10 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
-from wenjiuye.notify.channels import dingtalk_sign
+from wenjiuye.notify import channels
+from wenjiuye.notify.channels import DEFAULT_ALLOWED_HOSTS, dingtalk_sign
+
+PUBLIC_ADDRESS = "1.2.3.4"  # what the robots' hosts resolve to in tests; never connected to
 
 
 def free_port() -> int:
@@ -55,21 +67,79 @@ def smtp(settings) -> Iterator[Collector]:
 
 
 @dataclass
+class Dns:
+    """Answers of the fake resolver by host name (other names go to the real resolver)."""
+
+    answers: dict[str, list[str]]
+    asked: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def dns(monkeypatch) -> Dns:
+    """``socket.getaddrinfo`` answering the robots' hosts (and any name a test adds) itself."""
+    real = socket.getaddrinfo
+    state = Dns(answers={host: [PUBLIC_ADDRESS] for host in DEFAULT_ALLOWED_HOSTS})
+
+    def getaddrinfo(
+        host: Any, port: Any, family: int = 0, type: int = 0, proto: int = 0, flags: int = 0
+    ):  # noqa: A002
+        name = host.decode() if isinstance(host, bytes) else host
+        if name not in state.answers:
+            return real(host, port, family, type, proto, flags)
+        state.asked.append(name)
+        out: list[tuple[Any, ...]] = []
+        for address in state.answers[name]:
+            if ipaddress.ip_address(address).version == 4:
+                out.append((socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port)))
+            else:
+                out.append((socket.AF_INET6, socket.SOCK_STREAM, 6, "", (address, port, 0, 0)))
+        return out
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    return state
+
+
+@dataclass
 class Robot:
     """What the robot server received, and how it should answer the next requests."""
 
     url: str
+    port: int  # of the local server, at 127.0.0.1
     secret: str = "SEC-test-secret"
     fail_next: int = 0  # answer HTTP 500 to this many requests
     errcode_next: int = 0  # answer {"errcode": 310000} to this many requests
+    redirect_next: int = 0  # answer 302 to the local server itself to this many requests
     posts: list[dict[str, Any]] = field(default_factory=list)
+    # (host, port, addresses) of every connection the sender opened
+    connections: list[tuple[str, int, list[str]]] = field(default_factory=list)
+
+    @property
+    def local_url(self) -> str:
+        """The local server's own address: what an attacker would put in a robot URL."""
+        return f"http://127.0.0.1:{self.port}/robot/send?access_token=tok"
 
 
 @pytest.fixture
-def robot() -> Iterator[Robot]:
-    """A real HTTP server recording posted JSON and checking DingTalk's signature."""
+def robot(dns, monkeypatch) -> Iterator[Robot]:
+    """A real HTTP server recording posted JSON and checking DingTalk's signature, reached as
+    ``https://oapi.dingtalk.com/robot/send?access_token=tok``."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
-    state = Robot(url=f"http://127.0.0.1:{server.server_address[1]}/robot/send?access_token=tok")
+    state = Robot(
+        url="https://oapi.dingtalk.com/robot/send?access_token=tok",
+        port=int(server.server_address[1]),
+    )
+    real_connection = channels.robot_connection
+
+    def connection(
+        host: str, port: int, addresses: channels.Resolved, timeout: float
+    ) -> http.client.HTTPConnection:
+        ips = [str(sockaddr[0]) for _family, sockaddr in addresses]
+        state.connections.append((host, port, ips))
+        if ips == [PUBLIC_ADDRESS]:
+            return http.client.HTTPConnection("127.0.0.1", state.port, timeout=timeout)
+        return real_connection(host, port, addresses, timeout)
+
+    monkeypatch.setattr(channels, "robot_connection", connection)
 
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
@@ -92,6 +162,12 @@ def robot() -> Iterator[Robot]:
                     "content_type": self.headers.get("Content-Type"),
                 }
             )
+            if state.redirect_next > 0:
+                state.redirect_next -= 1
+                self.send_response(302)
+                self.send_header("Location", state.local_url)
+                self.end_headers()
+                return
             if state.fail_next > 0:
                 state.fail_next -= 1
                 self.send_response(500)

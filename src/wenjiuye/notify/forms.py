@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wenjiuye.core.models import Region, Unit, User
 from wenjiuye.core.selectors import regions_in_scope
+from wenjiuye.notify.channels import robot_url_problem
 from wenjiuye.notify.models import WebhookTarget
 
 
@@ -33,6 +34,13 @@ class WebhookForm(forms.Form):
         self.fields["region"].queryset = regions_in_scope(user).filter(  # type: ignore[attr-defined]
             level__in=["city", "county", "zone"]
         )
+
+    def clean_url(self) -> str:
+        url: str = self.cleaned_data["url"].strip()
+        problem = robot_url_problem(url)
+        if problem:
+            raise forms.ValidationError(problem)
+        return url
 
 
 class TargetForm(forms.Form):

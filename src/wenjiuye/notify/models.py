@@ -12,11 +12,13 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wenjiuye.core.models import Region, Unit
+from wenjiuye.notify.channels import robot_url_problem
 
 
 class Notification(models.Model):
@@ -74,6 +76,13 @@ class WebhookTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_platform_display()}:{self.name}"
+
+    def clean(self) -> None:
+        # Every form that saves a robot (the page, the API, the Django admin) goes through
+        # full_clean; the send-time check in notify.channels covers rows written around it.
+        problem = robot_url_problem(self.url) if self.url else None
+        if problem:
+            raise ValidationError({"url": problem})
 
 
 class Delivery(models.Model):

@@ -213,7 +213,9 @@ def attempt(pk: int, *, at: datetime | None = None) -> str | None:
         _deliver(delivery)
     except Exception as exc:  # noqa: BLE001 (any failure of the other side is retried)
         error = f"{type(exc).__name__}: {exc}"[:2000]
-        if delivery.attempts >= _setting("NOTIFY_MAX_ATTEMPTS", 6):
+        # A refused robot address (internal, loopback, not allowed) stays refused: no retries.
+        refused = isinstance(exc, channels.RefusedTarget)
+        if refused or delivery.attempts >= _setting("NOTIFY_MAX_ATTEMPTS", 6):
             Delivery.objects.filter(pk=pk).update(
                 status=Delivery.Status.FAILED, last_error=error, next_try_at=None
             )

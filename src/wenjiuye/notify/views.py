@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from wenjiuye.core.types import AuthedHttpRequest
 from wenjiuye.notify import forms, services, webhooks
-from wenjiuye.notify.models import Delivery, Notification
+from wenjiuye.notify.models import Notification
 
 
 @login_required
@@ -53,7 +53,7 @@ def webhook_page(request: AuthedHttpRequest) -> HttpResponse:
     webhooks.require_manage(request.user)
     errors: list[str] = []
     status = 200
-    tested: Delivery | None = None
+    tested: str = ""
     form = forms.WebhookForm(user=request.user)
     if request.method == "POST":
         action = request.POST.get("action")
@@ -77,7 +77,8 @@ def webhook_page(request: AuthedHttpRequest) -> HttpResponse:
                 if action == "deactivate":
                     webhooks.webhook_deactivate(actor=request.user, target=target)
                     return redirect("webhooks")
-                tested = webhooks.webhook_test(actor=request.user, target=target)
+                webhooks.webhook_test(actor=request.user, target=target)
+                tested = webhooks.test_submitted()  # the same whatever happened
             else:
                 errors = ["未知操作"]
         except ValidationError as exc:
