@@ -83,7 +83,8 @@ def opinion_create(request: HttpRequest, payload: OpinionIn) -> dict[str, Any]:
     region = get_object_or_404(Region, pk=payload.region_code) if payload.region_code else None
     data = payload.dict(exclude={"region_code"})
     item, created = services.opinion_create(actor=user, region=region, **data)
-    if not created:  # already collected: shown only when in the user's scope, else 404
+    if not created:  # already collected in the user's scope (never another's: services);
+        # read through the selector all the same, so that nothing out of scope is ever shown
         item = selectors.opinion_get(user=user, pk=item.pk)
     return {"created": created, **selectors.opinion_as_dict(item)}
 

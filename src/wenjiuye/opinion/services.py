@@ -18,6 +18,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,7 +26,7 @@ from wenjiuye.core.audit import diff, record_event, snapshot
 from wenjiuye.core.models import Event, Region, RegionLevel, User
 from wenjiuye.core.policy import policy_cite, policy_get
 from wenjiuye.core.roles import Cap
-from wenjiuye.core.scope import can, require
+from wenjiuye.core.scope import can, require, scoped
 from wenjiuye.deadlines.models import Deadline
 from wenjiuye.deadlines.services import deadline_create
 from wenjiuye.incidents.models import Incident
@@ -242,6 +243,29 @@ def dedupe_key(*, guid: str = "", url: str = "") -> str:
     return (guid or url).strip()[:1000]
 
 
+def _already_collected(
+    actor: User | None, key: str, guid: str, url: str
+) -> tuple[OpinionItem | None, bool]:
+    """The item the actor may see that ``key`` (or the same guid or url) duplicates, and whether
+    the key is taken at all.
+
+    De-duplication looks only where the actor looks (their scope). Answering with a duplicate the
+    actor may not see would disclose another county's item: its id in the redirect, its title,
+    link and region in the answer, or even only that it exists ("already collected", a count of
+    duplicates) for a link the actor chose. So a duplicate outside the actor's scope is treated as
+    not found, and the actor's entry is stored as their own item (see :func:`opinion_create`),
+    exactly as if the other item did not exist.
+    """
+    condition = Q(dedupe_key=key)
+    if guid:
+        condition |= Q(guid=guid[:500])
+    if url:
+        condition |= Q(url=url)
+    candidates = OpinionItem.objects.filter(condition).order_by("pk")
+    visible = candidates if actor is None else scoped(candidates, actor)
+    return visible.first(), candidates.filter(dedupe_key=key).exists()
+
+
 def opinion_create(
     *,
     actor: User | None,
@@ -260,7 +284,10 @@ def opinion_create(
 ) -> tuple[OpinionItem, bool]:
     """The new item and ``True``; an item already collected (same guid or url) and ``False``.
 
-    ``actor=None`` is the system (feed import from the command line).
+    Only an item in the actor's scope counts as already collected: the same guid or url in
+    another county is never shown, and the actor's item is stored as theirs
+    (:func:`_already_collected`). ``actor=None`` is the system (feed import from the command
+    line), which sees every item.
     """
     at = _now(at)
     if actor is not None:
@@ -272,19 +299,23 @@ def opinion_create(
     if reposts is not None and reposts < 0:
         raise ValidationError({"reposts": _("转发次数不能为负")})
     key = dedupe_key(guid=guid, url=url)
+    stored_key = key
     with transaction.atomic():
         if key:
-            existing = OpinionItem.objects.filter(dedupe_key=key).first()
-            if existing is None and url:
-                existing = OpinionItem.objects.filter(url=url.strip()).first()
+            existing, taken = _already_collected(actor, key, guid.strip(), url.strip())
             if existing is not None:
                 return existing, False
+            if taken:
+                # The same guid/url is another jurisdiction's item: keep this one separately
+                # (the unique key stays with the first; the actor's later duplicates are found
+                # by guid/url within their scope), revealing nothing of the other.
+                stored_key = ""
         item = OpinionItem(
             title=title.strip()[:300],
             text=text.strip(),
             url=url.strip(),
             guid=guid.strip()[:500],
-            dedupe_key=key,
+            dedupe_key=stored_key,
             source=source,
             published_at=published_at,
             received_at=at,
