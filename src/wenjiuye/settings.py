@@ -127,6 +127,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wenjiuye.core.middleware.SecurityHeadersMiddleware",
     "wenjiuye.core.middleware.PolicyNotInForceMiddleware",
+    "wenjiuye.core.middleware.RateLimitedMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -196,6 +197,11 @@ AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_HOURS", 1)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
+# Exact searches by ID number by users who may not see personal data (a masked number leaves
+# thousands of candidates; a search confirms one): each is audited, and at most this many per
+# user in any 60 minutes (counted in the event table, so across processes). Beyond: HTTP 429.
+ID_LOOKUPS_PER_HOUR = env_int("WENJIUYE_ID_LOOKUPS_PER_HOUR", 30)
 
 # Sessions end after 30 minutes without activity and when the browser closes.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)

@@ -94,5 +94,5 @@ def test_person_entries_never_show_the_full_id_number(client, users):
         client.force_login(users[role])
         for url in ("/lists/key_group/", f"/lists/entry/{entry.pk}/"):
             html = client.get(url).content.decode()
-            assert pid not in html and pid[:4] + "**********" + pid[-4:] in html, (role, url)
+            assert pid not in html and pid[:4] + "*" * 13 + pid[-1:] in html, (role, url)
     assert pid not in str(entry)

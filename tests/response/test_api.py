@@ -170,7 +170,7 @@ def test_roster_masked_unless_revealed_and_the_reveal_is_audited(world, officer)
     full_id = make_id(OWN_COUNTY, "19850101", 1)
     c = client_for(officer)
     masked = c.get(f"/api/response/layoffs/{report.pk}/roster").json()["workers"][0]
-    assert masked["id_number"] == full_id[:4] + "*" * 10 + full_id[-4:]
+    assert masked["id_number"] == full_id[:4] + "*" * 13 + full_id[-1:]
     assert masked["phone"] == "138****0001"
     assert not Event.objects.filter(action=Event.Action.VIEW_UNMASKED).exists()
     shown = c.get(f"/api/response/layoffs/{report.pk}/roster", {"unmasked": "true"}).json()

@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 NAME = "司马网登"
 GOOD = make_id("410421", "19700707", 517)
 BAD = GOOD[:17] + ("0" if GOOD[17] != "0" else "1")  # wrong check digit
-MASKED = GOOD[:4] + "*" * 10 + GOOD[-4:]
+MASKED = GOOD[:4] + "*" * 13 + GOOD[-1:]
 
 
 def register(page, url: str, id_number: str) -> None:

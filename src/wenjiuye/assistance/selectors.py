@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
 from wenjiuye.assistance.models import Case, PendingRegistration, ReemploymentTask, Status
+from wenjiuye.core.audit import id_lookup
+from wenjiuye.core.identifiers import looks_like_resident_id
 from wenjiuye.core.models import PolicyParameter, User
 from wenjiuye.core.policy import PolicyNotInForce, policy_cite, policy_get
 from wenjiuye.core.scope import scoped
@@ -37,7 +39,13 @@ def case_list(
     if grid_worker:
         qs = qs.filter(grid_worker_id=grid_worker)
     if q:
-        qs = qs.filter(Q(person__name__contains=q) | Q(person__id_number=q.upper()))
+        number = q.strip().upper()
+        if looks_like_resident_id(number):
+            # an exact search confirms a masked number: audited and limited (core.audit)
+            id_lookup(user=user, number=number, where="assistance.case_list")
+            qs = qs.filter(person__id_number=number)
+        else:
+            qs = qs.filter(person__name__contains=q)
     return qs
 
 

@@ -37,6 +37,7 @@ Edge-case decisions (each pinned by a test in ``tests/core/test_identifiers.py``
 from __future__ import annotations
 
 import csv
+import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
@@ -56,8 +57,11 @@ __all__ = [
     "division_name",
     "is_valid_resident_id",
     "is_valid_uscc",
+    "looks_like_resident_id",
     "mask_id",
+    "mask_personal",
     "mask_phone",
+    "mask_text",
     "normalise_resident_id",
     "resident_id_check_char",
     "uscc_check_char",
@@ -415,14 +419,34 @@ def _mask(text: str, head: int, tail: int) -> str:
     return text[:head] + "*" * (len(text) - head - tail) + (text[-tail:] if tail else "")
 
 
+#: How many leading and trailing characters :func:`mask_id` shows of an ID number.
+ID_MASK_HEAD, ID_MASK_TAIL = 4, 1
+
+
 def mask_id(value: str) -> str:
-    """``410402199001011234`` -> ``4104**********1234``: first 4 and last 4 shown, the rest
-    starred, length kept. Shorter input shows less (1 + 1 below 12 characters, none below 3);
-    ``None`` gives ``""``."""
+    """``410402199001011234`` -> ``4104*************4``: the first 4 (the city) and the last 1
+    (the check character) shown, the rest starred, length kept. Shorter input shows less (1 + 1
+    below 12 characters, none below 3); ``None`` gives ``""``.
+
+    Why so little: a masked number is shown beside the person's name, sex, region (county) and
+    age or birth year, so what the mask hides must not be recoverable from what stands beside
+    it. The number is 6 address digits + 8 birth-date digits + 3 sequence digits (the last one
+    odd for men) + 1 check character computed from the other 17 (GB 11643). Shown beside a mask
+    of 4 + 4 characters, the full birth date left only 2 address digits unknown, and the check
+    character cut the county codes of the city to at most 2 candidates (hardening finding 2).
+    Now, with the county, the birth year and the sex known, the unknowns are the day of the year
+    (365 or 366) and two free sequence digits plus one of parity (500): 182,500 numbers, of
+    which the shown check character keeps 1 in 11, about 16,600 candidates per person
+    (``tests/core/test_masking.py`` counts them). Each candidate can be confirmed only by an
+    exact-ID search, which is audited and limited per user (``core.audit.id_lookup``). Keeping
+    the check character (rather than nothing) keeps masked rows of the same name and county
+    distinguishable at a glance; keeping a sequence digit too would divide the candidates by 5
+    and reveal nothing a user needs.
+    """
     text = "" if value is None else str(value).strip()
     n = len(text)
     if n >= 12:
-        return _mask(text, 4, 4)
+        return _mask(text, ID_MASK_HEAD, ID_MASK_TAIL)
     if n >= 3:
         return _mask(text, 1, 1)
     return "*" * n
@@ -440,3 +464,87 @@ def mask_phone(value: str) -> str:
     if n >= 3:
         return _mask(text, 1, 1)
     return "*" * n
+
+
+def looks_like_resident_id(value: str) -> bool:
+    """Whether ``value`` (already stripped and upper-cased) has the shape of an 18-character ID
+    number — the only shape an exact search by ID number can match (``Person.id_number`` is
+    ``[0-9]{17}[0-9X]``). No checksum test: a search for any such string is a lookup."""
+    return len(value) == 18 and value[:17].isdigit() and value.isascii() and value[17] in _ID_LAST
+
+
+_ID_LAST = frozenset("0123456789X")
+
+# Personal identifiers inside free text (audit notes, JSON diffs). Digit boundaries only, so that
+# a mobile number inside an ID number or a USCC (an 18-character run) is never matched alone.
+_DATE_PART = r"(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
+_ID_IN_TEXT = re.compile(rf"(?<!\d)[1-9]\d{{5}}(?:18|19|20)\d{{2}}{_DATE_PART}\d{{3}}[0-9Xx](?!\d)")
+_OLD_ID_IN_TEXT = re.compile(rf"(?<!\d)[1-9]\d{{7}}{_DATE_PART}\d{{3}}(?!\d)")  # 15 digits, YYMMDD
+_MOBILE_IN_TEXT = re.compile(r"(?<!\d)(?:(?:\+|00)86[- ]?)?1[3-9]\d{9}(?!\d)")
+
+#: Keys (or ``_``-separated parts of keys) whose values are personal identifiers whatever they
+#: look like: an ID number, a phone (also a landline, e.g. a duty phone ``0375-1234567``), a birth
+#: date or a date derived from it (the legal retirement date), shown as the year only.
+_ID_KEYS = frozenset({"id_number", "id_no", "idcard", "id_card", "公民身份号码", "身份证号"})
+_PHONE_PARTS = frozenset({"phone", "mobile", "tel", "telephone", "手机号", "电话", "联系电话"})
+_BIRTH_PARTS = frozenset({"birth", "birthday", "born", "dob", "retirement", "出生日期"})
+
+
+def mask_text(value: str) -> str:
+    """``value`` with every ID number (18 or 15 digits with a plausible birth date) and every
+    mainland mobile number in it masked (:func:`mask_id`, :func:`mask_phone`)."""
+    text = _ID_IN_TEXT.sub(lambda m: mask_id(m.group()), value)
+    text = _OLD_ID_IN_TEXT.sub(lambda m: mask_id(m.group()), text)
+    return _MOBILE_IN_TEXT.sub(lambda m: mask_phone(m.group()), text)
+
+
+def _key_kind(key: str) -> str:
+    name = key.strip().lower()
+    parts = set(name.split("_"))
+    if name in _ID_KEYS or name.endswith("id_number"):
+        return "id"
+    if parts & _PHONE_PARTS or any(p in name for p in ("手机", "电话")):
+        return "phone"
+    if parts & _BIRTH_PARTS or "出生" in name:
+        return "birth"
+    return ""
+
+
+def _year_only(value: str) -> str:
+    """``1990-05-17`` -> ``1990-**-**`` (any ``YYYY…`` date keeps its year and nothing else)."""
+    text = value.strip()
+    if len(text) >= 8 and text[:4].isdigit():
+        return text[:4] + "".join("*" if c.isdigit() else c for c in text[4:])
+    return mask_text(value)
+
+
+def mask_personal(value: Any, key: str = "") -> Any:
+    """A JSON-able ``value`` (e.g. an audit event's ``{field: [old, new]}``) with personal data
+    masked, for display: values under ID-number and phone keys (:data:`_ID_KEYS`,
+    :data:`_PHONE_PARTS`) masked whatever their form, birth dates and retirement dates cut to the
+    year, and ID numbers and mobile numbers masked in every other string and in keys. Lists take
+    the key of the field they belong to (``{"phone": [old, new]}``); the input is not changed."""
+    if isinstance(value, dict):
+        return {
+            (mask_text(k) if isinstance(k, str) else k): mask_personal(v, str(k))
+            for k, v in value.items()
+        }
+    if isinstance(value, (list, tuple)):
+        return [mask_personal(v, key) for v in value]
+    kind = _key_kind(key) if key else ""
+    if isinstance(value, int) and not isinstance(value, bool):
+        # a number read from a spreadsheet cell can be a phone or an ID number too
+        text = str(value)
+        if kind in ("id", "phone"):
+            value = text
+        elif mask_text(text) != text:
+            return mask_text(text)
+    if not isinstance(value, str):
+        return value
+    if kind == "id":
+        return mask_id(value)
+    if kind == "phone":
+        return mask_phone(value)
+    if kind == "birth":
+        return _year_only(value)
+    return mask_text(value)

@@ -1,4 +1,5 @@
-"""Security headers Django's own middleware does not set; a clear answer when policy is missing."""
+"""Security headers Django's own middleware does not set; a clear answer when policy is missing
+or a limit is reached."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from wenjiuye.core.audit import IdLookupLimited
 from wenjiuye.core.policy import PolicyNotInForce
 
 # Front-end files are vendored and served from our own origin; no inline scripts.
@@ -56,3 +58,19 @@ class PolicyNotInForceMiddleware:
         if not isinstance(exception, PolicyNotInForce):
             return None
         return render(request, "core/policy_missing.html", {"message": str(exception)}, status=409)
+
+
+class RateLimitedMiddleware:
+    """A page refused by a per-user limit (``audit.IdLookupLimited``) answers 429 with the
+    reason, never a 500 (the API answers it as django-ninja answers every ``HttpError``)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, IdLookupLimited):
+            return None
+        return render(request, "core/rate_limited.html", {"message": str(exception)}, status=429)

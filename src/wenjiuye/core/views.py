@@ -8,7 +8,9 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
+from wenjiuye.core.audit import event_reveal
 from wenjiuye.core.policy import policy_list
 from wenjiuye.core.roles import CAP_LABELS, CAPABILITIES, Cap
 from wenjiuye.core.scope import can
@@ -36,7 +38,19 @@ def audit_log(request: AuthedHttpRequest) -> HttpResponse:
     if not can(request.user, Cap.READ_AUDIT):
         raise PermissionDenied
     page = Paginator(event_list(user=request.user), 50).get_page(request.GET.get("page"))
-    return render(request, "core/audit_log.html", {"page": page})
+    return render(
+        request,
+        "core/audit_log.html",
+        {"page": page, "may_reveal": can(request.user, Cap.VIEW_PERSONAL)},
+    )
+
+
+@login_required
+@require_POST
+def audit_event_reveal(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """One event with its personal data in full; the view is audited (``audit.event_reveal``)."""
+    event = event_reveal(actor=request.user, event_id=pk, ip=request.META.get("REMOTE_ADDR"))
+    return render(request, "core/audit_event.html", {"e": event})
 
 
 @login_required

@@ -9,6 +9,8 @@ from django.db.models import Count, Model, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from wenjiuye.core.audit import id_lookup
+from wenjiuye.core.identifiers import looks_like_resident_id
 from wenjiuye.core.models import Region, User
 from wenjiuye.core.scope import scoped
 from wenjiuye.programmes.models import (
@@ -109,7 +111,10 @@ def person_find(*, user: User, pk: object = None, id_number: str = "") -> Person
     """A person in the user's scope, by key or by ID number; otherwise 404."""
     qs = scoped(Person.objects.select_related("region"), user)
     if id_number:
-        person = qs.filter(id_number=id_number.strip().upper()).first()
+        number = id_number.strip().upper()
+        if looks_like_resident_id(number):  # confirms a masked number: audited and limited
+            id_lookup(user=user, number=number, where="programmes.person_find")
+        person = qs.filter(id_number=number).first()
         if person is None:
             raise Http404(_("人员不存在或不在您的管辖范围内"))
         return person

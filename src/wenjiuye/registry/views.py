@@ -2,12 +2,14 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from wenjiuye.core.audit import events_for
 from wenjiuye.core.identifiers import mask_id, mask_phone
+from wenjiuye.core.models import Event
 from wenjiuye.core.roles import Cap
 from wenjiuye.core.scope import can, require
 from wenjiuye.core.types import AuthedHttpRequest
@@ -60,6 +62,11 @@ def person_list(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, "registry/person_list.html", {"page": page, "rows": rows})
 
 
+def _changes(events: QuerySet[Event]) -> QuerySet[Event]:
+    """The person's changes (who looked at the person is for the audit log, not this page)."""
+    return events.exclude(action=Event.Action.VIEW_UNMASKED)[:20]
+
+
 @login_required
 def person_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     person = selectors.person_get(user=request.user, pk=pk)
@@ -71,6 +78,7 @@ def person_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "id_masked": mask_id(person.id_number),
             "phone_masked": mask_phone(person.phone),
             "may_reveal": can(request.user, Cap.VIEW_PERSONAL, person.region_id),
+            "history": _changes(events_for(person)),
         },
     )
 
@@ -82,8 +90,15 @@ def person_reveal(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     revealed = services.person_reveal(
         actor=request.user, person=person, ip=request.META.get("REMOTE_ADDR")
     )
+    # The reveal is audited (a view_unmasked event on the person): the page then shows the
+    # person's history in full too (e.g. an earlier phone number).
     return render(
         request,
         "registry/person_detail.html",
-        {"person": person, "revealed": revealed, "may_reveal": True},
+        {
+            "person": person,
+            "revealed": revealed,
+            "may_reveal": True,
+            "history": _changes(events_for(person, unmasked=True)),
+        },
     )

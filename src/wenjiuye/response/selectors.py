@@ -55,7 +55,12 @@ def worker_row(worker: LayoffWorker, *, unmasked: bool) -> dict[str, Any]:
         "has_dependants": worker.has_dependants,
         "retained_first": worker.retained_first,
         "protections": list(worker.protections),
-        "retirement_on": worker.retirement_on.isoformat() if worker.retirement_on else None,
+        # the legal retirement date is the birth date plus the retirement age: beside a masked
+        # ID number only its year (the full date would undo the mask)
+        "retirement_on": (
+            worker.retirement_on.isoformat() if worker.retirement_on and unmasked else None
+        ),
+        "retirement_year": worker.retirement_on.year if worker.retirement_on else None,
         "art42_reasons": list(worker.art42_reasons),
         "rehire_priority_until": (
             worker.rehire_priority_until.isoformat() if worker.rehire_priority_until else None
