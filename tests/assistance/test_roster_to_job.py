@@ -23,6 +23,7 @@ from wenjiuye.response import services as layoffs
 pytestmark = pytest.mark.django_db
 world = layoff_fixtures.world  # policy, an enterprise in 宝丰县
 officer = layoff_fixtures.officer  # the 宝丰县 county officer
+reviewer = layoff_fixtures.reviewer  # a second 宝丰县 officer (nobody reviews their own report)
 
 
 def _postings(tmp_path, today):
@@ -43,7 +44,9 @@ def _postings(tmp_path, today):
     assert result.rejected == 0, result
 
 
-def test_roster_worker_matched_pushed_hired_then_followed_up(world, officer, settings, tmp_path):
+def test_roster_worker_matched_pushed_hired_then_followed_up(
+    world, officer, settings, tmp_path, reviewer
+):
     settings.NOTIFY_SMS_BACKEND = "console"
     today = timezone.localdate()
 
@@ -59,7 +62,7 @@ def test_roster_worker_matched_pushed_hired_then_followed_up(world, officer, set
         actor=officer, report=report, content=roster_csv(worker_rows(4)), filename="r.csv"
     )
     report = layoffs.layoff_submit(actor=officer, report=report)
-    report = layoffs.layoff_review(actor=officer, report=report, note="方案合法")
+    report = layoffs.layoff_review(actor=reviewer, report=report, note="方案合法")
     person = layoffs.layoff_implement(actor=officer, report=report)[0]
     case = Case.objects.get(person=person)
     assert case.status == Status.REGISTERED

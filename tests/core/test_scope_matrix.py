@@ -12,6 +12,9 @@ Where the own record lives matters for the grid worker (township 410421100):
   the grid worker's sight although the enterprise is in the grid; visit — the enterprise's
   township; incident, case, pending registration, public-welfare position, deadline — the
   township; opinion item, course, job fair, pair — the county.
+The grid worker's job is their grid's cases, contacts, follow-ups and registrations (Cap.CASE_WORK),
+nothing else: they read the township's visits, incidents, positions and deadlines but do not
+write them (tests/core/test_workflow_matrix.py has every workflow transition by role).
 The other record lies in 叶县 (410422 or its township 410422100). For the inbox "own" is the
 viewer's own message and "other" a message of a 叶县 officer.
 
@@ -66,7 +69,7 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
         OFFICE: ("RW", "RW"),
         MEMBER: ("RW", "RW"),
         COUNTY: ("RW", ""),
-        GRID: ("RW", ""),
+        GRID: ("R", ""),  # visits are the county bureau's work
         LEADER: ("R", "R"),
         AUDITOR: ("R", "R"),
         ADMIN: ("RW", "RW"),
@@ -75,7 +78,7 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
         OFFICE: ("RWU", "RWU"),
         MEMBER: ("RW", "RW"),
         COUNTY: ("RWU", ""),
-        GRID: ("RWU", ""),
+        GRID: ("RU", ""),  # sees and reveals, does not handle
         LEADER: ("R", "R"),
         AUDITOR: ("R", "R"),
         ADMIN: ("RWU", "RWU"),
@@ -129,7 +132,7 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
         OFFICE: ("RW", "RW"),
         MEMBER: ("RW", "RW"),
         COUNTY: ("RW", ""),
-        GRID: ("RW", ""),
+        GRID: ("R", ""),
         LEADER: ("R", "R"),
         AUDITOR: ("R", "R"),
         ADMIN: ("RW", "RW"),
@@ -147,7 +150,7 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
         OFFICE: ("RW", "RW"),
         MEMBER: ("RW", "RW"),
         COUNTY: ("RW", ""),
-        GRID: ("RW", ""),
+        GRID: ("R", ""),  # a township deadline; case deadlines: case work
         LEADER: ("R", "R"),
         AUDITOR: ("R", "R"),
         ADMIN: ("RW", "RW"),

@@ -63,10 +63,14 @@ def test_pages_and_lexicon(policy, client, users, enterprises):
     assert "拖欠工资" in page and "宝丰县宏达机械制造有限公司" in page
     assert client.get("/opinion/?category=wage_arrears").content.decode().count(item.title) == 1
     assert item.title not in client.get("/opinion/?category=layoff").content.decode()
-    r = client.post(
-        "/opinion/lexicon/", {"action": "add", "category": "layoff", "term": "裁撤", "weight": "2"}
-    )
+    add = {"action": "add", "category": "layoff", "term": "裁撤", "weight": "2"}
+    # one lexicon classifies the whole city's items: a county officer may not change it
+    assert client.post("/opinion/lexicon/", add).status_code == 403
+    assert 'value="add"' not in client.get("/opinion/lexicon/").content.decode()
+    client.force_login(users[Role.CITY_OFFICE])
+    r = client.post("/opinion/lexicon/", add)
     assert r.status_code == 302 and LexiconTerm.objects.filter(term="裁撤").exists()
+    client.force_login(users[Role.COUNTY_OFFICER])
     preview = client.post("/opinion/lexicon/", {"action": "classify", "text": "部门裁撤"})
     assert (
         'data-testid="preview"' in preview.content.decode() and "裁撤" in preview.content.decode()

@@ -33,8 +33,11 @@ def test_lexicon_is_seeded_and_classifies_with_reasons(policy):
 
 
 @pytest.mark.django_db
-def test_officer_edits_the_lexicon(policy, users):
-    officer = users[Role.COUNTY_OFFICER]
+def test_the_city_edits_the_lexicon_counties_and_grids_may_not(policy, users):
+    for role in (Role.COUNTY_OFFICER, Role.GRID_WORKER, Role.LEADER):
+        with pytest.raises(PermissionDenied):
+            services.lexicon_add(actor=users[role], category="stoppage", term="熄火", weight=2)
+    officer = users[Role.CITY_OFFICE]
     assert "stoppage" not in classify("厂里突然熄火了", on=T0.date())["categories"]
     term = services.lexicon_add(actor=officer, category="stoppage", term="熄火", weight=2)
     assert classify("厂里突然熄火了", on=T0.date())["categories"] == ["stoppage"]
@@ -132,7 +135,9 @@ def test_manual_spreading_flag_but_not_layoff_needs_no_city_report(policy, users
     assert item.spreading and item.categories == ["wage_arrears"]
     assert not deadlines_for(item).exists()
     later = T0 + timedelta(hours=3)
-    services.lexicon_add(actor=officer, category="layoff", term="某厂拖欠", weight=2)
+    services.lexicon_add(
+        actor=users[Role.CITY_OFFICE], category="layoff", term="某厂拖欠", weight=2
+    )
     item = services.opinion_update(actor=officer, item=item, reclassify=True, at=later)
     assert "layoff" in item.categories
     assert deadlines_for(item).get().due_at == later + timedelta(hours=2)

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from tests.conftest import OTHER_COUNTY, OWN_COUNTY, OWN_GRID, make_id, make_uscc
+from tests.conftest import OTHER_COUNTY, OWN_COUNTY, OWN_GRID, make_id, make_uscc, make_user
 from wenjiuye.core.reference import packaged_policy_files, policy_load
 from wenjiuye.core.roles import Role
 from wenjiuye.registry.models import Enterprise
@@ -57,6 +57,12 @@ def officer(world):
 @pytest.fixture
 def office(world):
     return world["users"][Role.CITY_OFFICE]
+
+
+@pytest.fixture
+def reviewer(world):
+    """A second officer of the same county: nobody reviews their own report."""
+    return make_user("baofeng-review", Role.COUNTY_OFFICER, OWN_COUNTY)
 
 
 def worker_rows(n: int, *, start: int = 1) -> list[list[str]]:

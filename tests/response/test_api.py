@@ -106,7 +106,7 @@ def payload(world, **extra):
     } | extra
 
 
-def test_layoff_lifecycle_through_the_api(world, officer, office):
+def test_layoff_lifecycle_through_the_api(world, officer, office, reviewer):
     c = client_for(officer)
     r = c.post("/api/response/layoffs/", payload(world), content_type="application/json")
     assert r.status_code == 201, r.content
@@ -127,7 +127,9 @@ def test_layoff_lifecycle_through_the_api(world, officer, office):
         "layoff.report_city",
         "layoff.report_province",
     }
-    assert c.post(f"/api/response/layoffs/{pk}/review", {}, "application/json").status_code == 200
+    assert c.post(f"/api/response/layoffs/{pk}/review", {}, "application/json").status_code == 403
+    review = client_for(reviewer).post(f"/api/response/layoffs/{pk}/review", {}, "application/json")
+    assert review.status_code == 200  # a second officer reviews
     r = c.post(f"/api/response/layoffs/{pk}/implement", {}, "application/json")
     assert r.status_code == 200, r.content
     assert [p["name"] for p in r.json()["persons"]] == ["职工1", "职工2", "职工3"]

@@ -105,7 +105,7 @@ def test_the_city_office_sees_the_escalation_deadline_another_county_does_not(
 
 
 @pytest.mark.parametrize(("days", "ok"), [(29, False), (30, True), (31, True)])
-def test_notice_29_days_fails_30_passes(world, officer, days, ok):
+def test_notice_29_days_fails_30_passes(world, officer, days, ok, reviewer):
     impl = timezone.localdate() + timedelta(days=40)
     report = make_report(
         officer,
@@ -116,7 +116,7 @@ def test_notice_29_days_fails_30_passes(world, officer, days, ok):
     notice = next(c for c in services.report_checks(report) if c["key"] == "notice")
     assert notice["ok"] is ok
     report = services.layoff_submit(actor=officer, report=report)
-    report = services.layoff_review(actor=officer, report=report)
+    report = services.layoff_review(actor=reviewer, report=report)
     if ok:
         assert services.layoff_implement(actor=officer, report=report) == []
     else:
@@ -129,7 +129,7 @@ def test_notice_29_days_fails_30_passes(world, officer, days, ok):
         assert explain.status == Deadline.Status.OPEN
 
 
-def test_report_after_implementation_blocks_it(world, officer):
+def test_report_after_implementation_blocks_it(world, officer, reviewer):
     impl = timezone.localdate() + timedelta(days=40)
     report = make_report(
         officer, world["own"], planned_implementation_on=impl, reported_on=impl + timedelta(days=1)
@@ -137,13 +137,13 @@ def test_report_after_implementation_blocks_it(world, officer):
     reported = next(c for c in services.report_checks(report) if c["key"] == "reported")
     assert reported["ok"] is False
     report = services.layoff_review(
-        actor=officer, report=services.layoff_submit(actor=officer, report=report)
+        actor=reviewer, report=services.layoff_submit(actor=officer, report=report)
     )
     with pytest.raises(ValidationError):
         services.layoff_implement(actor=officer, report=report)
 
 
-def test_below_art41_no_procedure_is_required(world, officer):
+def test_below_art41_no_procedure_is_required(world, officer, reviewer):
     report = make_report(
         officer,
         world["own"],
@@ -155,7 +155,7 @@ def test_below_art41_no_procedure_is_required(world, officer):
     report = services.layoff_submit(actor=officer, report=report)
     assert report.check_result["art41_applies"] is False
     assert kinds(report) == set()
-    report = services.layoff_review(actor=officer, report=report)
+    report = services.layoff_review(actor=reviewer, report=report)
     assert services.layoff_implement(actor=officer, report=report) == []
 
 
@@ -282,14 +282,14 @@ def test_severance_per_worker_at_the_implementation_date(world, officer):
 
 
 def test_implement_returns_the_roster_as_persons_and_close_needs_obligations_explained(
-    world, officer, office
+    world, officer, office, reviewer
 ):
     report = make_report(officer, world["own"])
     services.roster_import(
         actor=officer, report=report, content=roster_csv(worker_rows(4)), filename="r.csv"
     )
     report = services.layoff_submit(actor=officer, report=report)
-    report = services.layoff_review(actor=officer, report=report, note="方案合法")
+    report = services.layoff_review(actor=reviewer, report=report, note="方案合法")
     persons = services.layoff_implement(actor=officer, report=report)
     assert [p.name for p in persons] == ["职工1", "职工2", "职工3", "职工4"]
     assert all(isinstance(p, Person) and p.region_id == OWN_COUNTY for p in persons)
@@ -359,14 +359,18 @@ def test_after_submission_only_dates_and_opinions_change(world, officer):
     assert deadlines_for(report).get(kind="layoff.explain").status == Deadline.Status.DONE
 
 
-def test_a_worker_living_in_another_county_becomes_a_person_there(world, officer):
+def test_a_worker_living_in_another_county_is_referred_there(world, officer, reviewer):
+    """A worker whose residence is another county is not created by this county: that county is
+    asked to take them on (tests/response/test_cross_county.py has the whole flow)."""
     report = make_report(officer, world["own"])
     rows = [[*worker_rows(1)[0], OTHER_COUNTY], [*worker_rows(1, start=2)[0], ""]]
     content = roster_csv(rows, header=[*HEADER, "常住地区划代码"])
     result = services.roster_import(actor=officer, report=report, content=content, filename="r.csv")
     assert result.created == 2 and not result.rejected
     report = services.layoff_review(
-        actor=officer, report=services.layoff_submit(actor=officer, report=report)
+        actor=reviewer, report=services.layoff_submit(actor=officer, report=report)
     )
     persons = services.layoff_implement(actor=officer, report=report)
-    assert [p.region_id for p in persons] == [OTHER_COUNTY, OWN_COUNTY]
+    assert [p.region_id for p in persons] == [OWN_COUNTY]
+    referred = report.workers.get(region_id=OTHER_COUNTY)
+    assert deadlines_for(referred).get(kind="layoff.roster_referral").region_id == OTHER_COUNTY

@@ -71,7 +71,7 @@ def test_a_wrong_step_answers_400_with_the_reason(world, officer):
     assert r.status_code == 400 and "不能执行此操作" in r.content.decode()
 
 
-def test_implement_refused_on_29_days_notice_shows_why(world, officer):
+def test_implement_refused_on_29_days_notice_shows_why(world, officer, reviewer):
     impl = timezone.localdate() + timedelta(days=40)
     report = make_report(
         officer,
@@ -80,7 +80,7 @@ def test_implement_refused_on_29_days_notice_shows_why(world, officer):
         explained_on=impl - timedelta(days=29),
     )
     report = services.layoff_review(
-        actor=officer, report=services.layoff_submit(actor=officer, report=report)
+        actor=reviewer, report=services.layoff_submit(actor=officer, report=report)
     )
     r = client_for(officer).post(
         reverse("response-layoff-transition", args=[report.pk]), {"action": "implement"}

@@ -333,7 +333,7 @@ def test_art42_item5_boundaries(world, officer, hired_delta_days, retire_delta_d
 
 
 @pytest.mark.django_db
-def test_a_protected_worker_blocks_the_art41_layoff(world, officer):
+def test_a_protected_worker_blocks_the_art41_layoff(world, officer, reviewer):
     impl = timezone.localdate() + timedelta(days=60)
     report = make_report(officer, world["own"], planned_implementation_on=impl)
     services.roster_import(
@@ -345,7 +345,7 @@ def test_a_protected_worker_blocks_the_art41_layoff(world, officer):
         filename="r.csv",
     )
     report = services.layoff_review(
-        actor=officer, report=services.layoff_submit(actor=officer, report=report)
+        actor=reviewer, report=services.layoff_submit(actor=officer, report=report)
     )
     with pytest.raises(ValidationError) as excinfo:
         services.layoff_implement(actor=officer, report=report)
@@ -401,7 +401,7 @@ def test_48_hours_are_exact_across_midnight_and_time_zones(world):
 
 
 @pytest.mark.django_db
-def test_influential_enterprise_below_art41_must_still_report_first(world, officer):
+def test_influential_enterprise_below_art41_must_still_report_first(world, officer, reviewer):
     r = layoff_check(employees=1000, layoffs=10, influential=True, on=DAY)
     assert r["art41_applies"] is False
     assert "layoff.report_bureau" in kinds(r) and "layoff.explain" not in kinds(r)
@@ -421,7 +421,7 @@ def test_influential_enterprise_below_art41_must_still_report_first(world, offic
     reported = next(c for c in services.report_checks(report) if c["key"] == "reported")
     assert (reported["applies"], reported["ok"]) == (True, False)
     report = services.layoff_review(
-        actor=officer, report=services.layoff_submit(actor=officer, report=report)
+        actor=reviewer, report=services.layoff_submit(actor=officer, report=report)
     )
     assert "layoff.report_bureau" in set(deadlines_for(report).values_list("kind", flat=True))
     with pytest.raises(ValidationError):

@@ -177,7 +177,7 @@ def case_list(
 @router.post("/cases/", response={201: CaseOut})
 def case_open(request: HttpRequest, payload: CaseOpenIn) -> HttpStatus[dict[str, Any]]:
     user = _user(request)
-    require(user, Cap.WRITE)
+    require(user, Cap.CASE_WORK)
     data = payload.dict()
     number = data.pop("id_number")
     name = data.pop("name")

@@ -332,7 +332,7 @@ def case_open(
         if case is None:
             grid = _grid_for(person, fields.get("grid"))
             if actor is not None:
-                require(actor, Cap.WRITE, grid.code)
+                require(actor, Cap.CASE_WORK, grid.code)
             case = Case(
                 person=person,
                 grid=grid,
@@ -367,7 +367,7 @@ def case_open(
             _schedule_contact(case, last=max(day, today), actor=actor)
             return case
         if actor is not None:
-            require(actor, Cap.WRITE, case.grid_id)
+            require(actor, Cap.CASE_WORK, case.grid_id)
         before = snapshot(case, TRACKED)
         known = {(s.get("source"), s.get("ref")) for s in case.sources}
         new_source = (source, source_ref) not in known
@@ -419,7 +419,7 @@ def case_update(*, case: Case, actor: User, **fields: Any) -> Case:
         locked = (
             Case.objects.select_for_update(of=("self",)).select_related("person").get(pk=case.pk)
         )
-        require(actor, Cap.WRITE, locked.grid_id)
+        require(actor, Cap.CASE_WORK, locked.grid_id)
         worker = fields.get("grid_worker")
         if worker is not None and (
             worker.role != Role.GRID_WORKER
@@ -468,7 +468,7 @@ def case_set_status(
             .select_related("person", "grid", "grid_worker")
             .get(pk=case.pk)
         )
-        require(actor, Cap.WRITE, locked.grid_id)
+        require(actor, Cap.CASE_WORK, locked.grid_id)
         current = locked.status
         if status not in TRANSITIONS[current]:
             raise ValidationError(
@@ -549,7 +549,7 @@ def contact_add(
         locked = (
             Case.objects.select_for_update(of=("self",)).select_related("person").get(pk=case.pk)
         )
-        require(actor, Cap.WRITE, locked.grid_id)
+        require(actor, Cap.CASE_WORK, locked.grid_id)
         if locked.status == Status.CLOSED:
             raise ValidationError("已结案的台账不能再记录联系")
         contact = Contact(
@@ -622,7 +622,7 @@ def reemployment_task_done(
             .select_related("case")
             .get(pk=task.pk)
         )
-        require(actor, Cap.WRITE, locked.case.grid_id)
+        require(actor, Cap.CASE_WORK, locked.case.grid_id)
         if locked.state != ReemploymentTask.State.OPEN:
             raise ValidationError("该事项已办结或已撤销")
         locked.state = ReemploymentTask.State.DONE
@@ -816,7 +816,7 @@ def pending_confirm(*, pending: PendingRegistration, actor: User, note: str = ""
     """Confirm an online registration: the person is upserted and a case opened (source online)."""
     with transaction.atomic():
         locked = PendingRegistration.objects.select_for_update().get(pk=pending.pk)
-        require(actor, Cap.WRITE, locked.street_id)
+        require(actor, Cap.CASE_WORK, locked.street_id)
         if locked.state != PendingRegistration.State.PENDING:
             raise ValidationError("该登记已处理")
         try:
@@ -864,7 +864,7 @@ def pending_reject(*, pending: PendingRegistration, actor: User, note: str) -> P
         raise ValidationError({"note": "退回须说明理由"})
     with transaction.atomic():
         locked = PendingRegistration.objects.select_for_update().get(pk=pending.pk)
-        require(actor, Cap.WRITE, locked.street_id)
+        require(actor, Cap.CASE_WORK, locked.street_id)
         if locked.state != PendingRegistration.State.PENDING:
             raise ValidationError("该登记已处理")
         locked.state = PendingRegistration.State.REJECTED

@@ -92,7 +92,8 @@ def _detail_context(request: AuthedHttpRequest, pk: int) -> dict[str, Any]:
         "deadlines": selectors.case_deadlines(case),
         "tasks": case.reemployment_tasks.all(),
         "history": events_for(case)[:20],
-        "may_write": can(request.user, Cap.WRITE, case.grid_id),
+        "may_work": can(request.user, Cap.CASE_WORK, case.grid_id),
+        "may_decide": can(request.user, Cap.WRITE, case.grid_id),
         "may_reveal": can(request.user, Cap.VIEW_PERSONAL, case.person.region_id),
         "status_form": StatusForm(),
         "contact_form": ContactForm(),
@@ -131,7 +132,7 @@ def _post_back(request: AuthedHttpRequest, pk: int, errors: list[str]) -> HttpRe
 @require_POST
 def case_status(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_get(user=request.user, pk=pk)
-    require(request.user, Cap.WRITE, case.grid_id)
+    require(request.user, Cap.CASE_WORK, case.grid_id)
     form = StatusForm(request.POST)
     if not form.is_valid():
         return _post_back(request, pk, _form_errors(form))
@@ -155,7 +156,7 @@ def case_status(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def case_contact(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_get(user=request.user, pk=pk)
-    require(request.user, Cap.WRITE, case.grid_id)
+    require(request.user, Cap.CASE_WORK, case.grid_id)
     form = ContactForm(request.POST)
     if not form.is_valid():
         return _post_back(request, pk, _form_errors(form))

@@ -25,7 +25,10 @@ class Role(models.TextChoices):
 
 class Cap(StrEnum):
     READ = "read"  # read business data in scope
-    WRITE = "write"  # create and change business data in scope
+    WRITE = "write"  # the bureau's operational work in scope: enterprises, layoff reports, visits,
+    # incidents, opinion, programmes, ledgers, duty, deadlines, benefit decisions, budgets
+    CASE_WORK = "case_work"  # the assistance ledger in scope: cases, contacts, follow-ups,
+    # registrations, job pushes (the grid worker's whole job)
     VIEW_PERSONAL = "view_personal"  # see unmasked ID numbers and phones (each view audited)
     READ_AUDIT = "read_audit"  # read the audit log
     EDIT_POLICY = "edit_policy"  # change policy parameters
@@ -35,23 +38,31 @@ class Cap(StrEnum):
 CAP_LABELS: dict[Cap, str | Promise] = {
     Cap.READ: _("查看"),
     Cap.WRITE: _("新增和修改"),
+    Cap.CASE_WORK: _("失业人员帮扶台账"),
     Cap.VIEW_PERSONAL: _("查看完整个人信息"),
     Cap.READ_AUDIT: _("查看审计日志"),
     Cap.EDIT_POLICY: _("调整政策参数"),
     Cap.EDIT_REFERENCE: _("维护基础数据"),
 }
 
+#: City-wide reference data (the opinion lexicon, bureau files covering the whole city) needs the
+#: capability on the city's own region code (``scope.require_city``): city roles only.
 CAPABILITIES: dict[str, frozenset[Cap]] = {
-    Role.CITY_OFFICE: frozenset({Cap.READ, Cap.WRITE, Cap.VIEW_PERSONAL, Cap.EDIT_POLICY}),
-    Role.GROUP_MEMBER: frozenset({Cap.READ, Cap.WRITE}),
-    Role.COUNTY_OFFICER: frozenset({Cap.READ, Cap.WRITE, Cap.VIEW_PERSONAL}),
-    Role.GRID_WORKER: frozenset({Cap.READ, Cap.WRITE, Cap.VIEW_PERSONAL}),
+    Role.CITY_OFFICE: frozenset(
+        {Cap.READ, Cap.WRITE, Cap.CASE_WORK, Cap.VIEW_PERSONAL, Cap.EDIT_POLICY}
+    ),
+    Role.GROUP_MEMBER: frozenset({Cap.READ, Cap.WRITE, Cap.CASE_WORK}),
+    Role.COUNTY_OFFICER: frozenset({Cap.READ, Cap.WRITE, Cap.CASE_WORK, Cap.VIEW_PERSONAL}),
+    # The grid worker's job is their grid's cases, contacts, follow-ups and registrations: no
+    # layoff reviews, incidents, duty shifts, visits, programmes or reference data.
+    Role.GRID_WORKER: frozenset({Cap.READ, Cap.CASE_WORK, Cap.VIEW_PERSONAL}),
     Role.LEADER: frozenset({Cap.READ}),
     Role.AUDITOR: frozenset({Cap.READ, Cap.READ_AUDIT}),
     Role.ADMIN: frozenset(
         {
             Cap.READ,
             Cap.WRITE,
+            Cap.CASE_WORK,
             Cap.VIEW_PERSONAL,
             Cap.READ_AUDIT,
             Cap.EDIT_POLICY,

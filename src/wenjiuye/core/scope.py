@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 
-from wenjiuye.core.models import User
+from wenjiuye.core.models import Region, User
 from wenjiuye.core.roles import Cap, role_can
 
 M = TypeVar("M", bound=Model)
@@ -65,3 +65,21 @@ def scoped(qs: QuerySet[M], user: User, field: str = "region__code") -> QuerySet
     if prefix == NOTHING:
         return qs.none()
     return qs.filter(**{f"{field}__startswith": prefix})
+
+
+def city_code() -> str | None:
+    """The code of the city this instance serves (the one region of level ``city``)."""
+    return Region.objects.filter(level="city").values_list("code", flat=True).first()
+
+
+def can_city(user: User, cap: Cap) -> bool:
+    """May ``user`` do ``cap`` city-wide (reference data and files that cover the whole city)?
+    Only users whose scope includes the city's own code: the city roles and administrators."""
+    city = city_code()
+    return city is not None and can(user, cap, city)
+
+
+def require_city(user: User, cap: Cap) -> None:
+    """Raise ``PermissionDenied`` unless :func:`can_city`."""
+    if not can_city(user, cap):
+        raise PermissionDenied(_("此项为全市共用数据,只有市级用户可以修改。"))

@@ -32,6 +32,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from wenjiuye.core.audit import record_event
 from wenjiuye.core.models import DutyShift, Event, Member, Region, Unit, User, WorkGroup
@@ -113,9 +114,20 @@ def deadline_create(
     return deadline
 
 
+#: deadlines about the assistance ledger, which case workers (grid workers too) may close
+CASE_SUBJECTS = ("assistance.case", "assistance.pendingregistration")
+
+
+def may_close(user: User, deadline: Deadline) -> bool:
+    """May ``user`` complete or cancel ``deadline``? The bureau's writers in its region; for a
+    deadline about a case or a registration, also the case workers of its region."""
+    cap = Cap.CASE_WORK if deadline.subject_type in CASE_SUBJECTS else Cap.WRITE
+    return can(user, cap, deadline.region_id)
+
+
 def _close(deadline: Deadline, actor: User, status: str, note: str) -> Deadline:
-    if not can(actor, Cap.WRITE, deadline.region_id):
-        raise PermissionDenied("无权办结该事项")
+    if not may_close(actor, deadline):
+        raise PermissionDenied(_("无权办结该事项"))
     with transaction.atomic():
         locked = Deadline.objects.select_for_update().get(pk=deadline.pk)
         if locked.status != Deadline.Status.OPEN:

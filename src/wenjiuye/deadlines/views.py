@@ -14,8 +14,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wenjiuye.core.audit import events_for
-from wenjiuye.core.roles import Cap
-from wenjiuye.core.scope import can
 from wenjiuye.core.types import AuthedHttpRequest
 from wenjiuye.deadlines.models import Deadline, subject_urls_attach
 from wenjiuye.deadlines.services import (
@@ -23,6 +21,7 @@ from wenjiuye.deadlines.services import (
     deadline_complete,
     deadlines_visible,
     escalation_level,
+    may_close,
 )
 
 LIMIT = 200
@@ -88,7 +87,7 @@ def deadline_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "steps": deadline.steps.order_by("fire_at", "kind", "seq"),
             "history": events_for(deadline)[:30],
             "may_write": deadline.status == Deadline.Status.OPEN
-            and can(request.user, Cap.WRITE, deadline.region_id),
+            and may_close(request.user, deadline),
         },
     )
 

@@ -251,7 +251,7 @@ def push_create(
     reasons: list[dict[str, Any]] | None = None,
 ) -> Push:
     """Record a push of ``posting_id`` to ``person`` and send it (SMS through notify)."""
-    require(actor, Cap.WRITE, person.region_id)
+    require(actor, Cap.CASE_WORK, person.region_id)
     if channel not in Push.Channel.values:
         raise ValidationError({"channel": _("不支持的推送方式:%(c)s") % {"c": channel}})
     posting = JobPosting.objects.filter(posting_id=posting_id).first()
@@ -285,7 +285,7 @@ def push_create(
 
 def push_respond(*, actor: User, push: Push, response: str, note: str = "") -> Push:
     """Record the person's response to a push; a hire moves their assistance case to employed."""
-    require(actor, Cap.WRITE, push.region_code or None)
+    require(actor, Cap.CASE_WORK, push.region_code or None)
     if response not in Push.Response.values or response == Push.Response.PENDING:
         raise ValidationError({"response": _("无效的回复:%(r)s") % {"r": response}})
     with transaction.atomic():
@@ -324,7 +324,7 @@ def _hired_on_ledger(actor: User, push: Push) -> None:
 
 
 def preference_set(*, actor: User, person: Person, accepts_migration: bool) -> Preference:
-    require(actor, Cap.WRITE, person.region_id)
+    require(actor, Cap.CASE_WORK, person.region_id)
     with transaction.atomic():
         pref, _created = Preference.objects.get_or_create(person=person)
         before = snapshot(pref, ["accepts_migration"])

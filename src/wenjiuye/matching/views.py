@@ -69,7 +69,7 @@ def person_matches(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "profile": profile,
             "cites": cites,
             "error": error,
-            "may_write": can(request.user, Cap.WRITE, person.region_id),
+            "may_write": can(request.user, Cap.CASE_WORK, person.region_id),
             "channels": Push.Channel.choices,
             "responses": [c for c in Push.Response.choices if c[0] != Push.Response.PENDING],
             "pushes": services.pushes_for(user=request.user, person=person)[:50],

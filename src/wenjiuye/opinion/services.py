@@ -26,7 +26,7 @@ from wenjiuye.core.audit import diff, record_event, snapshot
 from wenjiuye.core.models import Event, Region, RegionLevel, User
 from wenjiuye.core.policy import policy_cite, policy_get
 from wenjiuye.core.roles import Cap
-from wenjiuye.core.scope import can, require, scoped
+from wenjiuye.core.scope import can, require, require_city, scoped
 from wenjiuye.deadlines.models import Deadline
 from wenjiuye.deadlines.services import deadline_create
 from wenjiuye.incidents.models import Incident
@@ -570,7 +570,7 @@ def _weight(value: Any) -> Decimal:
 
 
 def lexicon_add(*, actor: User, category: str, term: str, weight: Any = 1) -> LexiconTerm:
-    require(actor, Cap.WRITE)
+    require_city(actor, Cap.WRITE)
     term = term.strip()
     if category not in Category.values:
         raise ValidationError({"category": _("未知类别")})
@@ -594,7 +594,7 @@ def lexicon_add(*, actor: User, category: str, term: str, weight: Any = 1) -> Le
 def lexicon_update(
     *, actor: User, term: LexiconTerm, weight: Any = None, active: bool | None = None
 ) -> LexiconTerm:
-    require(actor, Cap.WRITE)
+    require_city(actor, Cap.WRITE)
     fields = ["category", "term", "weight", "active"]
     with transaction.atomic():
         term = LexiconTerm.objects.select_for_update().get(pk=term.pk)

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from wenjiuye.core.audit import events_for
 from wenjiuye.core.roles import Cap
-from wenjiuye.core.scope import can, require
+from wenjiuye.core.scope import can, can_city, require, require_city
 from wenjiuye.core.types import AuthedHttpRequest
 from wenjiuye.deadlines.services import deadlines_for
 from wenjiuye.opinion import feeds, forms, selectors, services
@@ -225,8 +225,9 @@ def opinion_ingest(request: AuthedHttpRequest) -> HttpResponse:
 
 @login_required
 def lexicon_page(request: AuthedHttpRequest) -> HttpResponse:
-    """Everyone who reads may see the lexicon and try it; officers with WRITE edit it."""
-    may_write = can(request.user, Cap.WRITE)
+    """Everyone who reads may see the lexicon and try it; city-level writers edit it (one
+    lexicon classifies the whole city's items)."""
+    may_write = can_city(request.user, Cap.WRITE)
     errors: list[str] = []
     status = 200
     preview = None
@@ -241,7 +242,7 @@ def lexicon_page(request: AuthedHttpRequest) -> HttpResponse:
             if classify_form.is_valid():
                 preview = classify(classify_form.cleaned_data["text"], on=timezone.localdate())
         else:
-            require(request.user, Cap.WRITE)
+            require_city(request.user, Cap.WRITE)
             try:
                 if action == "add":
                     add_form = forms.TermForm(request.POST)

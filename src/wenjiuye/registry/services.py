@@ -77,9 +77,11 @@ def person_upsert(*, actor: User | None, id_number: str, **values: Any) -> Perso
         raise RegistryError(f"未知字段: {', '.join(sorted(unknown))}")
     person = Person.objects.select_for_update().filter(id_number=check.value).first()
     if actor is not None:
-        require(actor, Cap.WRITE, values.get("region_id") or (person.region_id if person else None))
+        require(
+            actor, Cap.CASE_WORK, values.get("region_id") or (person.region_id if person else None)
+        )
         if person is not None:
-            require(actor, Cap.WRITE, person.region_id)
+            require(actor, Cap.CASE_WORK, person.region_id)
     before = snapshot(person, PERSON_FIELDS) if person else None
     if person is None:
         assert check.birth_date is not None and check.gender is not None  # a valid number has both

@@ -60,6 +60,22 @@ class LayoffReport(models.Model):
         _("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("提交人"),
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("审核人"),
+    )
     implemented_on = models.DateField(_("实际实施日期"), null=True, blank=True)
     review_note = models.TextField(_("审核意见"), blank=True)
     closing_note = models.TextField(_("办结说明"), blank=True)
@@ -163,8 +179,15 @@ class LayoffWorker(models.Model):
             )
         ]
 
+    #: the deadline kind of a request to the worker's home county (``services.referral_accept``)
+    REFERRAL_KIND = "layoff.roster_referral"
+
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        """Only a referred worker is linked (from the receiving county's deadline)."""
+        return reverse("response-referral", args=[self.pk])
 
 
 class Visit(models.Model):

@@ -28,6 +28,22 @@ def layoff_get(*, user: User, pk: int) -> LayoffReport:
         raise Http404("裁员报告不存在或不在您的管辖范围内") from exc
 
 
+def referral_get(*, user: User, pk: int) -> tuple[LayoffWorker, Deadline]:
+    """A laid-off worker of another county's report referred to the user's county, with the
+    request; visible where the request is (the worker's home county), else 404."""
+    worker = (
+        LayoffWorker.objects.select_related("report__enterprise", "region").filter(pk=pk).first()
+    )
+    deadline = (
+        scoped(deadlines_for(worker).filter(kind=LayoffWorker.REFERRAL_KIND), user).first()
+        if worker is not None
+        else None
+    )
+    if worker is None or deadline is None:
+        raise Http404("该人员不存在或不在您的管辖范围内")
+    return worker, deadline
+
+
 def attachment_get(*, user: User, report: LayoffReport, pk: int) -> LayoffAttachment:
     try:
         return report.attachments.get(pk=pk)

@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from wenjiuye.assistance.models import Source
+from wenjiuye.assistance.models import Case, Source
 from wenjiuye.assistance.services import case_open
 from wenjiuye.core.audit import diff, record_event, snapshot
 from wenjiuye.core.models import Event, Region, RegionLevel, User
@@ -410,20 +410,35 @@ def layoff_submit(*, actor: User, report: LayoffReport) -> LayoffReport:
     deadlines (reports to the city and the province "at once" from now)."""
     locked = _transition(report, actor, S.DRAFT, S.SUBMITTED)
     locked.submitted_at = timezone.now()
+    locked.submitted_by = actor
     locked.check_result = report_check(locked, on=locked.submitted_at.date())
-    locked.save(update_fields=["status", "submitted_at", "check_result", "updated_at"])
+    locked.save(
+        update_fields=["status", "submitted_at", "submitted_by", "check_result", "updated_at"]
+    )
     _audit_status(locked, actor, S.DRAFT)
     _create_deadlines(locked, actor, locked.check_result)
     _complete_met_obligations(locked, actor)
     return locked
 
 
+def is_own_report(user: User, report: LayoffReport) -> bool:
+    """Did ``user`` create or submit ``report``? (They may not review it.)"""
+    return user.pk in (report.submitted_by_id, report.created_by_id)
+
+
 @transaction.atomic
 def layoff_review(*, actor: User, report: LayoffReport, note: str = "") -> LayoffReport:
-    """Submitted → reviewed: the bureau has reviewed the plan (审核意见 kept)."""
+    """Submitted → reviewed: the bureau has reviewed the plan (审核意见 kept).
+
+    Nobody reviews their own submission (nor a report they created): the review is a second
+    pair of eyes.
+    """
     locked = _transition(report, actor, S.SUBMITTED, S.REVIEWED)
+    if is_own_report(actor, locked):
+        raise PermissionDenied(_("不能审核本人填报或提交的裁员报告,须由其他有审核权限的人员审核。"))
     locked.review_note = note.strip()
-    locked.save(update_fields=["status", "review_note", "updated_at"])
+    locked.reviewed_by = actor
+    locked.save(update_fields=["status", "review_note", "reviewed_by", "updated_at"])
     _audit_status(locked, actor, S.SUBMITTED, note)
     return locked
 
@@ -449,15 +464,21 @@ def layoff_implement(
     persons = []
     for worker in locked.workers.select_related("region"):
         existing = Person.objects.filter(id_number=worker.id_number).first()
-        regions = [worker.region_id] + ([existing.region_id] if existing else [])
-        as_actor = all(can(actor, Cap.WRITE, r) for r in regions if r)
-        person = person_upsert(
-            actor=actor if as_actor else None,
-            id_number=worker.id_number,
-            name=worker.name,
-            phone=worker.phone or (existing.phone if existing else ""),
-            region_id=worker.region_id,
-        )
+        home = existing.region_id if existing else worker.region_id
+        if home and not can(actor, Cap.CASE_WORK, home):
+            # Registered or living in another county: matched, never written by this county;
+            # that county is asked to take the worker onto its own ledger (a deadline there).
+            if existing is not None:
+                worker.person = existing
+                worker.save(update_fields=["person"])
+            _refer_to_county(locked, worker, home, actor)
+            continue
+        values: dict[str, Any] = {"name": worker.name}
+        if worker.phone:
+            values["phone"] = worker.phone
+        if worker.region_id and can(actor, Cap.CASE_WORK, worker.region_id):
+            values["region_id"] = worker.region_id
+        person = person_upsert(actor=actor, id_number=worker.id_number, **values)
         worker.person = person
         worker.save(update_fields=["person"])
         # The laid-off workers enter the unemployed-assistance ledger (U1, L4).
@@ -465,12 +486,75 @@ def layoff_implement(
             person=person,
             source=Source.LAYOFF_ROSTER,
             source_ref=f"layoff:{locked.pk}",
-            actor=actor if as_actor else None,
+            actor=actor,
             registered_on=locked.implemented_on,
         )
         persons.append(person)
     _create_deadlines(locked, actor, locked.check_result, kinds={"layoff.rehire_priority"})
     return persons
+
+
+def _refer_to_county(report: LayoffReport, worker: LayoffWorker, home: str, actor: User) -> None:
+    """A request to the county where the worker is registered or lives (``home``): take them
+    onto that county's assistance ledger (E6 常住地责任, U1). The request is a deadline of that
+    county about the roster row; :func:`referral_accept` answers it."""
+    on = report.implemented_on or today()
+    version = policy_get("layoff.roster.referral_days", on=on)
+    deadline_create(
+        kind=LayoffWorker.REFERRAL_KIND,
+        title=_("外县裁员名册人员:%(enterprise)s 裁减人员 %(name)s,请核实并纳入失业人员帮扶台账")
+        % {"enterprise": report.enterprise.name, "name": worker.name},
+        clause="E6,U1",
+        subject=worker,
+        region=home,
+        due_at=day_start(on + timedelta(days=version.value + 1)),
+        actor=actor,
+        policy={version.key: policy_cite(version)},
+    )
+    record_event(
+        actor=actor,
+        action=Event.Action.UPDATE,
+        obj=report,
+        region_code=report.region_id,
+        note=_("名册人员 %(name)s 登记或常住在其他县(市、区),未改写其信息,已转请所在县纳入台账")
+        % {"name": worker.name},
+    )
+
+
+@transaction.atomic
+def referral_accept(*, actor: User, worker: LayoffWorker, note: str = "") -> Case:
+    """The receiving county takes a laid-off worker of another county's report onto its own
+    ledger, as itself: the person is created if new (never rewritten if known), the case opened
+    and the request completed."""
+    deadline = deadlines_for(worker).filter(kind=LayoffWorker.REFERRAL_KIND).first()
+    if deadline is None:
+        raise ValidationError(_("该人员没有转请本县办理的事项"))
+    require(actor, Cap.CASE_WORK, deadline.region_id)
+    if deadline.status != Deadline.Status.OPEN:
+        raise ValidationError(_("该事项已办结或已撤销"))
+    report = worker.report
+    person = Person.objects.filter(id_number=worker.id_number).first()
+    if person is None:
+        person = person_upsert(
+            actor=actor,
+            id_number=worker.id_number,
+            name=worker.name,
+            phone=worker.phone,
+            region_id=deadline.region_id,
+        )
+    worker.person = person
+    worker.save(update_fields=["person"])
+    case = case_open(
+        person=person,
+        source=Source.LAYOFF_ROSTER,
+        source_ref=f"layoff:{report.pk}",
+        actor=actor,
+        registered_on=report.implemented_on,
+    )
+    deadline_complete(
+        deadline=deadline, actor=actor, note=note.strip() or _("已纳入本县失业人员帮扶台账")
+    )
+    return case
 
 
 @transaction.atomic

@@ -28,6 +28,7 @@ urlpatterns = [
         views.layoff_attachment,
         name="response-layoff-attachment",
     ),
+    path("response/referrals/<int:pk>/", views.referral, name="response-referral"),
     path("response/severance/", views.severance_page, name="response-severance"),
     path("response/layoff-check/", views.layoff_check_page, name="response-layoff-check"),
     path("response/visits/", views.visit_list, name="response-visit-list"),

@@ -5,17 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from wenjiuye.core.audit import events_for
+from wenjiuye.core.identifiers import mask_id, mask_phone
 from wenjiuye.core.policy import PolicyNotInForce
 from wenjiuye.core.roles import Cap
 from wenjiuye.core.scope import can, require
 from wenjiuye.core.types import AuthedHttpRequest
+from wenjiuye.response import roster as roster_io
 from wenjiuye.response import selectors, services
 from wenjiuye.response.forms import (
     AttachmentForm,
@@ -128,6 +130,7 @@ def _detail(
             "attachments": report.attachments.all(),
             "history": events_for(report)[:30],
             "may_write": can(request.user, Cap.WRITE, report.region_id),
+            "own_report": services.is_own_report(request.user, report),
             "may_reveal": can(request.user, Cap.VIEW_PERSONAL, report.region_id),
             "unmasked": unmasked,
             "errors": errors or [],
@@ -170,6 +173,9 @@ def layoff_transition(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         report.refresh_from_db()
         return _detail(request, report, status=400, errors=_messages(exc))
+    except PermissionDenied as exc:
+        report.refresh_from_db()
+        return _detail(request, report, status=403, errors=[str(exc)])
     return redirect("response-layoff-detail", pk=report.pk)
 
 
@@ -184,7 +190,10 @@ def layoff_roster_import(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     upload = form.cleaned_data["file"]
     try:
         result = services.roster_import(
-            actor=request.user, report=report, content=upload.read(), filename=upload.name or ""
+            actor=request.user,
+            report=report,
+            content=roster_io.read_upload(upload),
+            filename=upload.name or "",
         )
     except ValidationError as exc:
         return _detail(request, report, status=400, errors=_messages(exc))
@@ -221,6 +230,38 @@ def layoff_reveal(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     report = selectors.layoff_get(user=request.user, pk=pk)
     services.roster_reveal(actor=request.user, report=report, ip=request.META.get("REMOTE_ADDR"))
     return _detail(request, report, unmasked=True)
+
+
+@login_required
+def referral(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """A laid-off worker referred by another county: the receiving county takes them onto its
+    own ledger (as itself), which completes the request."""
+    worker, deadline = selectors.referral_get(user=request.user, pk=pk)
+    errors: list[str] = []
+    status = 200
+    if request.method == "POST":
+        try:
+            case = services.referral_accept(
+                actor=request.user, worker=worker, note=request.POST.get("note", "")
+            )
+        except ValidationError as exc:
+            errors, status = _messages(exc), 400
+        else:
+            return redirect("assistance-case", pk=case.pk)
+    return render(
+        request,
+        "response/referral.html",
+        {
+            "worker": worker,
+            "deadline": deadline,
+            "id_masked": mask_id(worker.id_number),
+            "phone_masked": mask_phone(worker.phone),
+            "may_accept": deadline.status == deadline.Status.OPEN
+            and can(request.user, Cap.CASE_WORK, deadline.region_id),
+            "errors": errors,
+        },
+        status=status,
+    )
 
 
 # --- Calculators ----------------------------------------------------------------------------
