@@ -17,6 +17,7 @@ from wenjiuye.core.audit import events_for
 from wenjiuye.core.models import Event
 from wenjiuye.core.roles import Role
 from wenjiuye.intake.services import ingest_file
+from wenjiuye.monitoring.exports import COLUMNS
 from wenjiuye.monitoring.ledger import LedgerError, ledger_add, ledger_list, ledger_set_status
 from wenjiuye.monitoring.models import LedgerEntry
 from wenjiuye.monitoring.services import monitor_run
@@ -149,6 +150,9 @@ def test_exports_read_back(layoff, tmp_path, fmt):
         ws = openpyxl.load_workbook(out).active
         header, *values = list(ws.iter_rows(values_only=True))
         rows = [dict(zip(header, v, strict=True)) for v in values]
+    if fmt != "json":  # CSV and XLSX carry the declared columns under their Chinese headers
+        keys = {str(c.header): c.key for c in COLUMNS["key-enterprises"]}
+        rows = [{keys[h]: v for h, v in r.items()} for r in rows]
     assert len(rows) == 1 and rows[0]["uscc"] == layoff
     reasons = rows[0]["reasons"] if fmt == "json" else json.loads(rows[0]["reasons"])
     assert reasons == ["layoff_suspected"] and int(rows[0]["level"]) == 3

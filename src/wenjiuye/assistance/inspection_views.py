@@ -1,8 +1,10 @@
 """Pages of the county inspection (U8): the table, a county's detail with its recorded
-inspections and the record form, and the table as an ``.xlsx`` download."""
+inspections and the record form, and the table as an ``.xlsx`` download (written by
+:mod:`wenjiuye.core.exports`: region names, findings and policy texts cannot become formulas)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from io import BytesIO
 from typing import Any
@@ -13,11 +15,11 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
+from django.utils.translation import gettext_lazy as _lazy
 
 from wenjiuye.assistance import inspection
 from wenjiuye.assistance.models import CountyInspection
+from wenjiuye.core.exports import Sheet, write_workbook
 from wenjiuye.core.policy import PolicyNotInForce
 from wenjiuye.core.types import AuthedHttpRequest
 
@@ -108,15 +110,15 @@ def detail(request: AuthedHttpRequest, county_code: str) -> HttpResponse:
 
 #: the xlsx columns after 县(市、区): (dimension, figure key, header)
 COLUMNS = [
-    ("ledger", "open_cases", "在册未就业人数"),
-    ("ledger", "complete_ratio", "台账信息完整率"),
-    ("ledger", "missing", "缺项人数"),
-    ("guarantee", "unpaid_persons", "应发未发人数"),
-    ("measures", "overdue_contacts", "逾期未联系件数"),
-    ("measures", "contacted_ratio", "按频次联系比例"),
-    ("results", "employed", "统计期内实现就业人数"),
-    ("results", "reemployed_ratio", "实现就业占比"),
-    ("results", "promise_kept_ratio", "一周内就业承诺兑现率"),
+    ("ledger", "open_cases", _lazy("在册未就业人数")),
+    ("ledger", "complete_ratio", _lazy("台账信息完整率")),
+    ("ledger", "missing", _lazy("缺项人数")),
+    ("guarantee", "unpaid_persons", _lazy("应发未发人数")),
+    ("measures", "overdue_contacts", _lazy("逾期未联系件数")),
+    ("measures", "contacted_ratio", _lazy("按频次联系比例")),
+    ("results", "employed", _lazy("统计期内实现就业人数")),
+    ("results", "reemployed_ratio", _lazy("实现就业占比")),
+    ("results", "promise_kept_ratio", _lazy("一周内就业承诺兑现率")),
 ]
 
 
@@ -126,32 +128,22 @@ def xlsx(request: AuthedHttpRequest) -> HttpResponse:
     result, error = _compute(request.user, on)
     if result is None:
         return HttpResponse(error, status=400, content_type="text/plain; charset=utf-8")
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = "检查评估"
-    header = ["县(市、区)代码", "县(市、区)", *[c[2] for c in COLUMNS]]
-    header += ["台账", "保障生活", "帮扶措施", "成效", "评价理由"]
-    ws.append(header)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in result.rows:
-        dims = {d.key: d for d in row.dimensions}
-        values: list[Any] = [row.code, row.name]
-        values += [dims[d].figures.get(k) for d, k, _h in COLUMNS]
-        values += [dims[k].finding or "正常" for k, _l in inspection.DIMENSIONS]
-        values.append(";".join(r for d in row.dimensions for r in d.reasons))
-        ws.append(values)
-    for col, (_d, key, _h) in enumerate(COLUMNS, start=3):
-        if key.endswith("ratio"):
-            for r in range(2, ws.max_row + 1):
-                ws.cell(row=r, column=col).number_format = "0.0%"
-    params = wb.create_sheet("政策参数")
-    params.append(["参数", "取值", "单位", "生效日期", "失效日期", "条款", "来源"])
-    for p in result.policy:
-        value = p["value"] if isinstance(p["value"], int | float | str) else str(p["value"])
-        params.append(
-            [
+    header = [_("县(市、区)代码"), _("县(市、区)"), *[str(c[2]) for c in COLUMNS]]
+    header += [_("台账"), _("保障生活"), _("帮扶措施"), _("成效"), _("评价理由")]
+
+    def rows() -> Iterator[list[Any]]:
+        for row in result.rows:
+            dims = {d.key: d for d in row.dimensions}
+            values: list[Any] = [row.code, row.name]
+            values += [dims[d].figures.get(k) for d, k, _h in COLUMNS]
+            values += [dims[k].finding or _("正常") for k, _l in inspection.DIMENSIONS]
+            values.append(";".join(r for d in row.dimensions for r in d.reasons))
+            yield values
+
+    def params() -> Iterator[list[Any]]:
+        for p in result.policy:
+            value = p["value"] if isinstance(p["value"], int | float | str) else str(p["value"])
+            yield [
                 p["key"],
                 value,
                 p["unit"],
@@ -160,9 +152,25 @@ def xlsx(request: AuthedHttpRequest) -> HttpResponse:
                 p["clause"],
                 p["source"],
             ]
-        )
+
+    ratio = {i: "0.0%" for i, (_d, key, _h) in enumerate(COLUMNS, start=2) if key.endswith("ratio")}
+    params_header = [
+        _("参数"),
+        _("取值"),
+        _("单位"),
+        _("生效日期"),
+        _("失效日期"),
+        _("条款"),
+        _("来源"),
+    ]
     buf = BytesIO()
-    wb.save(buf)
+    write_workbook(
+        buf,
+        [
+            Sheet(_("检查评估"), header, rows(), formats=ratio),
+            Sheet(_("政策参数"), params_header, params()),
+        ],
+    )
     response = HttpResponse(
         buf.getvalue(),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -13,7 +13,6 @@ The contract for every file:
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import shutil
 import tempfile
@@ -27,6 +26,7 @@ from django.db import models, transaction
 from django.db.models import F
 
 from wenjiuye.core.audit import record_event
+from wenjiuye.core.exports import write_csv
 from wenjiuye.core.models import Event, Region, User
 from wenjiuye.intake import lake
 from wenjiuye.intake.contract import KINDS
@@ -94,12 +94,12 @@ def sha256_file(path: Path) -> str:
 
 
 def _write_report(path: Path, rejects: list[Reject], target: Path) -> str:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with target.open("w", encoding="utf-8-sig", newline="") as fh:  # BOM: Excel opens it as UTF-8
-        writer = csv.writer(fh)
-        writer.writerow(REPORT_HEADER)
-        for r in rejects:
-            writer.writerow([path.name, r.line, r.column, r.value, r.reason])
+    """The rejected rows as CSV (with a BOM, so Excel opens it as UTF-8). The values come from
+    the uploaded file: the shared writer neutralises any that a spreadsheet would run as a
+    formula, and the report appears complete or not at all."""
+    write_csv(
+        target, REPORT_HEADER, ([path.name, r.line, r.column, r.value, r.reason] for r in rejects)
+    )
     return str(target)
 
 
