@@ -65,6 +65,35 @@ WENJIUYE_LAKE = os.environ.get("WENJIUYE_LAKE") or None
 DUCKDB_MEMORY_LIMIT = os.environ.get("WENJIUYE_DUCKDB_MEMORY_LIMIT", "4GB")
 SPARK_MASTER = os.environ.get("WENJIUYE_SPARK_MASTER", "local[2]")
 
+# Limits on every data file read (wenjiuye.intake.readers): the browser upload (/intake/),
+# `wenjiuye ingest` and the layoff roster upload. A file beyond a limit is refused with the reason
+# before anything is written; a cell over the cell limit rejects its row (the value echoed in the
+# reject report and on the page is cut to 200 characters).
+# - an uploaded file (`wenjiuye ingest` reads files on the server's disk of any size, within the
+#   other limits): a bureau CSV of a few million rows is 100–500 MB
+WENJIUYE_UPLOAD_MAX_BYTES = env_int("WENJIUYE_UPLOAD_MAX_BYTES", 512 * 1024 * 1024)
+# - an XLSX (a ZIP of XML parts) uncompressed, all parts together, by the sizes the archive
+#   declares and by the bytes it really expands to (checked before any XML is parsed): a full
+#   sheet (1,048,576 rows) of about 25 columns
+WENJIUYE_UPLOAD_MAX_UNCOMPRESSED = env_int("WENJIUYE_UPLOAD_MAX_UNCOMPRESSED", 1024 * 1024 * 1024)
+# - the XLSX shared-strings part, which the reader holds in memory (the distinct texts of the sheet)
+WENJIUYE_UPLOAD_MAX_SHARED_STRINGS = env_int(
+    "WENJIUYE_UPLOAD_MAX_SHARED_STRINGS", 256 * 1024 * 1024
+)
+# - how much one XLSX part (of more than 1 MiB) may expand: Excel's sheets expand 5–20 times
+WENJIUYE_UPLOAD_MAX_RATIO = env_int("WENJIUYE_UPLOAD_MAX_RATIO", 100)
+# - characters in one cell: Excel's own limit (a cell of an .xlsx cannot hold more)
+WENJIUYE_UPLOAD_MAX_CELL_CHARS = env_int("WENJIUYE_UPLOAD_MAX_CELL_CHARS", 32_767)
+# - rows after the header (an .xlsx sheet has at most 1,048,576 in any case)
+WENJIUYE_UPLOAD_MAX_ROWS = env_int("WENJIUYE_UPLOAD_MAX_ROWS", 10_000_000)
+# - seconds to open one file and read and check its rows (the database load after them is not cut
+#   short): a CSV row takes about 10 µs, an XLSX row 100–300 µs, so 10 million CSV rows or a full
+#   sheet fit
+WENJIUYE_UPLOAD_MAX_SECONDS = env_int("WENJIUYE_UPLOAD_MAX_SECONDS", 600)
+# - a layoff roster (被裁减人员名单) lists one employer's workers and is read into memory
+WENJIUYE_ROSTER_MAX_BYTES = env_int("WENJIUYE_ROSTER_MAX_BYTES", 32 * 1024 * 1024)
+WENJIUYE_ROSTER_MAX_ROWS = env_int("WENJIUYE_ROSTER_MAX_ROWS", 100_000)
+
 
 def _secret_key() -> str:
     if "SECRET_KEY" in os.environ:

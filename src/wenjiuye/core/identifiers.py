@@ -65,6 +65,7 @@ __all__ = [
     "normalise_resident_id",
     "resident_id_check_char",
     "uscc_check_char",
+    "validate_phone",
 ]
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "gb2260_history.csv"
@@ -408,6 +409,52 @@ def check_uscc(value: str) -> UsccCheck:
 
 def is_valid_uscc(value: str) -> bool:
     return check_uscc(value).valid
+
+
+# ---------------------------------------------------------------------------------------------
+# Phone numbers (the one rule for every phone a file or a form carries)
+# ---------------------------------------------------------------------------------------------
+
+#: A mainland mobile number (11 digits, 1[3-9]…), optionally with the country code 86 / +86.
+_MOBILE = re.compile(r"(?:\+?86)?(1[3-9]\d{9})", re.ASCII)
+#: A landline with its area code (0 + 2 or 3 digits; in brackets, or followed by a hyphen or
+#: nothing), 7 or 8 digits, and optionally an extension of 1–6 digits after -, 转, #, x or ext.
+_LANDLINE = re.compile(
+    r"(?:\((0\d{2,3})\)-?|(0\d{2,3})(-)?)(\d{7,8})(?:(?:-?(?:转|#|ext\.?|x)-?|-)(\d{1,6}))?",
+    re.ASCII | re.IGNORECASE,
+)
+_PHONE_SPACES = re.compile(r"\s+")
+PHONE_REASON = (
+    "电话号码格式不正确:应为手机号(1 开头 11 位,可带 +86)"
+    "或带区号的固定电话(如 0375-1234567,可带分机号)"
+)
+
+
+def validate_phone(value: object) -> str:
+    """The phone number in a normal form, or :class:`ValueError` with the reason (in Chinese).
+
+    Accepted: a mobile ``1[3-9]`` + 9 digits, optionally after ``86`` or ``+86``, returned as its
+    11 digits; a landline ``0AA(A)`` + 7–8 digits with an optional extension, returned as
+    ``0375-1234567`` or ``0375-1234567-801`` (area code and number written together are returned
+    together, where they split being ambiguous). Spaces and hyphens between the parts are
+    tolerated, full-width digits read as digits. Anything else (letters, a formula such as
+    ``=1+2``, a local number without its area code, two numbers in one value) is refused.
+    """
+    text = "" if value is None else str(value)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)  # full-width digits, hyphens and spaces
+    text = _PHONE_SPACES.sub("-", text.strip())
+    if not text or len(text) > 32:
+        raise ValueError(PHONE_REASON)
+    mobile = _MOBILE.fullmatch(text.replace("-", ""))
+    if mobile:
+        return mobile.group(1)
+    landline = _LANDLINE.fullmatch(text)
+    if landline is None:
+        raise ValueError(PHONE_REASON)
+    bracketed, area, hyphen, number, extension = landline.groups()
+    normal = f"{bracketed}-{number}" if bracketed else f"{area}{hyphen or ''}{number}"
+    return normal + (f"-{extension}" if extension else "")
 
 
 # ---------------------------------------------------------------------------------------------

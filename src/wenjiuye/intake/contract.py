@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 class Column:
     name: str
     zh: str
-    type: str  # str, uscc, person_id, region, period, date, count, amount, flag, enum
+    type: str  # str, uscc, person_id, region, period, date, count, amount, flag, enum, phone
     required: bool = False
     choices: dict[str, str] = field(default_factory=dict)  # accepted value -> canonical value
     aliases: tuple[str, ...] = ()
@@ -119,7 +119,7 @@ KINDS: dict[str, Kind] = {
                     aliases=("常住地区划代码", "行政区划代码"),
                 ),
                 Column("registered_on", "登记日期", "date", True),
-                Column("phone", "联系电话", "str", aliases=("手机号", "电话")),
+                Column("phone", "联系电话", "phone", aliases=("手机号", "电话")),
                 Column("reason", "失业原因", "str", aliases=("原因",)),
                 Column("education", "学历", "str"),
                 Column("skills", "技能", "str"),

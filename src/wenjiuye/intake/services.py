@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models, transaction
 from django.db.models import F
 
@@ -38,7 +39,7 @@ from wenjiuye.intake.models import (
     MonitoringPointReport,
     UnemploymentRegistration,
 )
-from wenjiuye.intake.readers import UnreadableFile, open_file, read_rows
+from wenjiuye.intake.readers import Limits, UnreadableFile, open_file, read_rows
 from wenjiuye.intake.validation import Reject, RowValidator
 from wenjiuye.registry.models import Enterprise
 from wenjiuye.registry.services import enterprise_upsert, person_upsert
@@ -144,6 +145,23 @@ def _store_rows(kind: str, rows: list[tuple[int, dict[str, Any]]], batch: Import
             )
 
 
+def _max_lengths(kind: str) -> dict[str, int]:
+    """The longest text each column of a store kind may hold (its model's ``max_length``): a
+    longer value rejects its row instead of failing the whole load in the database."""
+    model = Enterprise if kind == "enterprises" else STORE_MODELS.get(kind, (None,))[0]
+    if model is None:
+        return {}
+    out = {}
+    for column in KINDS[kind].columns:
+        try:
+            field_ = model._meta.get_field(column.name)
+        except FieldDoesNotExist:
+            continue
+        if isinstance(field_, models.CharField) and field_.max_length:
+            out[column.name] = field_.max_length
+    return out
+
+
 def _is_text(model: type[models.Model], name: str) -> bool:
     field_ = model._meta.get_field(name)
     return isinstance(field_, (models.CharField, models.TextField))
@@ -155,8 +173,9 @@ def ingest_file(
     kind: str | None = None,
     actor: User | None = None,
     progress: Callable[[int], None] | None = None,
+    limits: Limits | None = None,
 ) -> IngestResult:
-    opened = open_file(path, kind)
+    opened = open_file(path, kind, limits=limits)
     kind = opened.kind
     sha = sha256_file(path)
     result = IngestResult(path=str(path), kind=kind)
@@ -169,7 +188,12 @@ def ingest_file(
     regions = set(
         Region.objects.filter(level__in=["county", "zone"]).values_list("code", flat=True)
     )
-    validator = RowValidator(kind, regions=regions)
+    validator = RowValidator(
+        kind,
+        regions=regions,
+        max_lengths=_max_lengths(kind),
+        max_cell_chars=opened.limits.max_cell_chars,
+    )
     home = Path(settings.WENJIUYE_HOME)
     staging = Path(tempfile.mkdtemp(prefix="ingest-", dir=home))
     try:

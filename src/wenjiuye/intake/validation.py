@@ -1,4 +1,10 @@
-"""Row checks of the data contract: each raw text value parsed to its type, or a reason in Chinese."""
+"""Row checks of the data contract: each raw text value parsed to its type, or a reason in Chinese.
+
+Values a row is rejected for are kept cut to 200 characters (:func:`clip`): the reject report and
+the upload page echo them. Numbers are bounded to what the store can hold and a person could mean
+(a headcount of 10**30 is not one), texts to their column's length in the store (``max_lengths``)
+and every cell to ``max_cell_chars``.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +15,28 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from wenjiuye.core.identifiers import check_resident_id, check_uscc, resident_id_check_char
+from django.utils.translation import gettext as _
+
+from wenjiuye.core.identifiers import (
+    check_resident_id,
+    check_uscc,
+    resident_id_check_char,
+    validate_phone,
+)
 from wenjiuye.intake.contract import KINDS, Column
+
+#: a rejected value as the report and the page show it
+CLIP_CHARS = 200
+#: counts (people, openings, ages) and amounts (yuan, 10k yuan, kWh): beyond these no value of
+#: the data contract is plausible, and the store's columns hold them (32-bit integers, decimals of
+#: 12 digits with 2 decimal places)
+COUNT_MAX = 100_000_000
+AMOUNT_MAX = Decimal("9999999999")
+
+
+def clip(value: str, length: int = CLIP_CHARS) -> str:
+    """``value``, cut to ``length`` characters followed by "…" when longer."""
+    return value if len(value) <= length else value[:length] + "…"
 
 
 @dataclass(frozen=True)
@@ -59,13 +85,20 @@ def parse_date(raw: str) -> date:
 
 def parse_count(raw: str) -> int:
     try:
-        value = int(Decimal(raw))
-    except (InvalidOperation, ValueError) as exc:
+        number = Decimal(raw)
+    except InvalidOperation as exc:
         raise BadValue("应为整数") from exc
-    if Decimal(raw) != value:
+    if not number.is_finite():
+        raise BadValue("应为整数")
+    if number.adjusted() >= 9:  # before int(): 1e100000000 would be a 100-million-digit integer
+        raise BadValue(_("人数/数量超出范围(上限 {limit:,})").format(limit=COUNT_MAX))
+    value = int(number)
+    if number != value:
         raise BadValue("应为整数")
     if value < 0:
         raise BadValue("人数/数量不能为负数")
+    if value > COUNT_MAX:
+        raise BadValue(_("人数/数量超出范围(上限 {limit:,})").format(limit=COUNT_MAX))
     return value
 
 
@@ -78,7 +111,16 @@ def parse_amount(raw: str) -> Decimal:
         raise BadValue("应为数字")
     if value < 0:
         raise BadValue("金额/数值不能为负数")
+    if value > AMOUNT_MAX:
+        raise BadValue(_("金额/数值超出范围(上限 {limit:,})").format(limit=AMOUNT_MAX))
     return value
+
+
+def parse_phone(raw: str) -> str:
+    try:
+        return validate_phone(raw)
+    except ValueError as exc:
+        raise BadValue(str(exc)) from exc
 
 
 def parse_flag(raw: str) -> bool:
@@ -92,6 +134,7 @@ def parse_flag(raw: str) -> bool:
 # (employers, periods, statuses, regions, dates, amounts): each distinct text is checked once.
 MEMO_TYPES = frozenset({"uscc", "period", "enum", "region", "date", "count", "amount", "flag"})
 MEMO_MAX = 200_000  # distinct texts remembered per column (then the memo starts again)
+MEMO_TEXT_MAX = 64  # longer texts are checked each time (they are not codes, and would fill it)
 _ID_DIGITS = frozenset("0123456789")
 
 
@@ -103,6 +146,8 @@ class _Memo:
         self.seen: dict[str, tuple[bool, Any]] = {}
 
     def __call__(self, raw: str) -> Any:
+        if len(raw) > MEMO_TEXT_MAX:
+            return self.parse(raw)
         hit = self.seen.get(raw)
         if hit is None:
             try:
@@ -118,12 +163,24 @@ class _Memo:
 
 
 class RowValidator:
-    """Validates rows of one kind; ``regions`` are the known county-level codes."""
+    """Validates rows of one kind; ``regions`` are the known county-level codes, ``max_lengths``
+    the longest text each column may hold where it is stored, ``max_cell_chars`` the longest
+    value of any cell."""
 
-    def __init__(self, kind: str, *, regions: Collection[str], today: date | None = None) -> None:
+    def __init__(
+        self,
+        kind: str,
+        *,
+        regions: Collection[str],
+        today: date | None = None,
+        max_lengths: dict[str, int] | None = None,
+        max_cell_chars: int = 32_767,
+    ) -> None:
         self.kind = KINDS[kind]
         self.regions = set(regions)
         self.today = today
+        self.max_lengths = dict(max_lengths or {})
+        self.max_cell_chars = max_cell_chars
         self._parsers: dict[str, Callable[[str], Any]] = {
             c.name: (_Memo(self._parser(c)) if c.type in MEMO_TYPES else self._parser(c))
             for c in self.kind.columns
@@ -148,6 +205,7 @@ class RowValidator:
             "count": parse_count,
             "amount": parse_amount,
             "flag": parse_flag,
+            "phone": parse_phone,
         }[column.type]
 
     @staticmethod
@@ -210,10 +268,21 @@ class RowValidator:
                 else:
                     out[column.name] = None
                 continue
+            if len(text) > self.max_cell_chars:
+                reason = _("内容过长(超过 {limit:,} 个字符)").format(limit=self.max_cell_chars)
+                rejects.append(Reject(line, column.name, clip(text), reason))
+                continue
             try:
-                out[column.name] = self._parsers[column.name](text)
+                value = self._parsers[column.name](text)
             except BadValue as exc:
-                rejects.append(Reject(line, column.name, text, str(exc)))
+                rejects.append(Reject(line, column.name, clip(text), str(exc)))
+                continue
+            limit = self.max_lengths.get(column.name)
+            if limit is not None and isinstance(value, str) and len(value) > limit:
+                reason = _("内容过长(该项最多 {limit} 个字符)").format(limit=limit)
+                rejects.append(Reject(line, column.name, clip(text), reason))
+                continue
+            out[column.name] = value
         if self.kind.one_of and not any(out.get(c) not in (None, "") for c in self.kind.one_of):
             rejects.append(Reject(line, "/".join(self.kind.one_of), "", "至少需要填写其中一项"))
         return (None, rejects) if rejects else (out, [])

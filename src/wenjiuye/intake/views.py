@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import shutil
+import tempfile
 from pathlib import Path
 
 from django.conf import settings
@@ -10,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from wenjiuye.core.models import Region, User
 from wenjiuye.core.roles import Cap
@@ -17,8 +20,6 @@ from wenjiuye.core.scope import can
 from wenjiuye.core.types import AuthedHttpRequest
 from wenjiuye.intake.models import ImportBatch
 from wenjiuye.intake.services import UnreadableFile, ingest_file
-
-MAX_UPLOAD_BYTES = 512 * 1024 * 1024
 
 
 def _may_load(user: User) -> bool:
@@ -37,13 +38,15 @@ def upload(request: AuthedHttpRequest) -> HttpResponse:
     upload_file = request.FILES.get("file")
     if upload_file is None:
         return render(request, "intake/upload.html", {**context, "error": "请选择文件"}, status=400)
-    if upload_file.size and upload_file.size > MAX_UPLOAD_BYTES:
-        return render(
-            request, "intake/upload.html", {**context, "error": "文件过大(上限 512 MB)"}, status=400
-        )
+    limit = settings.WENJIUYE_UPLOAD_MAX_BYTES
+    if upload_file.size and upload_file.size > limit:
+        error = _("文件过大(上限 {limit} MB)").format(limit=limit >> 20)
+        return render(request, "intake/upload.html", {**context, "error": error}, status=400)
     name = re.sub(r"[^\w.\-\u4e00-\u9fff]", "_", Path(upload_file.name or "upload").name)[:120]
-    target = Path(settings.WENJIUYE_HOME) / "uploads" / name
-    target.parent.mkdir(parents=True, exist_ok=True)
+    # one folder per upload: two users loading files of the same name never share one
+    (Path(settings.WENJIUYE_HOME) / "uploads").mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(dir=Path(settings.WENJIUYE_HOME) / "uploads"))
+    target = folder / name
     with target.open("wb") as fh:
         for chunk in upload_file.chunks():
             fh.write(chunk)
@@ -52,7 +55,7 @@ def upload(request: AuthedHttpRequest) -> HttpResponse:
     except UnreadableFile as exc:
         return render(request, "intake/upload.html", {**context, "error": str(exc)}, status=400)
     finally:
-        target.unlink(missing_ok=True)  # the archive keeps the original
+        shutil.rmtree(folder, ignore_errors=True)  # the archive keeps the original
     return render(
         request,
         "intake/upload.html",

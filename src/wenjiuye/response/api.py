@@ -20,6 +20,7 @@ from wenjiuye.core.policy import PolicyNotInForce
 from wenjiuye.core.roles import Cap
 from wenjiuye.core.scope import require
 from wenjiuye.registry.selectors import enterprise_get
+from wenjiuye.response import roster as roster_io
 from wenjiuye.response import selectors, services
 from wenjiuye.response.models import LayoffReport, Visit
 from wenjiuye.response.rules import layoff_check, severance
@@ -229,7 +230,7 @@ def roster_import(request: HttpRequest, pk: int, file: File[UploadedFile]) -> di
     report = selectors.layoff_get(user=user, pk=pk)
     require(user, Cap.WRITE, report.region_id)
     result = services.roster_import(
-        actor=user, report=report, content=file.read(), filename=file.name or ""
+        actor=user, report=report, content=roster_io.read_upload(file), filename=file.name or ""
     )
     return {**result.as_dict(), "totals": selectors.roster_totals(report)}
 

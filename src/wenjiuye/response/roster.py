@@ -3,11 +3,16 @@
 :func:`read_roster` yields ``(line, {field: text})`` with line numbers as a person sees them
 (header = line 1); :func:`parse_row` turns one row into clean values or a list of problems
 ``(column, value, reason)``. Nothing here touches the database except the region lookup.
+
+The file is read with the intake's shared reader (``wenjiuye.intake.readers``) within its limits
+and the roster's own (``WENJIUYE_ROSTER_MAX_BYTES``, ``WENJIUYE_ROSTER_MAX_ROWS``): an upload
+beyond them, an XLSX that expands too far, a CSV whose lines mix encodings or whose field never
+ends is refused as a whole with the reason, before any row. Values echoed in problems are cut to
+200 characters.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from collections.abc import Iterator
@@ -16,10 +21,23 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-import openpyxl
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
-from wenjiuye.core.identifiers import check_resident_id
+from wenjiuye.core.identifiers import check_resident_id, validate_phone
+from wenjiuye.intake.readers import (
+    Deadline,
+    Limits,
+    UnreadableFile,
+    check_size,
+    clip,
+    csv_encoding,
+    csv_records,
+    sniff_format,
+    xlsx_check,
+    xlsx_rows,
+)
 
 # field -> accepted headers (Chinese as the bureau's forms print them, and the field name)
 HEADERS: dict[str, tuple[str, ...]] = {
@@ -76,7 +94,6 @@ PROTECTION_FLAGS = (
     "maternity",
     "near_retirement_age",
 )
-PHONE_RE = re.compile(r"^[0-9+\-]{7,20}$")
 
 
 @dataclass
@@ -125,47 +142,61 @@ def _cell(value: object) -> str:
     return str(value).strip()
 
 
-def _decode(content: bytes) -> str:
-    if content.startswith(b"\xef\xbb\xbf"):
-        return content[3:].decode("utf-8")
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            return content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ValidationError("名单文件既不是 UTF-8 也不是 GBK 编码的文本文件")
+def roster_limits() -> Limits:
+    return Limits.from_settings(
+        max_bytes=settings.WENJIUYE_ROSTER_MAX_BYTES, max_rows=settings.WENJIUYE_ROSTER_MAX_ROWS
+    )
+
+
+def read_upload(upload: Any) -> bytes:
+    """An uploaded roster's content, refused (``ValidationError``) beyond the roster size limit
+    before it is read into memory."""
+    limits = roster_limits()
+    try:
+        if upload.size is not None:
+            check_size(upload.size, limits)
+        content: bytes = upload.read(limits.max_bytes + 1)
+        check_size(len(content), limits)
+    except UnreadableFile as exc:
+        raise ValidationError(_("名单文件无法读取:{reason}").format(reason=exc)) from exc
+    return content
 
 
 def read_roster(content: bytes) -> Iterator[tuple[int, dict[str, str]]]:
     """Rows of a roster file; raises ``ValidationError`` before any row when it cannot be read."""
-    if content.startswith(b"PK\x03\x04"):
-        try:
-            wb = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many types for a broken workbook
-            raise ValidationError("无法读取 XLSX 文件") from exc
-        try:
-            rows = list(wb.worksheets[0].iter_rows(values_only=True))
-        finally:
-            wb.close()
-        if not rows:
+    try:
+        yield from _read(content, roster_limits())
+    except UnreadableFile as exc:
+        raise ValidationError(_("名单文件无法读取:{reason}").format(reason=exc)) from exc
+
+
+def _read(content: bytes, limits: Limits) -> Iterator[tuple[int, dict[str, str]]]:
+    check_size(len(content), limits)
+    deadline = Deadline(limits.max_seconds)
+    fh = io.BytesIO(content)
+    if sniff_format(content[:8]) == "xlsx":
+        xlsx_check(fh, limits, deadline)
+        rows = xlsx_rows(fh, limits, deadline)
+        header = next(rows, None)
+        if header is None:
             raise ValidationError("名单文件为空")
-        columns = _columns([_cell(v) for v in rows[0]])
-        for line, values in enumerate(rows[1:], start=2):
+        columns = _columns([_cell(v) for v in header[1]])
+        for line, values in rows:
             cells = [_cell(v) for v in values]
             if any(cells):
                 yield line, {c: v for c, v in zip(columns, cells, strict=False) if c}
         return
-    reader = csv.reader(io.StringIO(_decode(content), newline=""))
-    headers = next(reader, None)
-    if not headers:
+    encoding = csv_encoding(fh, limits, deadline)
+    fh.seek(0)
+    text = io.TextIOWrapper(fh, encoding=encoding, newline="")
+    records = csv_records(text, limits, deadline)
+    first = next(records, None)
+    if first is None or not first[1]:
         raise ValidationError("名单文件为空")
-    columns = _columns(headers)
-    for values in reader:
-        if any(v.strip() for v in values):
-            yield (
-                reader.line_num,
-                {c: v.strip() for c, v in zip(columns, values, strict=False) if c},
-            )
+    columns = _columns(first[1])
+    for line, fields in records:
+        if any(v.strip() for v in fields):
+            yield line, {c: v.strip() for c, v in zip(columns, fields, strict=False) if c}
 
 
 def _date(text: str) -> date | None:
@@ -184,7 +215,7 @@ def parse_row(
     problems: list[Problem] = []
 
     def bad(field: str, reason: str) -> None:
-        problems.append(Problem(line, COLUMN_ZH[field], row.get(field, ""), reason))
+        problems.append(Problem(line, COLUMN_ZH[field], clip(row.get(field, "")), reason))
 
     out: dict[str, Any] = {}
     name = row.get("name", "")
@@ -195,9 +226,12 @@ def parse_row(
     if not check.valid:
         bad("id_number", f"公民身份号码{check.reason}")
     out["id_number"] = check.value
-    phone = row.get("phone", "").replace(" ", "")
-    if phone and not PHONE_RE.match(phone):
-        bad("phone", "手机号格式不正确")
+    phone = row.get("phone", "")
+    if phone:
+        try:
+            phone = validate_phone(phone)
+        except ValueError as exc:
+            bad("phone", str(exc))
     out["phone"] = phone
     contract = CONTRACTS.get(row.get("contract_type", "").replace(" ", "").lower())
     if contract is None:
