@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import PermissionDenied
 
 from tests.conftest import OWN_COUNTY, OWN_GRID, make_uscc
 from tests.incidents.conftest import T0
@@ -74,11 +75,11 @@ def test_incident_of_an_enterprise_puts_the_enterprise_on_the_ledger(policy, use
 
 
 @pytest.mark.django_db
-def test_grid_worker_incident_reaches_the_county_entry(policy, users):
-    grid = users[Role.GRID_WORKER]
-    incident = make(grid, Region.objects.get(pk=OWN_GRID), place="测试街道")
+def test_a_township_incident_reaches_the_county_entry(policy, users):
+    officer = users[Role.COUNTY_OFFICER]
+    incident = make(officer, Region.objects.get(pk=OWN_GRID), place="测试街道")
     entry = LedgerEntry.objects.get(ledger="risk")
-    # the grid worker may not write at county level: the entry is the system's, audited as theirs
+    # the entry is the county's, audited as the officer who recorded the incident
     assert entry.subject_id == OWN_COUNTY and entry.reasons == ["群体性事件"]
     assert entry.source == "monitoring" and ids(entry) == [incident.pk]
     assert entry.evidence["群体性事件"]["items"][0]["region_code"] == OWN_GRID
@@ -87,7 +88,14 @@ def test_grid_worker_incident_reaches_the_county_entry(policy, users):
             object_type="monitoring.ledgerentry", object_id=str(entry.pk)
         ).values_list("actor_name", flat=True)
     )
-    assert actors == {"grid"}
+    assert actors == {"baofeng"}
+
+
+@pytest.mark.django_db
+def test_the_grid_worker_does_not_record_incidents(policy, users):
+    with pytest.raises(PermissionDenied):
+        make(users[Role.GRID_WORKER], Region.objects.get(pk=OWN_GRID), place="测试街道")
+    assert not LedgerEntry.objects.exists()
 
 
 @pytest.mark.django_db

@@ -27,7 +27,8 @@ EXPECTED = {
     Role.CITY_OFFICE: {"read": (Y, Y), "write": (Y, Y), "unmask": (Y, Y)},
     Role.GROUP_MEMBER: {"read": (Y, Y), "write": (Y, Y), "unmask": (N, N)},
     Role.COUNTY_OFFICER: {"read": (Y, N), "write": (Y, N), "unmask": (Y, N)},
-    Role.GRID_WORKER: {"read": (Y, N), "write": (Y, N), "unmask": (Y, N)},
+    # the grid worker's job is the assistance ledger: persons yes (registrations), enterprises no
+    Role.GRID_WORKER: {"read": (Y, N), "write": (N, N), "unmask": (Y, N)},
     Role.LEADER: {"read": (Y, Y), "write": (N, N), "unmask": (N, N)},
     Role.AUDITOR: {"read": (Y, Y), "write": (N, N), "unmask": (N, N)},
     Role.ADMIN: {"read": (Y, Y), "write": (Y, Y), "unmask": (Y, Y)},
@@ -165,3 +166,15 @@ def test_user_without_region_sees_nothing_unless_admin_or_auditor(regions):
         User.objects.create_user(
             username="x", password=PASSWORD, role=Role.COUNTY_OFFICER, region=None
         )
+
+
+def test_the_grid_worker_registers_persons_of_the_grid_only(users, records):
+    grid = users[Role.GRID_WORKER]
+    person = services.person_upsert(
+        actor=grid, id_number=make_id("410421", "19900101", 31), name="网格登记", region_id=OWN_GRID
+    )
+    assert Event.objects.get(object_type="registry.person", object_id=str(person.pk)).actor == grid
+    with pytest.raises(PermissionDenied):
+        services.person_upsert(actor=grid, id_number=records[OTHER][1].id_number, name="改写")
+    with pytest.raises(PermissionDenied):
+        services.enterprise_upsert(actor=grid, uscc=records[OWN][0].uscc, employees=5)

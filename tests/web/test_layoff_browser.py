@@ -1,5 +1,6 @@
-"""A county officer takes a layoff of more than 200 people from draft to closed in a real browser,
-and the city office sees the escalation deadline (report to the city and the province)."""
+"""A county officer takes a layoff of more than 200 people from draft to closed in a real browser
+(the city office reviews it: nobody reviews their own report), and the city office sees the
+escalation deadline (report to the city and the province)."""
 
 from __future__ import annotations
 
@@ -71,8 +72,17 @@ def test_a_layoff_of_201_goes_to_closed_and_the_city_sees_the_escalation(live_ap
     deadlines = page.inner_text("[data-testid=deadlines]")
     assert "在知悉的第一时间向市人社局报告" in deadlines
     assert "第一时间向省人社厅报告" in deadlines
+    # nobody reviews their own report: baofeng is told so, the city office reviews
+    assert "须由其他有审核权限的人员审核" in page.inner_text("[data-testid=review-by-other]")
+    assert page.locator("[data-testid=do-review]").count() == 0
+    page.context.clear_cookies()
+    login(page, url, "office", password_of(live_app, "office"))
+    page.goto(report_url)
     page.fill("[data-testid=actions] textarea[name=note]", "方案合法")
     submit_step(page, "do-review", "已审核")
+    page.context.clear_cookies()
+    login(page, url, "baofeng", password_of(live_app, "baofeng"))
+    page.goto(report_url)
     submit_step(page, "do-implement", "已实施")
     page.fill("[data-testid=actions] textarea[name=note]", "均已报告并持续跟踪,专场招聘会已安排")
     submit_step(page, "do-close", "已办结")

@@ -29,6 +29,8 @@ from django.db.models import F
 from wenjiuye.core.audit import record_event
 from wenjiuye.core.exports import write_csv
 from wenjiuye.core.models import Event, Region, User
+from wenjiuye.core.roles import Cap
+from wenjiuye.core.scope import require_city
 from wenjiuye.intake import lake
 from wenjiuye.intake.contract import KINDS
 from wenjiuye.intake.models import (
@@ -104,6 +106,22 @@ def _write_report(path: Path, rejects: list[Reject], target: Path) -> str:
     return str(target)
 
 
+def reject_report_open(*, actor: User, batch: ImportBatch, ip: str | None = None) -> Path:
+    """The reject report of ``batch`` for download. It repeats rejected values as uploaded (ID
+    numbers and phones unmasked), so it is for city-level users who may see personal data, and
+    each download is audited as an unmasked view."""
+    require_city(actor, Cap.WRITE)
+    require_city(actor, Cap.VIEW_PERSONAL)
+    record_event(
+        actor=actor,
+        action=Event.Action.VIEW_UNMASKED,
+        obj=batch,
+        note="reject report",
+        ip=ip,
+    )
+    return Path(batch.report_path)
+
+
 def _archive(path: Path, kind: str, sha: str) -> Path:
     target = Path(settings.WENJIUYE_HOME) / "archive" / kind / sha[:2] / f"{sha}-{path.name}"
     if not target.exists():
@@ -112,11 +130,15 @@ def _archive(path: Path, kind: str, sha: str) -> Path:
     return target
 
 
-def _store_rows(kind: str, rows: list[tuple[int, dict[str, Any]]], batch: ImportBatch) -> None:
+def _store_rows(
+    kind: str, rows: list[tuple[int, dict[str, Any]]], batch: ImportBatch, actor: User | None
+) -> None:
+    """Upsert the store kinds' rows; registry records are written as the user who loads the file
+    (``None`` only for the operator's command line, which is the system)."""
     if kind == "enterprises":
         for _line, row in rows:
             enterprise_upsert(
-                actor=None,
+                actor=actor,
                 uscc=row["uscc"],
                 name=row["name"],
                 region_id=row["region_code"][:6],
@@ -137,7 +159,7 @@ def _store_rows(kind: str, rows: list[tuple[int, dict[str, Any]]], batch: Import
         )
         if kind == "unemployment_registrations":
             person_upsert(
-                actor=None,
+                actor=actor,
                 id_number=row["person_id"],
                 name=row["name"],
                 region_id=row["region_code"][:6],
@@ -175,6 +197,8 @@ def ingest_file(
     progress: Callable[[int], None] | None = None,
     limits: Limits | None = None,
 ) -> IngestResult:
+    if actor is not None:
+        require_city(actor, Cap.WRITE)  # files cover the whole city: city-level writers only
     opened = open_file(path, kind, limits=limits)
     kind = opened.kind
     sha = sha256_file(path)
@@ -243,7 +267,7 @@ def ingest_file(
                     status=ImportBatch.Status.REPLACED
                 )
             if writer is None:
-                _store_rows(kind, kept, batch)
+                _store_rows(kind, kept, batch, actor)
             record_event(
                 actor=actor,
                 action=Event.Action.IMPORT,

@@ -9,29 +9,20 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from wenjiuye.core.models import Region, User
 from wenjiuye.core.roles import Cap
-from wenjiuye.core.scope import can
+from wenjiuye.core.scope import require_city
 from wenjiuye.core.types import AuthedHttpRequest
 from wenjiuye.intake.models import ImportBatch
-from wenjiuye.intake.services import UnreadableFile, ingest_file
-
-
-def _may_load(user: User) -> bool:
-    """Files cover the whole city: writers whose scope includes the city's own code."""
-    city = Region.objects.filter(level="city").values_list("code", flat=True).first()
-    return city is not None and can(user, Cap.WRITE, city)
+from wenjiuye.intake.services import UnreadableFile, ingest_file, reject_report_open
 
 
 @login_required
 def upload(request: AuthedHttpRequest) -> HttpResponse:
-    if not _may_load(request.user):
-        raise PermissionDenied("只有市级用户可以导入全市数据文件")
+    require_city(request.user, Cap.WRITE)  # files cover the whole city (the service checks too)
     context: dict[str, object] = {"batches": ImportBatch.objects.all()[:20]}
     if request.method != "POST":
         return render(request, "intake/upload.html", context)
@@ -65,11 +56,8 @@ def upload(request: AuthedHttpRequest) -> HttpResponse:
 
 @login_required
 def reject_report(request: AuthedHttpRequest, pk: int) -> FileResponse:
-    if not _may_load(request.user):
-        raise PermissionDenied
     batch = ImportBatch.objects.filter(pk=pk).first()
     if batch is None or not batch.report_path or not Path(batch.report_path).is_file():
         raise Http404("没有拒绝行报告")
-    return FileResponse(
-        open(batch.report_path, "rb"), as_attachment=True, filename=Path(batch.report_path).name
-    )  # noqa: SIM115
+    path = reject_report_open(actor=request.user, batch=batch, ip=request.META.get("REMOTE_ADDR"))
+    return FileResponse(open(path, "rb"), as_attachment=True, filename=path.name)  # noqa: SIM115
