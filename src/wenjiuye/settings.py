@@ -200,6 +200,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # In production the public demo password signs nobody in (wenjiuye.core.demo_users).
+    "wenjiuye.core.demo_users.DemoPasswordRefused",
     "django.contrib.auth.backends.ModelBackend",
 ]
 PASSWORD_HASHERS = [
@@ -214,6 +216,7 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "wenjiuye.core.demo_users.NotDemoPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -299,6 +302,19 @@ HUEY: dict[str, object] = (
         "immediate": False,
     }
 )
+# The cache holds what every process of the site must share (the rate limit of the public
+# registration form): Redis when REDIS_URL is set, else a table of the database (created by
+# `migrate`). Never process memory: each server process would count on its own.
+CACHES: dict[str, dict[str, object]] = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "wenjiuye_cache",
+        }
+    )
+}
 # The worker's pass interval in seconds. The periodic task runs every minute; below 60, each
 # worker also re-runs the pass every WENJIUYE_TICK_SECONDS (used by tests and small sites).
 WENJIUYE_TICK_SECONDS = env_int("WENJIUYE_TICK_SECONDS", 60)

@@ -61,9 +61,10 @@ def test_public_register_needs_no_login_and_saves_a_pending_record(policies, reg
     assert "等待所在县(市、区)人社部门确认" in done.content.decode()
     pending = PendingRegistration.objects.get()
     assert (pending.id_number, pending.street_id, pending.state) == (GOOD, OWN_GRID, "pending")
+    # The same number again: the same answer (nothing tells that it is waiting), nothing saved.
     again = client.post(reverse("public-register"), form())
-    assert again.status_code == 400
-    assert "正在等待审核" in again.content.decode()
+    assert again.status_code == 200
+    assert again.content == done.content
     assert PendingRegistration.objects.count() == 1
 
 
@@ -105,11 +106,13 @@ def test_public_register_has_csrf_on(policies, regions):
     assert not PendingRegistration.objects.exists()
 
 
-def test_open_case_is_caught_as_a_duplicate(cases, client):
+def test_open_case_is_caught_as_a_duplicate_without_saying_so(cases, client):
     own, _ = cases
     response = client.post(reverse("public-register"), form(id_number=own.person.id_number))
-    assert response.status_code == 400
-    assert "已有在册的失业登记" in response.content.decode()
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "等待所在县(市、区)人社部门确认" in text and "已有在册" not in text
+    assert not PendingRegistration.objects.exists()
 
 
 def test_public_subsidies_list(policies, client):

@@ -36,12 +36,12 @@ from wenjiuye.assistance.models import (
 )
 from wenjiuye.assistance.payments import payments_read
 from wenjiuye.assistance.tiers import case_tier
-from wenjiuye.core.audit import diff, record_event, snapshot
+from wenjiuye.core.audit import diff, id_lookup, record_event, snapshot
 from wenjiuye.core.identifiers import check_resident_id
 from wenjiuye.core.models import Event, Region, RegionLevel, User
 from wenjiuye.core.policy import PolicyNotInForce, policy_cite, policy_get, policy_value
 from wenjiuye.core.roles import Cap, Role
-from wenjiuye.core.scope import require
+from wenjiuye.core.scope import require, scoped
 from wenjiuye.deadlines.models import Deadline
 from wenjiuye.deadlines.services import (
     deadline_cancel,
@@ -716,6 +716,11 @@ def _open_case_for(id_number: str) -> Case | None:
     return Case.objects.filter(person__id_number=id_number).exclude(status=Status.CLOSED).first()
 
 
+class DuplicateRegistration(ValidationError):
+    """The ID number already has an open case or a registration waiting for review (the public
+    page answers it as it answers a new registration: it must not tell whose number is known)."""
+
+
 def pending_submit(
     *,
     id_number: str,
@@ -766,7 +771,7 @@ def pending_submit(
     number = check.value
     with transaction.atomic():
         if _open_case_for(number) is not None:
-            raise ValidationError(
+            raise DuplicateRegistration(
                 {
                     "id_number": "该身份证号已有在册的失业登记,无需重复登记;如有疑问请联系所在街道(社区)。"
                 }
@@ -774,7 +779,7 @@ def pending_submit(
         if PendingRegistration.objects.filter(
             id_number=number, state=PendingRegistration.State.PENDING
         ).exists():
-            raise ValidationError(
+            raise DuplicateRegistration(
                 {"id_number": "该身份证号已提交网上登记,正在等待审核,请勿重复提交。"}
             )
         pending = PendingRegistration(
@@ -990,3 +995,46 @@ def cases_sweep(*, on: date | None = None, progress: Any = None) -> dict[str, An
         if progress is not None and (i % 200 == 0 or i == total):
             progress(i, total)
     return {"on": day.isoformat(), "cases": total, "tier_changed": changed}
+
+
+def case_open_for_id(
+    *,
+    actor: User,
+    id_number: str,
+    name: str = "",
+    source: str,
+    source_ref: str = "",
+    registered_on: date | None = None,
+    **fields: Any,
+) -> Case:
+    """Open (or merge into) the case of the person with this ID number, registering a new person.
+
+    The person is looked up only among those the actor may see: a number registered in another
+    county is answered as a number the actor does not know (a new person without a name is
+    refused the same way), and registering it anew is the write into another county it would be
+    (refused by ``person_upsert``). The lookup is an exact ID search (``audit.id_lookup``: audited
+    and limited for roles that may not see personal data).
+    """
+    require(actor, Cap.CASE_WORK)
+    number = id_number.strip().upper()
+    id_lookup(user=actor, number=number, where="case_open")
+    person = scoped(Person.objects.filter(id_number=number), actor).first()
+    if person is None:
+        if not name.strip():
+            raise ValidationError({"name": "新人员须填写姓名"})
+        try:
+            person = person_upsert(
+                actor=actor, id_number=number, name=name.strip(), region_id=fields.get("grid")
+            )
+        except RegistryError as exc:
+            raise ValidationError(str(exc)) from exc
+    if fields.get("grid") is None:
+        fields.pop("grid", None)
+    return case_open(
+        person=person,
+        source=source,
+        source_ref=source_ref,
+        actor=actor,
+        registered_on=registered_on,
+        **fields,
+    )

@@ -29,7 +29,7 @@ from wenjiuye.assistance.models import BenefitDecision, PendingRegistration, Sta
 from wenjiuye.assistance.subsidies import subsidy_items
 from wenjiuye.assistance.tiers import case_tier, tier_labels
 from wenjiuye.core.audit import events_for
-from wenjiuye.core.identifiers import mask_id, mask_phone
+from wenjiuye.core.identifiers import check_resident_id, mask_id, mask_phone
 from wenjiuye.core.roles import Cap
 from wenjiuye.core.scope import can, require
 from wenjiuye.core.types import AuthedHttpRequest
@@ -279,6 +279,9 @@ def pending_decide(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 def _rate_limited(request: HttpRequest) -> bool:
+    """At most REGISTER_RATE submissions per client address until an hour passes without one,
+    counted in the cache, which every server process shares (settings.CACHES: the database, or
+    Redis), not in process memory."""
     key = f"assistance-register:{_ip(request)}"
     count = cache.get(key, 0)
     if count >= REGISTER_RATE:
@@ -298,16 +301,21 @@ def public_register(request: HttpRequest) -> HttpResponse:
         form.add_error(None, _("提交过于频繁,请一小时后再试或到街道(社区)窗口办理。"))
         return render(request, "assistance/public_register.html", {"form": form}, status=429)
     try:
-        pending = services.pending_submit(**form.cleaned_data, ip=_ip(request))
+        services.pending_submit(**form.cleaned_data, ip=_ip(request))
+    except services.DuplicateRegistration:
+        # Already on the ledger or already waiting for review: the same page and status as a new
+        # registration, so that the public form does not tell anyone whether a number is known.
+        pass
     except ValidationError as exc:
         for field, msgs in exc.message_dict.items():
             for msg in msgs:
                 form.add_error(field if field in form.fields else None, msg)
         return render(request, "assistance/public_register.html", {"form": form}, status=400)
+    number = check_resident_id(form.cleaned_data["id_number"]).value
     return render(
         request,
         "assistance/public_register_done.html",
-        {"pending": pending, "id_masked": mask_id(pending.id_number)},
+        {"name": form.cleaned_data["name"].strip(), "id_masked": mask_id(number)},
     )
 
 

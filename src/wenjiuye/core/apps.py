@@ -1,5 +1,16 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.core import checks
+from django.core.management import call_command
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def create_cache_table(sender: AppConfig, using: str = "default", **kwargs: Any) -> None:
+    """``migrate`` creates the database cache table too (settings.CACHES: the rate limits every
+    process of the site shares); nothing happens when it exists or the cache is Redis."""
+    call_command("createcachetable", database=using, verbosity=0)
 
 
 class CoreConfig(AppConfig):
@@ -9,3 +20,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from wenjiuye.core import auth_events  # noqa: F401, PLC0415 (connects the auth receivers)
+        from wenjiuye.core.demo_users import demo_password_check  # noqa: PLC0415
+
+        checks.register(demo_password_check)
+        post_migrate.connect(create_cache_table, sender=self)

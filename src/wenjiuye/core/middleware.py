@@ -26,6 +26,24 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "object-src 'none'",
     ]
 )
+# The Django admin has its own policy, as strict: Django 5.2's admin has no inline script, style
+# or event handler (its page constants travel in data- attributes of <script src> elements and its
+# scripts change styles through the CSSOM, which a policy does not restrict); it loads nothing but
+# its own static files and its own JSON (autocomplete), and uses no data: images or frames.
+ADMIN_CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'none'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self'",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "frame-ancestors 'none'",
+        "form-action 'self'",
+        "base-uri 'self'",
+        "object-src 'none'",
+    ]
+)
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 
@@ -35,8 +53,12 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if not request.path.startswith("/admin/"):
-            response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        policy = (
+            ADMIN_CONTENT_SECURITY_POLICY
+            if request.path.startswith("/admin/")
+            else CONTENT_SECURITY_POLICY
+        )
+        response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         if getattr(request, "user", None) is not None and request.user.is_authenticated:
             # Pages with personal data must not be kept by shared browsers or proxies.

@@ -10,7 +10,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -155,11 +157,19 @@ def layoff_get(request: HttpRequest, pk: int) -> dict[str, Any]:
     return report_dict(selectors.layoff_get(user=_user(request), pk=pk), full=True)
 
 
+def _nullable(name: str) -> bool:
+    return bool(getattr(LayoffReport._meta.get_field(name), "null", False))
+
+
 @router.patch("/layoffs/{pk}")
 def layoff_patch(request: HttpRequest, pk: int, data: LayoffPatch) -> dict[str, Any]:
     user = _user(request)
     report = selectors.layoff_get(user=user, pk=pk)
     values = data.dict(exclude_unset=True)
+    # Leaving a field out keeps it; null clears it, which only the optional ones allow.
+    cleared = sorted(k for k, v in values.items() if v is None and not _nullable(k))
+    if cleared:
+        raise ValidationError({k: _("该项不能为空") for k in cleared})
     report = services.layoff_update(actor=user, report=report, **values)
     return report_dict(report, full=True)
 

@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import CommandParser
+from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from wenjiuye.assistance.services import case_sync_benefit_payments, case_sync_registrations
 from wenjiuye.core.demo_users import demo_duty_ensure, demo_users_ensure
@@ -26,6 +27,13 @@ class Command(JsonCommand):
         parser.add_argument("--seed", type=int, default=2022)
 
     def run(self, **options: Any) -> dict[str, Any]:
+        if settings.PRODUCTION:  # before anything is loaded: demo data and logins are never wanted
+            raise CommandError(
+                _(
+                    "quickstart 只用于演示:生产环境(WENJIUYE_ENV=production)不生成演示城市和演示账号"
+                ),
+                returncode=2,
+            )
         quiet = options["json"]
 
         def say(message: str) -> None:
