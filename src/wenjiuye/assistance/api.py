@@ -23,8 +23,7 @@ from wenjiuye.core.identifiers import mask_id, mask_phone
 from wenjiuye.core.models import Region, User
 from wenjiuye.core.roles import Cap
 from wenjiuye.core.scope import require
-from wenjiuye.registry.models import Person
-from wenjiuye.registry.services import RegistryError, person_reveal, person_upsert
+from wenjiuye.registry.services import person_reveal
 
 router = Router()
 
@@ -176,32 +175,8 @@ def case_list(
 
 @router.post("/cases/", response={201: CaseOut})
 def case_open(request: HttpRequest, payload: CaseOpenIn) -> HttpStatus[dict[str, Any]]:
-    user = _user(request)
-    require(user, Cap.CASE_WORK)
     data = payload.dict()
-    number = data.pop("id_number")
-    name = data.pop("name")
-    person = Person.objects.filter(id_number=number.strip().upper()).first()
-    if person is None:
-        if not name:
-            raise ValidationError({"name": "新人员须填写姓名"})
-        try:
-            person = person_upsert(
-                actor=user, id_number=number, name=name, region_id=data.get("grid")
-            )
-        except RegistryError as exc:
-            raise ValidationError(str(exc)) from exc
-    fields = {k: v for k, v in data.items() if k not in {"source", "source_ref", "registered_on"}}
-    if fields.get("grid") is None:
-        fields.pop("grid")
-    case = services.case_open(
-        person=person,
-        source=data["source"],
-        source_ref=data["source_ref"],
-        actor=user,
-        registered_on=data["registered_on"],
-        **fields,
-    )
+    case = services.case_open_for_id(actor=_user(request), **data)
     return HttpStatus(201, _case_out(case))
 
 
