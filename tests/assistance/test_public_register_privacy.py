@@ -105,3 +105,13 @@ def test_rate_limit_holds_across_clients_and_processes(policies, regions, limit)
 
 def test_register_page_still_answers_get(client, regions):
     assert client.get(reverse("public-register")).status_code == 200
+
+
+def test_the_form_tells_why_what_and_how_long_before_anything_is_given(client, regions):
+    """PIPL arts. 14 and 17: purpose, scope, retention and rights are told before collection."""
+    html = client.get(reverse("public-register")).content.decode()
+    notice = html[
+        html.index('data-testid="pipl-notice"') : html.index('data-testid="register-form"')
+    ]
+    for words in ("处理者", "目的和依据", "范围", "保存期限", "您的权利", "敏感个人信息"):
+        assert words in notice
