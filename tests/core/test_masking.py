@@ -272,3 +272,18 @@ def test_the_roster_shows_the_retirement_year_not_the_date_beside_the_mask():
     assert masked["retirement_year"] == 2035 and "05-17" not in str(masked)
     full = worker_row(worker, unmasked=True)
     assert (full["id_number"], full["retirement_on"]) == (number, "2035-05-17")
+
+
+def test_the_django_admin_shows_events_masked_too(client, users, history):
+    """The admin is no way around the audited reveal: its event list and pages are masked."""
+    client.force_login(users[Role.ADMIN])
+    event = Event.objects.filter(object_type="core.dutyshift").first()
+    pages = [
+        client.get("/admin/core/event/"),
+        client.get(f"/admin/core/event/{event.pk}/change/"),
+    ]
+    assert [p.status_code for p in pages] == [200, 200]
+    for page in pages:
+        html = page.content.decode()
+        assert not any(raw in html for raw in history["raw"])
+    assert "137****5678" in pages[1].content.decode()

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from wenjiuye.core.audit import diff, record_event, snapshot
+from wenjiuye.core.audit import diff, masked_events, record_event, snapshot
 from wenjiuye.core.models import (
     Clause,
     ClauseUnit,
@@ -63,6 +63,11 @@ class RegionAdmin(AuditedAdmin):
 class EventAdmin(admin.ModelAdmin):
     list_display = ["at", "actor_name", "action", "object_type", "object_id", "region_code"]
     list_filter = ["action", "object_type"]
+
+    def get_queryset(self, request):  # type: ignore[no-untyped-def]
+        """Masked as on every other page: the admin is no way around the audited reveal
+        (``/audit/<id>/reveal/``)."""
+        return masked_events(super().get_queryset(request))
 
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]
         return False
