@@ -30,10 +30,11 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections, transaction
 from django.middleware.csrf import _get_new_csrf_string
-from django.test import Client, override_settings
+from django.test import Client
 from hypothesis import HealthCheck, settings
 
 from tests.core.scope_matrix_world import build_world
+from tests.factories import rolled_back_world
 from wenjiuye.api import api
 from wenjiuye.core.roles import Role
 
@@ -69,22 +70,10 @@ ROLES = {"office": Role.CITY_OFFICE, "county": Role.COUNTY_OFFICER}
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[dict[str, Any]]:
-    """The scope-matrix world once per module, in a transaction rolled back at the end (each
-    operation's test runs in a savepoint inside it)."""
+    """The scope-matrix world once per module, rolled back at the end (each operation's test runs
+    in a savepoint inside it)."""
     media = tmp_path_factory.mktemp("media")
-    with (
-        django_db_blocker.unblock(),
-        override_settings(
-            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"], MEDIA_ROOT=media
-        ),
-    ):
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            yield build_world()
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    yield from rolled_back_world(django_db_blocker, build_world, media=media)
 
 
 @pytest.fixture

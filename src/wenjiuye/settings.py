@@ -155,8 +155,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wenjiuye.core.middleware.SecurityHeadersMiddleware",
-    "wenjiuye.core.middleware.PolicyNotInForceMiddleware",
-    "wenjiuye.core.middleware.RateLimitedMiddleware",
+    "wenjiuye.core.middleware.ErrorPageMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -25,11 +25,11 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.db import transaction
-from django.test import Client, override_settings
+from django.test import Client
 from django.utils import timezone
 
 from tests.conftest import CITY_DIR, OTHER_COUNTY, OWN_COUNTY, OWN_GRID, make_user
+from tests.factories import rolled_back_world
 from wenjiuye.core.identifiers import mask_phone
 from wenjiuye.core.models import DutyShift, Event, Region, WorkGroup
 from wenjiuye.core.reference import PACKAGED_POLICY_DIR, policy_load, regions_load
@@ -64,19 +64,8 @@ PHONES = {OWN: "13911110001", OTHER: "13922220002", CITY: "13933330003"}
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker) -> Iterator[dict[str, Any]]:
-    """Everything once per module, in a transaction rolled back at the end (each test runs in
-    a savepoint inside it, so its writes vanish too)."""
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
-    ):
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            yield build_world()
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    """Everything once per module, rolled back at the end (``factories.rolled_back_world``)."""
+    yield from rolled_back_world(django_db_blocker, build_world)
 
 
 def build_world() -> dict[str, Any]:

@@ -33,12 +33,12 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.db import transaction
-from django.test import Client, override_settings
+from django.test import Client
 from django.utils import timezone
 
 from tests.conftest import OTHER_COUNTY, OWN_COUNTY, OWN_GRID
 from tests.core.scope_matrix_world import KINDS, OTHER, OTHER_GRID, OWN, Rec, build_world
+from tests.factories import rolled_back_world
 from wenjiuye.core.audit import ID_LOOKUP_NOTE
 from wenjiuye.core.identifiers import mask_id
 from wenjiuye.core.models import Event
@@ -184,22 +184,9 @@ CASES = [
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[dict[str, Any]]:
-    """Every record once per module, in a transaction rolled back at the end (each test runs in
-    a savepoint inside it, so its writes vanish too)."""
+    """Every record once per module, rolled back at the end (``factories.rolled_back_world``)."""
     media = tmp_path_factory.mktemp("media")
-    with (
-        django_db_blocker.unblock(),
-        override_settings(
-            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"], MEDIA_ROOT=media
-        ),
-    ):
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            yield build_world()
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    yield from rolled_back_world(django_db_blocker, build_world, media=media)
 
 
 def record(world: dict[str, Any], kind: str, role: str, where: str) -> Rec:

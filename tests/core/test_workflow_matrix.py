@@ -25,12 +25,11 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.test import override_settings
 from django.utils import timezone
 
 from tests.conftest import OTHER_COUNTY, OWN_COUNTY, make_id, make_user
 from tests.core.scope_matrix_world import OTHER, OWN, build_world
+from tests.factories import rolled_back_world
 from tests.response.conftest import HEADER, roster_csv
 from wenjiuye.assistance import services as assistance
 from wenjiuye.core.models import Event, Region
@@ -101,29 +100,38 @@ EXPECTED: dict[str, dict[str, str]] = {
 }
 
 
+def _build() -> dict[str, Any]:
+    """The scope matrix's records, plus two city officers: an author whose reports nobody else
+    authored, and a second who reviews them."""
+    w = build_world()
+    w["author"] = make_user("author", Role.CITY_OFFICE, "410400")
+    w["second"] = make_user("second", Role.CITY_OFFICE, "410400")
+    return w
+
+
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[dict[str, Any]]:
-    """The scope matrix's records, plus a city author whose reports nobody else authored."""
-    media = tmp_path_factory.mktemp("media")
-    with (
-        django_db_blocker.unblock(),
-        override_settings(
-            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"], MEDIA_ROOT=media
-        ),
-    ):
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            w = build_world()
-            w["author"] = make_user("author", Role.CITY_OFFICE, "410400")
-            w["second"] = make_user("second", Role.CITY_OFFICE, "410400")
-            yield w
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    yield from rolled_back_world(django_db_blocker, _build, media=tmp_path_factory.mktemp("m"))
 
 
 # --- Setting up the record each step acts on --------------------------------------------------
+
+
+def _new_report(actor: Any, enterprise: Any, **extra: Any) -> LayoffReport:
+    """A layoff of 201 of 1000 implemented today, with the art. 41 procedure followed."""
+    today = timezone.localdate()
+    return response.layoff_create(
+        actor=actor,
+        enterprise=enterprise,
+        total_employees=1000,
+        planned_layoffs=201,
+        situation=LayoffReport.Situation.DIFFICULTY,
+        planned_implementation_on=today,
+        explained_on=today - timedelta(days=30),
+        reported_on=today - timedelta(days=1),
+        local_average_wage=Decimal("6000"),
+        **extra,
+    )
 
 
 def _report(w: dict[str, Any], where: str, upto: str) -> LayoffReport:
@@ -131,19 +139,7 @@ def _report(w: dict[str, Any], where: str, upto: str) -> LayoffReport:
     author, second = w["author"], w["second"]
     ent = w["recs"]["layoff"][where].extra["enterprise"]
     county = OWN_COUNTY if where == OWN else OTHER_COUNTY
-    today = timezone.localdate()
-    report = response.layoff_create(
-        actor=author,
-        enterprise=ent,
-        total_employees=1000,
-        planned_layoffs=201,
-        situation=LayoffReport.Situation.DIFFICULTY,
-        planned_implementation_on=today,
-        explained_on=today - timedelta(days=30),
-        reported_on=today - timedelta(days=1),
-        union_opinion="工会同意",
-        local_average_wage=Decimal("6000"),
-    )
+    report = _new_report(author, ent, union_opinion="工会同意")
     serial = 300 + LayoffReport.objects.count()
     row = [f"流程职工{serial}", make_id(county, "19850101", serial), "", "固定期限"]
     row += ["2010-03-01", "5000", "否", "否"]
@@ -169,19 +165,7 @@ def _referral(w: dict[str, Any], where: str) -> LayoffWorker:
         f"away-{where}", Role.COUNTY_OFFICER, w["recs"]["layoff"][away].obj.region_id
     )
     reviewer = make_user(f"away2-{where}", Role.COUNTY_OFFICER, officer.region_id)
-    ent = w["recs"]["layoff"][away].extra["enterprise"]
-    today = timezone.localdate()
-    report = response.layoff_create(
-        actor=officer,
-        enterprise=ent,
-        total_employees=1000,
-        planned_layoffs=201,
-        situation=LayoffReport.Situation.DIFFICULTY,
-        planned_implementation_on=today,
-        explained_on=today - timedelta(days=30),
-        reported_on=today - timedelta(days=1),
-        local_average_wage=Decimal("6000"),
-    )
+    report = _new_report(officer, w["recs"]["layoff"][away].extra["enterprise"])
     row = ["转来职工", make_id(home, "19860101", 401), "", "固定期限", "2010-03-01", "5000"]
     row += ["否", "否", home]
     response.roster_import(

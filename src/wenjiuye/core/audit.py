@@ -157,7 +157,7 @@ ID_LOOKUP_NOTE = "按公民身份号码精确查询"
 
 class IdLookupLimited(HttpError):
     """Too many exact ID-number lookups in the last hour: 429 with the reason, answered by
-    django-ninja as every ``HttpError`` (the API) and by ``core.middleware.RateLimitedMiddleware``
+    django-ninja as every ``HttpError`` (the API) and by ``core.middleware.ErrorPageMiddleware``
     (pages)."""
 
     def __init__(self, limit: int) -> None:

@@ -66,9 +66,17 @@ class SecurityHeadersMiddleware:
         return response
 
 
-class PolicyNotInForceMiddleware:
-    """A page that needs a policy parameter with no version in force answers 409 with the key
-    and the date, so that an administrator knows what to load or set — never a 500."""
+class ErrorPageMiddleware:
+    """Domain refusals raised anywhere below a page answer with their own page and status, never a
+    500: a policy parameter with no version in force (409, with the key and the date, so that an
+    administrator knows what to load or set) and a per-user limit (``audit.IdLookupLimited``, 429
+    with the reason). The API answers the same exceptions in ``wenjiuye.api``."""
+
+    #: exception class → (template, status)
+    PAGES: tuple[tuple[type[Exception], str, int], ...] = (
+        (PolicyNotInForce, "core/policy_missing.html", 409),
+        (IdLookupLimited, "core/rate_limited.html", 429),
+    )
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -77,22 +85,7 @@ class PolicyNotInForceMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, PolicyNotInForce):
-            return None
-        return render(request, "core/policy_missing.html", {"message": str(exception)}, status=409)
-
-
-class RateLimitedMiddleware:
-    """A page refused by a per-user limit (``audit.IdLookupLimited``) answers 429 with the
-    reason, never a 500 (the API answers it as django-ninja answers every ``HttpError``)."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
-
-    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, IdLookupLimited):
-            return None
-        return render(request, "core/rate_limited.html", {"message": str(exception)}, status=429)
+        for kind, template, status in self.PAGES:
+            if isinstance(exception, kind):
+                return render(request, template, {"message": str(exception)}, status=status)
+        return None
