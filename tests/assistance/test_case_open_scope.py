@@ -13,6 +13,7 @@ from wenjiuye.assistance.models import Case
 from wenjiuye.core.audit import ID_LOOKUP_NOTE
 from wenjiuye.core.models import Event
 from wenjiuye.core.roles import Role
+from wenjiuye.registry.models import Person
 
 pytestmark = pytest.mark.django_db
 
@@ -66,3 +67,43 @@ def test_lookups_by_roles_without_personal_data_rights_are_audited(policies, mak
     assert status == 201
     lookup = Event.objects.get(actor=member, note=ID_LOOKUP_NOTE)
     assert lookup.object_id == str(person.pk)
+
+
+def test_a_refused_case_leaves_no_person_and_claims_no_stranger(policies, make_person, users):
+    """A person held by no county is not claimed by a county; a refused registration leaves
+    nothing behind (one transaction)."""
+    stranger = make_person(4, region=OWN_GRID)
+    Person.objects.filter(pk=stranger.pk).update(region=None)
+    officer = users[Role.COUNTY_OFFICER]
+    status, _body = post(
+        officer, {"id_number": stranger.id_number, "name": "改名", "grid": OWN_GRID}
+    )
+    assert status == 403
+    stranger.refresh_from_db()
+    assert stranger.region_id is None and stranger.name == "测试4"
+    new = make_id("410421", "19900101", 77)
+    status, _body = post(users[Role.GRID_WORKER], {"id_number": new, "name": "无网格"})
+    assert status == 403 and not Person.objects.filter(id_number=new).exists()
+
+
+def test_confirming_an_online_registration_does_not_rewrite_a_known_person(
+    policies, make_person, users, regions
+):
+    from wenjiuye.assistance import services  # noqa: PLC0415
+    from wenjiuye.assistance.models import Education  # noqa: PLC0415
+    from wenjiuye.core.models import Region  # noqa: PLC0415
+
+    known = make_person(5, region=OWN_GRID)
+    pending = services.pending_submit(
+        id_number=known.id_number,
+        name="冒名",
+        phone="13012345678",
+        county=Region.objects.get(pk="410421"),
+        street=Region.objects.get(pk=OWN_GRID),
+        education=Education.SENIOR,
+        desired_job="电工",
+        wants_training=False,
+    )
+    case = services.pending_confirm(pending=pending, actor=users[Role.GRID_WORKER])
+    known.refresh_from_db()
+    assert case.person == known and (known.name, known.phone) == ("测试5", "13900000005")

@@ -208,3 +208,70 @@ def test_only_the_receiving_countys_case_workers_answer_a_referral(
         with pytest.raises(PermissionDenied):
             services.referral_accept(actor=user, worker=worker)
     assert not Case.objects.exists()
+
+
+def test_whoever_implements_the_report_s_county_decides(world, officer, reviewer, victim, users):
+    """A city user implementing a 宝丰 report (who could write 叶县) refers the 叶县 person too."""
+    before = (victim.name, victim.phone, victim.region_id)
+    report = _submitted(officer, world, _attack_rows(victim))
+    report = services.layoff_review(actor=reviewer, report=report)
+    services.layoff_implement(actor=users[Role.GROUP_MEMBER], report=report)
+    victim.refresh_from_db()
+    assert (victim.name, victim.phone, victim.region_id) == before
+    worker = LayoffWorker.objects.get(report=report, id_number=victim.id_number)
+    assert deadlines_for(worker).get(kind=LayoffWorker.REFERRAL_KIND).region_id == OTHER_COUNTY
+
+
+def test_a_person_held_by_no_county_is_matched_never_claimed(world, officer, reviewer):
+    """外地人员 (no region): a roster links them without rewriting name, phone or place."""
+    stranger = Person.objects.create(
+        id_number=make_id(OTHER_COUNTY, "19810101", 88),
+        name="外地人员",
+        gender="M",
+        birth_date="1981-01-01",
+        region=None,
+        phone="13700000088",
+    )
+    row = worker_rows(1)[0]
+    row[0], row[1], row[2] = "改写", stranger.id_number, "13811113333"
+    report = _submitted(officer, world, [[*row, OWN_COUNTY]])
+    services.layoff_implement(
+        actor=officer, report=services.layoff_review(actor=reviewer, report=report)
+    )
+    stranger.refresh_from_db()
+    assert (stranger.name, stranger.phone, stranger.region_id) == ("外地人员", "13700000088", None)
+    assert Case.objects.get(person=stranger).grid_id.startswith(OWN_COUNTY)
+
+
+def test_a_change_after_the_review_sends_the_report_back_to_be_reviewed(world, officer, reviewer):
+    report = _submitted(officer, world, [[*worker_rows(1)[0], OWN_COUNTY]])
+    report = services.layoff_review(actor=reviewer, report=report)
+    report = services.layoff_update(actor=officer, report=report, union_opinion="改过的意见")
+    assert report.status == LayoffReport.Status.SUBMITTED and report.reviewed_by is None
+    with pytest.raises(PermissionDenied):
+        services.layoff_review(actor=officer, report=report)  # still not by its author
+    report = services.layoff_review(actor=reviewer, report=report)
+    more = [[*worker_rows(1, start=5)[0], OWN_COUNTY]]
+    services.roster_import(
+        actor=officer, report=report, content=roster_csv(more, header=REGION_HEADER), filename="r"
+    )
+    report.refresh_from_db()
+    assert report.status == LayoffReport.Status.SUBMITTED  # a new roster needs a new review
+
+
+def test_a_grid_worker_of_the_receiving_township_answers_its_referral(world, officer, reviewer):
+    from wenjiuye.core.models import Region  # noqa: PLC0415
+
+    Region.objects.create(
+        code="410422100", name="叶县测试街道", level="township", parent_id=OTHER_COUNTY
+    )
+    grid = make_user("yexian-grid", Role.GRID_WORKER, "410422100")
+    report = _submitted(officer, world, [[*worker_rows(1)[0], "410422100"]])
+    services.layoff_implement(
+        actor=officer, report=services.layoff_review(actor=reviewer, report=report)
+    )
+    worker = report.workers.get()
+    page = client_for(grid).get(reverse("response-referral", args=[worker.pk]))
+    assert 'data-testid="accept-referral"' in page.content.decode()
+    assert client_for(grid).post(reverse("response-referral", args=[worker.pk])).status_code == 302
+    assert deadlines_for(worker).get().status == Deadline.Status.DONE

@@ -79,8 +79,11 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
         server.wait(timeout=10)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """One Chromium per test module: Playwright's sync API runs an event loop in the test thread
+    while it is started, and Django refuses database calls beside a running loop, so it must not
+    outlive the browser tests (pytest-xdist runs other files after them in the same worker)."""
     from playwright.sync_api import sync_playwright  # noqa: PLC0415 (test extra)
 
     with sync_playwright() as p:

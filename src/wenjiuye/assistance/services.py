@@ -195,7 +195,7 @@ def _close_deadlines(case: Case, prefix: str, actor: User | None, *, done: bool,
         if done:
             deadline_complete(deadline=deadline, actor=actor, note=note)
         else:
-            deadline_cancel(deadline=deadline, actor=actor, reason=note)
+            deadline_cancel(deadline=deadline, actor=actor, reason=note, consequence=True)
 
 
 def _schedule(kind: str, on: date) -> dict[str, Any]:
@@ -824,16 +824,22 @@ def pending_confirm(*, pending: PendingRegistration, actor: User, note: str = ""
         require(actor, Cap.CASE_WORK, locked.street_id)
         if locked.state != PendingRegistration.State.PENDING:
             raise ValidationError("该登记已处理")
-        try:
-            person = person_upsert(
-                actor=actor,
-                id_number=locked.id_number,
-                name=locked.name,
-                phone=locked.phone,
-                region_id=locked.street_id,
-            )
-        except RegistryError as exc:
-            raise ValidationError(str(exc)) from exc
+        person = Person.objects.filter(id_number=locked.id_number).first()
+        if person is None:
+            try:
+                person = person_upsert(
+                    actor=actor,
+                    id_number=locked.id_number,
+                    name=locked.name,
+                    phone=locked.phone,
+                    region_id=locked.street_id,
+                )
+            except RegistryError as exc:
+                raise ValidationError(str(exc)) from exc
+        else:
+            # known already: matched, never rewritten from what an anonymous visitor typed (the
+            # officer corrects the registry on the person's page if the person confirms it)
+            require(actor, Cap.CASE_WORK, person.region_id or locked.street_id)
         day = timezone.localtime(locked.submitted_at).date()
         case = case_open(
             person=person,
@@ -1018,6 +1024,19 @@ def case_open_for_id(
     require(actor, Cap.CASE_WORK)
     number = id_number.strip().upper()
     id_lookup(user=actor, number=number, where="case_open")
+    with transaction.atomic():  # a refused case leaves no person behind
+        return _case_open_for_number(actor, number, name, source, source_ref, registered_on, fields)
+
+
+def _case_open_for_number(
+    actor: User,
+    number: str,
+    name: str,
+    source: str,
+    source_ref: str,
+    registered_on: date | None,
+    fields: dict[str, Any],
+) -> Case:
     person = scoped(Person.objects.filter(id_number=number), actor).first()
     if person is None:
         if not name.strip():

@@ -248,7 +248,12 @@ def payments_page(request: AuthedHttpRequest) -> HttpResponse:
 def pending_list(request: AuthedHttpRequest) -> HttpResponse:
     state = request.GET.get("state", PendingRegistration.State.PENDING)
     rows = [
-        (p, mask_id(p.id_number), mask_phone(p.phone))
+        (
+            p,
+            mask_id(p.id_number),
+            mask_phone(p.phone),
+            can(request.user, Cap.CASE_WORK, p.street_id),
+        )
         for p in selectors.pending_list(user=request.user, state=state)[:200]
     ]
     return render(

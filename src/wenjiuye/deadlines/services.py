@@ -114,19 +114,24 @@ def deadline_create(
     return deadline
 
 
-#: deadlines about the assistance ledger, which case workers (grid workers too) may close
-CASE_SUBJECTS = ("assistance.case", "assistance.pendingregistration")
+#: deadlines about the assistance ledger (a case, a registration, a referred laid-off worker),
+#: which case workers (grid workers too) may complete
+CASE_SUBJECTS = ("assistance.case", "assistance.pendingregistration", "response.layoffworker")
 
 
-def may_close(user: User, deadline: Deadline) -> bool:
-    """May ``user`` complete or cancel ``deadline``? The bureau's writers in its region; for a
-    deadline about a case or a registration, also the case workers of its region."""
-    cap = Cap.CASE_WORK if deadline.subject_type in CASE_SUBJECTS else Cap.WRITE
+def may_close(user: User, deadline: Deadline, *, cancel: bool = False) -> bool:
+    """May ``user`` complete (or, ``cancel``, withdraw) ``deadline``? The bureau's writers in its
+    region; a deadline about the assistance ledger is also completed by the case workers of its
+    region, but only the bureau withdraws one (the supervised do not silence their supervision)."""
+    cap = Cap.CASE_WORK if deadline.subject_type in CASE_SUBJECTS and not cancel else Cap.WRITE
     return can(user, cap, deadline.region_id)
 
 
-def _close(deadline: Deadline, actor: User, status: str, note: str) -> Deadline:
-    if not may_close(actor, deadline):
+def _close(
+    deadline: Deadline, actor: User, status: str, note: str, *, consequence: bool = False
+) -> Deadline:
+    withdraw = status == Deadline.Status.CANCELLED and not consequence
+    if not may_close(actor, deadline, cancel=withdraw):
         raise PermissionDenied(_("无权办结该事项"))
     with transaction.atomic():
         locked = Deadline.objects.select_for_update().get(pk=deadline.pk)
@@ -155,10 +160,15 @@ def deadline_complete(*, deadline: Deadline, actor: User, note: str = "") -> Dea
     return _close(deadline, actor, Deadline.Status.DONE, note)
 
 
-def deadline_cancel(*, deadline: Deadline, actor: User, reason: str) -> Deadline:
+def deadline_cancel(
+    *, deadline: Deadline, actor: User, reason: str, consequence: bool = False
+) -> Deadline:
+    """Withdraw ``deadline``: the bureau's decision; or, ``consequence``, what another service's
+    rule does when its subject changes (a case that finds work no longer needs its contact
+    deadline), which whoever may complete the deadline may cause."""
     if not reason.strip():
         raise ValidationError({"reason": "撤销须说明理由"})
-    return _close(deadline, actor, Deadline.Status.CANCELLED, reason)
+    return _close(deadline, actor, Deadline.Status.CANCELLED, reason, consequence=consequence)
 
 
 def deadlines_for(subject: models.Model) -> QuerySet[Deadline]:

@@ -22,15 +22,17 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models, transaction
 from django.db.models import F
+from django.http import Http404
+from django.utils.translation import gettext as _
 
 from wenjiuye.core.audit import record_event
 from wenjiuye.core.exports import write_csv
 from wenjiuye.core.models import Event, Region, User
 from wenjiuye.core.roles import Cap
-from wenjiuye.core.scope import require_city
+from wenjiuye.core.scope import can_city, require_city
 from wenjiuye.intake import lake
 from wenjiuye.intake.contract import KINDS
 from wenjiuye.intake.models import (
@@ -106,12 +108,23 @@ def _write_report(path: Path, rejects: list[Reject], target: Path) -> str:
     return str(target)
 
 
-def reject_report_open(*, actor: User, batch: ImportBatch, ip: str | None = None) -> Path:
-    """The reject report of ``batch`` for download. It repeats rejected values as uploaded (ID
-    numbers and phones unmasked), so it is for city-level users who may see personal data, and
-    each download is audited as an unmasked view."""
-    require_city(actor, Cap.WRITE)
-    require_city(actor, Cap.VIEW_PERSONAL)
+def may_read_rejects(user: User) -> bool:
+    """Reject reports repeat rejected values as uploaded (ID numbers and phones unmasked): for
+    city-level users who may load files and see personal data."""
+    return can_city(user, Cap.WRITE) and can_city(user, Cap.VIEW_PERSONAL)
+
+
+def reject_report_open(*, actor: User, pk: int, ip: str | None = None) -> Path:
+    """The reject report of batch ``pk`` for download; each download is audited as an unmasked
+    view. The right is checked before the report is looked up (no answer tells who may not read
+    one whether it exists)."""
+    if not may_read_rejects(actor):
+        raise PermissionDenied(
+            _("拒绝行报告含未脱敏的个人信息,只有可查看完整个人信息的市级用户可以下载。")
+        )
+    batch = ImportBatch.objects.filter(pk=pk).first()
+    if batch is None or not batch.report_path or not Path(batch.report_path).is_file():
+        raise Http404(_("没有拒绝行报告"))
     record_event(
         actor=actor,
         action=Event.Action.VIEW_UNMASKED,

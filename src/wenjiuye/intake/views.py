@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -17,13 +17,21 @@ from wenjiuye.core.roles import Cap
 from wenjiuye.core.scope import require_city
 from wenjiuye.core.types import AuthedHttpRequest
 from wenjiuye.intake.models import ImportBatch
-from wenjiuye.intake.services import UnreadableFile, ingest_file, reject_report_open
+from wenjiuye.intake.services import (
+    UnreadableFile,
+    ingest_file,
+    may_read_rejects,
+    reject_report_open,
+)
 
 
 @login_required
 def upload(request: AuthedHttpRequest) -> HttpResponse:
     require_city(request.user, Cap.WRITE)  # files cover the whole city (the service checks too)
-    context: dict[str, object] = {"batches": ImportBatch.objects.all()[:20]}
+    context: dict[str, object] = {
+        "batches": ImportBatch.objects.all()[:20],
+        "may_read_rejects": may_read_rejects(request.user),
+    }
     if request.method != "POST":
         return render(request, "intake/upload.html", context)
     upload_file = request.FILES.get("file")
@@ -56,8 +64,5 @@ def upload(request: AuthedHttpRequest) -> HttpResponse:
 
 @login_required
 def reject_report(request: AuthedHttpRequest, pk: int) -> FileResponse:
-    batch = ImportBatch.objects.filter(pk=pk).first()
-    if batch is None or not batch.report_path or not Path(batch.report_path).is_file():
-        raise Http404("没有拒绝行报告")
-    path = reject_report_open(actor=request.user, batch=batch, ip=request.META.get("REMOTE_ADDR"))
+    path = reject_report_open(actor=request.user, pk=pk, ip=request.META.get("REMOTE_ADDR"))
     return FileResponse(open(path, "rb"), as_attachment=True, filename=path.name)  # noqa: SIM115

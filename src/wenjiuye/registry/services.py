@@ -10,7 +10,7 @@ from wenjiuye.core.audit import diff, record_event, snapshot
 from wenjiuye.core.identifiers import check_resident_id, check_uscc
 from wenjiuye.core.models import Event, User
 from wenjiuye.core.roles import Cap
-from wenjiuye.core.scope import require
+from wenjiuye.core.scope import require, require_city
 from wenjiuye.registry.models import Enterprise, Person
 
 ENTERPRISE_FIELDS = ["name", "region_id", "industry", "employees", "export_oriented", "influential"]
@@ -77,10 +77,13 @@ def person_upsert(*, actor: User | None, id_number: str, **values: Any) -> Perso
         raise RegistryError(f"未知字段: {', '.join(sorted(unknown))}")
     person = Person.objects.select_for_update().filter(id_number=check.value).first()
     if actor is not None:
-        require(
-            actor, Cap.CASE_WORK, values.get("region_id") or (person.region_id if person else None)
-        )
-        if person is not None:
+        target = values.get("region_id") or (person.region_id if person else None)
+        if not target or (person is not None and not person.region_id):
+            # a person held by no county (外地人员) belongs to no county user: only the city
+            # may register one without a place, or change one (a county would claim it)
+            require_city(actor, Cap.CASE_WORK)
+        require(actor, Cap.CASE_WORK, target)
+        if person is not None and person.region_id:
             require(actor, Cap.CASE_WORK, person.region_id)
     before = snapshot(person, PERSON_FIELDS) if person else None
     if person is None:

@@ -28,7 +28,7 @@ from wenjiuye.core.audit import diff, record_event, snapshot
 from wenjiuye.core.models import Event, Region, RegionLevel, User
 from wenjiuye.core.policy import policy_cite, policy_get, policy_value
 from wenjiuye.core.roles import Cap
-from wenjiuye.core.scope import can, require
+from wenjiuye.core.scope import require
 from wenjiuye.deadlines.models import Deadline
 from wenjiuye.deadlines.services import (
     deadline_cancel,
@@ -296,7 +296,18 @@ def layoff_update(*, actor: User, report: LayoffReport, **values: Any) -> Layoff
         _recompute_workers(report)
         if report.status != S.DRAFT:
             _complete_met_obligations(report, actor)
+        _review_again(report, actor)
     return report
+
+
+def _review_again(report: LayoffReport, actor: User) -> None:
+    """A reviewed report that changes (its facts, its roster) goes back to be reviewed again:
+    the review approved what it saw, not what came after."""
+    if report.status != S.REVIEWED:
+        return
+    LayoffReport.objects.filter(pk=report.pk).update(status=S.SUBMITTED, reviewed_by=None)
+    report.status, report.reviewed_by = S.SUBMITTED, None
+    _audit_status(report, actor, S.REVIEWED, _("审核后修改,须重新审核"))
 
 
 def snapshot_value(value: Any) -> Any:
@@ -461,24 +472,34 @@ def layoff_implement(
     locked.save(update_fields=["status", "implemented_on", "updated_at"])
     _audit_status(locked, actor, S.REVIEWED)
     _recompute_workers(locked)
+    county = locked.region_id
+
+    def of_county(code: str | None) -> bool:
+        return bool(code) and str(code).startswith(county)
+
     persons = []
     for worker in locked.workers.select_related("region"):
         existing = Person.objects.filter(id_number=worker.id_number).first()
-        home = existing.region_id if existing else worker.region_id
-        if home and not can(actor, Cap.CASE_WORK, home):
-            # Registered or living in another county: matched, never written by this county;
-            # that county is asked to take the worker onto its own ledger (a deadline there).
+        home = existing.region_id if existing and existing.region_id else worker.region_id
+        if home and not of_county(home):
+            # Registered or living in another county (whoever implements: the report's county
+            # decides, not the actor's reach): matched, never written; that county is asked to
+            # take the worker onto its own ledger (a deadline there).
             if existing is not None:
                 worker.person = existing
                 worker.save(update_fields=["person"])
             _refer_to_county(locked, worker, home, actor)
             continue
-        values: dict[str, Any] = {"name": worker.name}
-        if worker.phone:
-            values["phone"] = worker.phone
-        if worker.region_id and can(actor, Cap.CASE_WORK, worker.region_id):
-            values["region_id"] = worker.region_id
-        person = person_upsert(actor=actor, id_number=worker.id_number, **values)
+        grid = worker.region_id if of_county(worker.region_id) else county
+        if existing is not None and not existing.region_id:
+            person = existing  # known but held by no county: matched, never rewritten
+        else:
+            values: dict[str, Any] = {"name": worker.name, "region_id": grid}
+            if existing is not None:
+                values["region_id"] = existing.region_id  # stays where it is registered
+            if worker.phone:
+                values["phone"] = worker.phone
+            person = person_upsert(actor=actor, id_number=worker.id_number, **values)
         worker.person = person
         worker.save(update_fields=["person"])
         # The laid-off workers enter the unemployed-assistance ledger (U1, L4).
@@ -488,6 +509,7 @@ def layoff_implement(
             source_ref=f"layoff:{locked.pk}",
             actor=actor,
             registered_on=locked.implemented_on,
+            grid=person.region_id or grid,
         )
         persons.append(person)
     _create_deadlines(locked, actor, locked.check_result, kinds={"layoff.rehire_priority"})
@@ -733,6 +755,8 @@ def roster_import(
         },
         note=filename[:200],
     )
+    if result.created or result.updated:
+        _review_again(report, actor)
     return result
 
 
