@@ -287,3 +287,27 @@ def test_the_django_admin_shows_events_masked_too(client, users, history):
         html = page.content.decode()
         assert not any(raw in html for raw in history["raw"])
     assert "137****5678" in pages[1].content.decode()
+
+
+def test_the_django_admin_is_no_id_number_oracle_and_audits_person_changes(client, users, person):
+    from wenjiuye.notify.models import Delivery  # noqa: PLC0415
+
+    client.force_login(users[Role.ADMIN])
+    prefix = person.id_number[:12]
+    # a lookup on the hidden fields is refused (Django answers a disallowed lookup with 400)
+    for lookup in (f"id_number__startswith={prefix}", "phone__contains=1380"):
+        assert client.get(f"/admin/registry/person/?{lookup}").status_code in (400, 302)
+    form = client.get(f"/admin/registry/person/{person.pk}/change/")
+    assert form.status_code == 200 and person.id_number not in form.content.decode()
+    before = Event.objects.filter(object_type="registry.person", note="admin").count()
+    data = {"name": "改名", "gender": person.gender, "birth_date": person.birth_date.isoformat()}
+    data |= {"region": person.region_id or "", "_save": "保存"}
+    saved = client.post(f"/admin/registry/person/{person.pk}/change/", data)
+    assert saved.status_code == 302, saved.content.decode()[:500]
+    person.refresh_from_db()
+    assert person.name == "改名"
+    assert Event.objects.filter(object_type="registry.person", note="admin").count() == before + 1
+    sms = Delivery.objects.create(channel="sms", target="13812345678", subject="通知", body="")
+    listing = client.get("/admin/notify/delivery/").content.decode()
+    page = client.get(f"/admin/notify/delivery/{sms.pk}/change/").content.decode()
+    assert "13812345678" not in listing + page and "138****5678" in listing

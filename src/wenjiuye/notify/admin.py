@@ -2,9 +2,11 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from wenjiuye.core.admin import AuditedAdmin
 from wenjiuye.core.audit import diff, record_event, snapshot
+from wenjiuye.core.identifiers import mask_text
 from wenjiuye.core.models import Event
 from wenjiuye.notify.models import Delivery, Notification, WebhookTarget
 from wenjiuye.notify.webhooks import mask_secret, mask_url
@@ -72,14 +74,20 @@ class DeliveryAdmin(AuditedAdmin):
     list_display = [
         "created_at",
         "channel",
-        "target",
+        "target_masked",
         "subject",
         "status",
         "attempts",
         "next_try_at",
     ]
     list_filter = ["channel", "status"]
-    readonly_fields = [f.name for f in Delivery._meta.fields]
+    readonly_fields = [f.name for f in Delivery._meta.fields if f.name != "target"]
+    exclude = ["target"]
+
+    @admin.display(description=_("接收方"))
+    def target_masked(self, obj: Delivery) -> str:
+        """Phone and ID numbers masked, as on every other page."""
+        return mask_text(obj.target)
 
 
 @admin.register(Notification)

@@ -17,6 +17,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from wenjiuye.core.identifiers import mask_text
 from wenjiuye.core.models import Region, Unit
 from wenjiuye.notify.channels import robot_url_problem
 
@@ -138,4 +139,5 @@ class Delivery(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.channel}→{self.target}:{self.subject}"
+        # masked: object names end up in admin titles and audit records beside other data
+        return f"{self.channel}→{mask_text(self.target)}:{self.subject}"
