@@ -21,7 +21,6 @@ import random
 import struct
 import subprocess
 import sys
-import time
 import tracemalloc
 import zipfile
 from collections.abc import Callable, Iterator
@@ -54,7 +53,6 @@ officer = response_conftest.officer
 MB = 1 << 20
 #: what one refused or rejected file may cost (the findings: 3.8 GB and 5.5 minutes)
 MEMORY_LIMIT = 200 * MB
-TIME_LIMIT = 60  # seconds, on a loaded 2-core machine; most cases take well under one
 
 USCC = make_uscc("410421", 7)
 ENTERPRISE_HEADER = ["统一社会信用代码", "单位名称", "行政区划代码", "职工总数"]
@@ -536,17 +534,16 @@ def ids(case: Case) -> str:
 
 @contextmanager
 def bounded() -> Iterator[None]:
-    """The block's peak of Python memory and its time within the limits."""
+    """The block's peak of Python memory within the limit. Time is bounded by the reader's own
+    deadline (``WENJIUYE_UPLOAD_MAX_SECONDS``, tested in test_read_limits.py), not by a
+    wall-clock assertion here (speed belongs in bench/)."""
     tracemalloc.start()
-    started = time.monotonic()
     try:
         yield
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    elapsed = time.monotonic() - started
     assert peak < MEMORY_LIMIT, f"peak {peak / MB:.0f} MB"
-    assert elapsed < TIME_LIMIT, f"{elapsed:.1f} s"
 
 
 def data_counts() -> tuple[int, ...]:

@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Body, Router, Schema
 from ninja.responses import Status as HttpStatus
 
@@ -270,7 +271,7 @@ def due_unpaid(request: HttpRequest, as_of: date | None = None) -> list[dict[str
 @router.get("/payments/paid-not-due/")
 def paid_not_due(request: HttpRequest, first: str, last: str) -> list[dict[str, Any]]:
     if not (len(first) == len(last) == 6 and first.isdigit() and last.isdigit()):
-        raise ValidationError("所属期应为 YYYYMM")
+        raise ValidationError(_("所属期应为 YYYYMM"))
     return payments.paid_not_due(user=_user(request), first=first, last=last)
 
 
@@ -283,7 +284,7 @@ def fund(request: HttpRequest, year: int, as_of: date | None = None) -> list[dic
 def fund_set(request: HttpRequest, payload: BudgetIn) -> dict[str, Any]:
     county = Region.objects.filter(pk=payload.county).first()
     if county is None:
-        raise ValidationError({"county": "区划不存在"})
+        raise ValidationError({"county": _("区划不存在")})
     budget = services.fund_budget_set(
         actor=_user(request), county=county, year=payload.year, amount=payload.amount
     )

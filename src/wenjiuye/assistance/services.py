@@ -17,6 +17,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from wenjiuye.assistance.benefits import BenefitInput, assess_dict
 from wenjiuye.assistance.models import (
@@ -140,7 +141,12 @@ def _grid_for(person: Person, value: Region | str | None) -> Region:
             region = Region.objects.filter(pk=candidate).first()
             if region is not None:
                 return region
-    raise ValidationError({"grid": f"无法确定所属网格(常住地区划 {code or '空'} 不在区划表中)"})
+    raise ValidationError(
+        {
+            "grid": _("无法确定所属网格(常住地区划 %(code)s 不在区划表中)")
+            % {"code": code or _("空")}
+        }
+    )
 
 
 def _grid_worker_for(grid: Region) -> User | None:
@@ -317,7 +323,7 @@ def case_open(
     worker of that grid; ``household`` a Household).
     """
     if source not in Source.values:
-        raise ValidationError({"source": f"未知来源:{source}"})
+        raise ValidationError({"source": _("未知来源:%(source)s") % {"source": source}})
     unknown = sorted(set(fields) - set(CASE_FIELDS))
     if unknown:
         raise ValidationError(f"未知字段:{', '.join(unknown)}")
@@ -1040,7 +1046,7 @@ def _case_open_for_number(
     person = scoped(Person.objects.filter(id_number=number), actor).first()
     if person is None:
         if not name.strip():
-            raise ValidationError({"name": "新人员须填写姓名"})
+            raise ValidationError({"name": _("新人员须填写姓名")})
         try:
             person = person_upsert(
                 actor=actor, id_number=number, name=name.strip(), region_id=fields.get("grid")
