@@ -14,8 +14,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from wenjiuye.core.errors import PolicyNotInForce
 from wenjiuye.core.models import Event, PolicyParameter
-from wenjiuye.core.policy import PolicyNotInForce, policy_get, policy_set, policy_value
+from wenjiuye.core.policy import policy_get, policy_set, policy_value
 from wenjiuye.core.reference import (
     PACKAGED_POLICY_DIR,
     ReferenceDataError,

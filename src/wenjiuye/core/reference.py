@@ -31,6 +31,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from wenjiuye.core.audit import diff, record_event, snapshot
+from wenjiuye.core.errors import DomainError
 from wenjiuye.core.models import (
     Clause,
     ClauseUnit,
@@ -67,7 +68,7 @@ M = TypeVar("M", bound=models.Model)
 Counts = dict[str, dict[str, int]]
 
 
-class ReferenceDataError(ValueError):
+class ReferenceDataError(DomainError):
     """A reference file is unreadable or has bad records; nothing was changed."""
 
     def __init__(self, path: Path | str, problems: Iterable[str]) -> None:

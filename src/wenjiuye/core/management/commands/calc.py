@@ -24,8 +24,8 @@ from django.core.management.base import CommandError, CommandParser
 from django.utils import timezone
 
 from wenjiuye.assistance.benefits import BenefitInput, assess_dict
+from wenjiuye.core.errors import PolicyNotInForce
 from wenjiuye.core.management.base import JsonCommand, add_json_switch
-from wenjiuye.core.policy import PolicyNotInForce
 from wenjiuye.monitoring.region_rule import sahm_style
 from wenjiuye.response.rules import incident_escalation, layoff_check, severance
 
