@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
-from wenjiuye.assistance.services import (
+from wenjiuye.assistance.sync import (
     case_sync_benefit_payments,
     case_sync_registrations,
     cases_sweep,
