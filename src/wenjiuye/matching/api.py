@@ -19,8 +19,8 @@ from ninja.responses import Status as HttpStatus
 
 from wenjiuye.core.identifiers import mask_id
 from wenjiuye.matching import services
-from wenjiuye.matching.engine import Match
 from wenjiuye.matching.models import Push
+from wenjiuye.matching.results import Match
 from wenjiuye.registry import selectors as registry
 from wenjiuye.registry.models import Person
 

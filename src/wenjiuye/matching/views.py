@@ -18,8 +18,8 @@ from wenjiuye.core.scope import can
 from wenjiuye.core.types import AuthedHttpRequest
 from wenjiuye.intake.models import JobPosting
 from wenjiuye.matching import services
-from wenjiuye.matching.engine import Match
 from wenjiuye.matching.models import Preference, Push
+from wenjiuye.matching.results import Match
 from wenjiuye.registry import selectors as registry
 from wenjiuye.registry.models import Person
 
