@@ -3,14 +3,15 @@
     .venv/bin/python bench/monitor.py [--rows 1000000,10000000,30000000] [--json]
                                       [--memory-limit 3GB] [--pandas-max-gib 12] [--keep DIR]
 
-For each ``--rows`` size a seeded lake is generated straight to the Parquet layout (``write_lake``):
+For each ``--rows`` size a seeded lake is generated and written by the lake's writer (``write_lake``):
 up to 1 M rows it is one city-month of N insured plus the previous month (2 N rows); above, about
 1 M insured × round(N / 1 M) months. Plus enterprises, separation filings, registrations and benefit
 payments, with layoffs, SI breaks, arrears and job moves so every rule and cross-match has work.
 
 Phases (each in its own child process, so each peak RSS is its own):
 
-* ``lake write``   — the Parquet write of the generated lake (``write_lake``; generation excluded);
+* ``lake write``   — the Parquet write of the generated lake (``wenjiuye.intake.lake.write_lake``,
+  the writer ``ingest`` uses; generation excluded);
 * ``ingest``       — ``ingest_file`` of one month's contributions CSV (1 M rows) on a throw-away
   SQLite store (Django set up in the child; migrations not timed). Sizes ≤ 1 M only (``--ingest
   all`` for every size: it is always one month's file);
@@ -125,7 +126,7 @@ def usccs(n: int) -> pa.Array:
 
 def make_lake(root: Path, rows: int) -> dict[str, Any]:
     """Generate the lake under ``root``; returns what was written and the write time."""
-    from wenjiuye.monitoring.engines import write_lake  # noqa: PLC0415
+    from wenjiuye.intake.lake import write_lake  # noqa: PLC0415
 
     persons, months = layout(rows)
     rng = np.random.default_rng(7)
@@ -288,11 +289,8 @@ def phase_engine(
     # libraries are imported before the clock on both sides (the hand SQL imports duckdb first)
     import ibis.backends.duckdb  # noqa: F401, PLC0415
 
-    from wenjiuye.monitoring.engines import (  # noqa: PLC0415
-        SQL_CACHE_DIR,
-        connect_duckdb,
-        run_monitoring,
-    )
+    from wenjiuye.intake.lake import connect_duckdb  # noqa: PLC0415
+    from wenjiuye.monitoring.engines import SQL_CACHE_DIR, run_monitoring  # noqa: PLC0415
 
     if cold:
         shutil.rmtree(root / "lake" / SQL_CACHE_DIR, ignore_errors=True)
@@ -313,9 +311,9 @@ def phase_engine_all(root: Path, limit: str) -> dict:
     on a smaller lake one all-months ``run_monitoring``, its outputs written to Parquet."""
     import pyarrow.parquet as pq  # noqa: PLC0415
 
+    from wenjiuye.intake.lake import connect_duckdb  # noqa: PLC0415
     from wenjiuye.monitoring.engines import (  # noqa: PLC0415
         ONE_RUN_MAX_ROWS,
-        connect_duckdb,
         lake_contribution_rows,
         run_monitoring,
         run_monitoring_by_month,
@@ -429,7 +427,7 @@ LEFT JOIN (SELECT uscc, max(region_code) AS region_code
 
 
 def _months_needed(period: str) -> tuple[str, str, str, int]:
-    from wenjiuye.monitoring.expressions import period_to_index  # noqa: PLC0415
+    from wenjiuye.monitoring.ibis_helpers import period_to_index  # noqa: PLC0415
     from wenjiuye.monitoring.params import RuleParams  # noqa: PLC0415
 
     pidx = period_to_index(period)
@@ -618,7 +616,7 @@ def run_phase(args: argparse.Namespace) -> None:
     elif phase == "engine_nostore":
         out = phase_engine(root, args.period, None, args.memory_limit, derived=False)
     elif phase == "engine_prev":
-        from wenjiuye.monitoring.expressions import period_to_index  # noqa: PLC0415
+        from wenjiuye.monitoring.ibis_helpers import period_to_index  # noqa: PLC0415
 
         prev = label(period_to_index(args.period) - 1)
         out = phase_engine(root, prev, None, args.memory_limit)

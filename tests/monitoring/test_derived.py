@@ -11,15 +11,15 @@ import pytest
 
 from tests.monitoring.conftest import periods, synthetic_city
 from tests.monitoring.test_engines import OUTPUTS, assert_same
+from wenjiuye.intake.lake import write_lake
 from wenjiuye.monitoring.derived import DERIVED_DIR, DerivedStore, lake_months, plan_run
 from wenjiuye.monitoring.engines import (
     history_months,
     lake_run_info,
     run_monitoring,
     run_monitoring_by_month,
-    write_lake,
 )
-from wenjiuye.monitoring.expressions import period_to_index
+from wenjiuye.monitoring.ibis_helpers import period_to_index
 from wenjiuye.monitoring.params import RuleParams
 
 pytestmark = pytest.mark.filterwarnings("ignore:fetch_arrow_table:DeprecationWarning")
