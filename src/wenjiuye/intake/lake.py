@@ -184,6 +184,20 @@ def lake_files(kind: str, period: str, root: Path | None = None) -> list[Path]:
     return sorted(folder.glob("batch-*.parquet")) if folder.is_dir() else []
 
 
+def lake_periods(kind: str, root: Path | None = None) -> dict[str, list[Path]]:
+    """The periods of a partitioned kind that hold at least one row -> their files (from the
+    Parquet footers: no row is read)."""
+    base = (root or lake_root()) / kind
+    periods: dict[str, list[Path]] = {}
+    if not base.is_dir():
+        return periods
+    for folder in base.glob(f"{PARTITION_COLUMN}=*"):
+        files = sorted(folder.glob("*.parquet"))
+        if files and sum(pq.read_metadata(f).num_rows for f in files) > 0:
+            periods[folder.name.split("=", 1)[1]] = files
+    return periods
+
+
 def lake_publish(
     kind: str,
     staging: Path,

@@ -42,7 +42,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from wenjiuye.intake.lake import backend_name
+from wenjiuye.intake.lake import backend_name, lake_periods
 from wenjiuye.monitoring.enterprise_month import EM_STORED_COLUMNS
 from wenjiuye.monitoring.ibis_helpers import index_to_period, period_to_index
 from wenjiuye.monitoring.params import RuleParams
@@ -76,17 +76,11 @@ def _file_marks(files: Iterable[Path]) -> list[str]:
 def lake_months(root: Path) -> dict[int, list[Path]]:
     """The contribution months of the lake that hold at least one row -> their files."""
     months: dict[int, list[Path]] = {}
-    base = root / CONTRIBUTIONS
-    if not base.is_dir():
-        return months
-    for folder in base.glob(f"{_PARTITION_PREFIX}*"):
+    for period, files in lake_periods(CONTRIBUTIONS, root).items():
         try:
-            pidx = period_to_index(folder.name[len(_PARTITION_PREFIX) :])
+            months[period_to_index(period)] = files
         except ValueError:
             continue
-        files = sorted(folder.glob("*.parquet"))
-        if files and sum(pq.read_metadata(f).num_rows for f in files) > 0:
-            months[pidx] = files
     return months
 
 
