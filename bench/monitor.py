@@ -427,7 +427,7 @@ LEFT JOIN (SELECT uscc, max(region_code) AS region_code
 
 
 def _months_needed(period: str) -> tuple[str, str, str, int]:
-    from wenjiuye.monitoring.ibis_helpers import period_to_index  # noqa: PLC0415
+    from wenjiuye.core.periods import period_to_index  # noqa: PLC0415
     from wenjiuye.monitoring.params import RuleParams  # noqa: PLC0415
 
     pidx = period_to_index(period)
@@ -616,7 +616,7 @@ def run_phase(args: argparse.Namespace) -> None:
     elif phase == "engine_nostore":
         out = phase_engine(root, args.period, None, args.memory_limit, derived=False)
     elif phase == "engine_prev":
-        from wenjiuye.monitoring.ibis_helpers import period_to_index  # noqa: PLC0415
+        from wenjiuye.core.periods import period_to_index  # noqa: PLC0415
 
         prev = label(period_to_index(args.period) - 1)
         out = phase_engine(root, prev, None, args.memory_limit)

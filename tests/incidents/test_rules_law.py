@@ -11,7 +11,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from tests.incidents.conftest import T0
-from wenjiuye.core.policy import PolicyNotInForce
+from wenjiuye.core.errors import PolicyNotInForce
 from wenjiuye.core.roles import Role
 from wenjiuye.deadlines.services import deadlines_for
 from wenjiuye.incidents import services

@@ -11,6 +11,7 @@ import pytest
 
 from tests.monitoring.conftest import periods, synthetic_city
 from tests.monitoring.test_engines import OUTPUTS, assert_same
+from wenjiuye.core.periods import period_to_index
 from wenjiuye.intake.lake import write_lake
 from wenjiuye.monitoring.derived import DERIVED_DIR, DerivedStore, lake_months, plan_run
 from wenjiuye.monitoring.engines import (
@@ -19,7 +20,6 @@ from wenjiuye.monitoring.engines import (
     run_monitoring,
     run_monitoring_by_month,
 )
-from wenjiuye.monitoring.ibis_helpers import period_to_index
 from wenjiuye.monitoring.params import RuleParams
 
 pytestmark = pytest.mark.filterwarnings("ignore:fetch_arrow_table:DeprecationWarning")

@@ -24,10 +24,10 @@ from tests.monitoring.conftest import (
     periods,
     run_duckdb,
 )
+from wenjiuye.core.periods import period_to_index
 from wenjiuye.monitoring.crossmatches import CROSSMATCH_CODES
 from wenjiuye.monitoring.enterprise_rules import ENTERPRISE_FLAG_CODES
 from wenjiuye.monitoring.expressions import Monitor
-from wenjiuye.monitoring.ibis_helpers import period_to_index
 from wenjiuye.monitoring.params import InvalidRuleParams, RuleParams
 from wenjiuye.monitoring.region_rules import REGION_FLAG_CODES
 

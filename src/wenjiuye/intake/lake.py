@@ -31,6 +31,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from django.conf import settings
 
+from wenjiuye.core.errors import DomainError
 from wenjiuye.intake.contract import KINDS
 
 if TYPE_CHECKING:
@@ -56,7 +57,7 @@ SNAPSHOT = "current.parquet"
 FLUSH_ROWS = 100_000
 
 
-class LakeError(ValueError):
+class LakeError(DomainError):
     """A table cannot be written to the lake (unknown kind, missing or empty period column)."""
 
 

@@ -14,6 +14,7 @@ import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
+from wenjiuye.core.periods import period_to_index
 from wenjiuye.monitoring.ibis_helpers import (
     add_days,
     add_months,
@@ -24,7 +25,6 @@ from wenjiuye.monitoring.ibis_helpers import (
     int_lit,
     period_index,
     period_label,
-    period_to_index,
 )
 from wenjiuye.monitoring.params import RuleParams
 from wenjiuye.monitoring.schema import INPUT_SCHEMAS, TableLike, conform, to_ibis

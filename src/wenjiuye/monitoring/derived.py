@@ -42,9 +42,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from wenjiuye.core.periods import index_to_period, period_to_index
 from wenjiuye.intake.lake import backend_name, lake_periods
 from wenjiuye.monitoring.enterprise_month import EM_STORED_COLUMNS
-from wenjiuye.monitoring.ibis_helpers import index_to_period, period_to_index
 from wenjiuye.monitoring.params import RuleParams
 from wenjiuye.monitoring.region_month import RM_STORED_COLUMNS
 

@@ -21,10 +21,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from wenjiuye.core.periods import index_to_period, period_to_index
 from wenjiuye.intake.lake import backend_name, connect_duckdb, open_lake, write_lake
 from wenjiuye.monitoring.derived import DerivedStore, RunPlan, lake_months, plan_run
 from wenjiuye.monitoring.expressions import Monitor
-from wenjiuye.monitoring.ibis_helpers import index_to_period, period_to_index
 from wenjiuye.monitoring.params import RuleParams
 from wenjiuye.monitoring.sqlcache import SQLCache
 

@@ -1,6 +1,7 @@
 """Small portable Ibis helpers of the monitoring expressions: months, regions, numbers, dates.
 
-A month is an integer *period index* ``pidx = year * 12 + month - 1``, so ``pidx - 1`` is the
+A month is an integer *period index* ``pidx = year * 12 + month - 1`` (in Python:
+:func:`wenjiuye.core.periods.period_to_index`), so ``pidx - 1`` is the
 previous month and ``pidx - 12`` the same month a year before. Every division goes through
 ``nullif(0)`` (Spark runs with ANSI mode, where ``x / 0`` raises), and every "at least a share"
 comparison tolerates ``EPSILON`` of floating-point error.
@@ -16,18 +17,6 @@ FAR_FUTURE = "9999-12-31"
 
 
 # -- months -------------------------------------------------------------------------------------
-def period_to_index(period: str | int) -> int:
-    """'202403' or '2024-03' -> 2024 * 12 + 2."""
-    text = str(period).replace("-", "").strip()
-    if len(text) != 6 or not text.isdigit() or not 1 <= int(text[4:]) <= 12:
-        raise ValueError(f"not a period YYYYMM: {period!r}")
-    return int(text[:4]) * 12 + int(text[4:]) - 1
-
-
-def index_to_period(index: int) -> str:
-    return f"{index // 12:04d}{index % 12 + 1:02d}"
-
-
 def period_index(col: ir.Value) -> ir.IntegerValue:
     text = col.cast("string").replace("-", "")
     return text.substr(0, 4).cast("int64") * 12 + text.substr(4, 2).cast("int64") - 1
