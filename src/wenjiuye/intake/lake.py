@@ -272,9 +272,11 @@ def write_lake(frames: Mapping[str, Any], root: str | Path | None = None) -> dic
     for kind, frame in frames.items():
         if kind not in KINDS:
             raise LakeError(f"unknown kind {kind!r}")
-        if not isinstance(frame, pa.Table):
-            frame = pa.Table.from_pandas(frame, preserve_index=False)
-        table: pa.Table = frame
+        table = (
+            frame
+            if isinstance(frame, pa.Table)
+            else pa.Table.from_pandas(frame, preserve_index=False)
+        )
         if kind not in LAKE_KINDS:
             written[kind] = [snapshot_write(kind, table, base)]
             continue
