@@ -3,7 +3,7 @@
     .venv/bin/python bench/monitor.py [--rows 1000000,10000000,30000000] [--json]
                                       [--memory-limit 3GB] [--pandas-max-gib 12] [--keep DIR]
 
-For each ``--rows`` size a seeded lake is generated and written by the lake's writer (``write_lake``):
+For each ``--rows`` size a seeded lake is generated and written by the lake's ``write_lake``:
 up to 1 M rows it is one city-month of N insured plus the previous month (2 N rows); above, about
 1 M insured × round(N / 1 M) months. Plus enterprises, separation filings, registrations and benefit
 payments, with layoffs, SI breaks, arrears and job moves so every rule and cross-match has work.
