@@ -13,8 +13,8 @@ from django.core.management import call_command
 from tests.conftest import OWN_COUNTY, OWN_GRID, make_id
 from wenjiuye.assistance import services, sync
 from wenjiuye.assistance.models import Case
+from wenjiuye.intake.lake import write_lake
 from wenjiuye.intake.models import ImportBatch, UnemploymentRegistration
-from wenjiuye.monitoring.engines import write_lake
 
 pytestmark = pytest.mark.django_db
 

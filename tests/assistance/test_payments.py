@@ -15,7 +15,7 @@ from wenjiuye.assistance.benefits import BenefitInput
 from wenjiuye.assistance.models import Case
 from wenjiuye.core.models import Region
 from wenjiuye.core.roles import Role
-from wenjiuye.monitoring.engines import write_lake
+from wenjiuye.intake.lake import write_lake
 
 STRANGER = make_id(OWN_COUNTY, "19900101", 99)
 
