@@ -47,7 +47,7 @@ def person(**kw) -> BenefitInput:
         (400, True, 24),
     ],
 )
-def test_ui_benefit_months_by_cumulative_contributions(policies, months, eligible, entitled):
+def test_ui_benefit_months_by_cumulative_contributions(policy, months, eligible, entitled):
     r = ui_benefit(person(contribution_months=months))
     assert r.eligible is eligible
     assert r.as_dict()["months"] == entitled
@@ -63,7 +63,7 @@ def test_ui_benefit_months_by_cumulative_contributions(policies, months, eligibl
         assert "不满 1 年" in r.reason
 
 
-def test_ui_benefit_needs_involuntary_registration_and_job_seeking(policies):
+def test_ui_benefit_needs_involuntary_registration_and_job_seeking(policy):
     assert "因本人意愿" in ui_benefit(person(separation_reason="own_account")).reason
     assert "未办理失业登记" in ui_benefit(person(registered=False)).reason
     assert "无求职要求" in ui_benefit(person(seeking_work=False)).reason
@@ -77,7 +77,7 @@ def test_ui_benefit_needs_involuntary_registration_and_job_seeking(policies):
         assert not r.eligible and r.total == 0 and r.as_dict()["monthly_amount"] == 0
 
 
-def test_ui_months_already_drawn_are_deducted_and_the_combined_cap_holds(policies):
+def test_ui_months_already_drawn_are_deducted_and_the_combined_cap_holds(policy):
     assert ui_benefit(person(contribution_months=60, ui_months_drawn=5)).months == 13
     used_up = ui_benefit(person(contribution_months=24, ui_months_drawn=12))
     assert not used_up.eligible and "已用完" in used_up.reason
@@ -92,7 +92,7 @@ def test_ui_months_already_drawn_are_deducted_and_the_combined_cap_holds(policie
     ("months", "amount"),
     [(1, 180), (5, 180), (6, 260), (11, 260), (12, 360), (30, 360)],
 )
-def test_own_account_leaver_subsidy_bands(policies, months, amount):
+def test_own_account_leaver_subsidy_bands(policy, months, amount):
     r = unemployment_subsidy(person(contribution_months=months, separation_reason="own_account"))
     assert r.eligible
     assert r.monthly_amount == Decimal(amount)
@@ -106,7 +106,7 @@ def test_own_account_leaver_subsidy_bands(policies, months, amount):
 
 
 @pytest.mark.parametrize(("months", "amount"), [(5, 180), (6, 260), (11, 260)])
-def test_involuntary_leaver_under_one_year_gets_the_subsidy_not_ui(policies, months, amount):
+def test_involuntary_leaver_under_one_year_gets_the_subsidy_not_ui(policy, months, amount):
     inp = person(contribution_months=months)
     assert not ui_benefit(inp).eligible
     r = unemployment_subsidy(inp)
@@ -114,7 +114,7 @@ def test_involuntary_leaver_under_one_year_gets_the_subsidy_not_ui(policies, mon
     assert "参保缴费不足 1 年" in r.reason
 
 
-def test_involuntary_leaver_with_twelve_months_gets_ui_not_the_subsidy(policies):
+def test_involuntary_leaver_with_twelve_months_gets_ui_not_the_subsidy(policy):
     inp = person(contribution_months=12)
     assert ui_benefit(inp).eligible
     r = unemployment_subsidy(inp)
@@ -122,7 +122,7 @@ def test_involuntary_leaver_with_twelve_months_gets_ui_not_the_subsidy(policies)
     assert "应领取失业保险金" in r.reason
 
 
-def test_ui_expired_still_unemployed_gets_the_low_band(policies):
+def test_ui_expired_still_unemployed_gets_the_low_band(policy):
     inp = person(
         contribution_months=200,
         separation_date=date(2020, 3, 1),
@@ -136,7 +136,7 @@ def test_ui_expired_still_unemployed_gets_the_low_band(policies):
     assert r.rule_day == date(2022, 3, 1)
 
 
-def test_uninsured_and_reemployed_get_no_subsidy(policies):
+def test_uninsured_and_reemployed_get_no_subsidy(policy):
     assert "未参加失业保险" in unemployment_subsidy(person(contribution_months=0)).reason
     assert not unemployment_subsidy(person(contribution_months=3, still_unemployed=False)).eligible
 
@@ -150,7 +150,7 @@ def test_uninsured_and_reemployed_get_no_subsidy(policies):
         (date(2023, 1, 1), False),
     ],
 )
-def test_subsidy_only_for_the_newly_unemployed_of_2022(policies, day, in_force):
+def test_subsidy_only_for_the_newly_unemployed_of_2022(policy, day, in_force):
     r = unemployment_subsidy(
         person(contribution_months=8, separation_date=day, on=date(2023, 3, 1))
     )
@@ -162,7 +162,7 @@ def test_subsidy_only_for_the_newly_unemployed_of_2022(policies, day, in_force):
         assert r.total == 0
 
 
-def test_a_2023_rule_is_a_new_parameter_row_not_new_code(policies):
+def test_a_2023_rule_is_a_new_parameter_row_not_new_code(policy):
     for key, value in {
         "unemployment_subsidy.monthly.high": 400,
         "unemployment_subsidy.monthly.mid": 300,
@@ -196,7 +196,7 @@ def test_a_2023_rule_is_a_new_parameter_row_not_new_code(policies):
 
 
 @pytest.mark.parametrize(("province", "eligible"), [(0, False), (1, True), (11, True), (12, False)])
-def test_migrant_worker_allowance_edges(policies, province, eligible):
+def test_migrant_worker_allowance_edges(policy, province, eligible):
     r = temporary_allowance(
         person(migrant_worker=True, contribution_months=30, contribution_months_province=province)
     )
@@ -206,7 +206,7 @@ def test_migrant_worker_allowance_edges(policies, province, eligible):
         assert (r.monthly_amount, r.months) == (260, 3)
 
 
-def test_allowance_is_for_migrant_workers_only_and_only_in_2022(policies):
+def test_allowance_is_for_migrant_workers_only_and_only_in_2022(policy):
     assert "非农民工" in temporary_allowance(person(contribution_months=3)).reason
     late = temporary_allowance(
         person(migrant_worker=True, contribution_months=3, separation_date=date(2023, 1, 1))
@@ -226,7 +226,7 @@ def test_bad_input_is_refused_with_reasons():
     assert set(detail) == {"on", "contribution_months", "separation_reason", "__all__"}
 
 
-def test_calc_benefits_command_prints_each_benefit(policies, tmp_path):
+def test_calc_benefits_command_prints_each_benefit(policy, tmp_path):
     path = tmp_path / "person.json"
     path.write_text(
         json.dumps(
@@ -270,6 +270,6 @@ def test_calc_benefits_command_prints_each_benefit(policies, tmp_path):
         call_command("calc", "benefits", "--input", str(path), "--json", stdout=StringIO())
 
 
-def test_assess_dict_total_is_the_sum(policies):
+def test_assess_dict_total_is_the_sum(policy):
     result = assess_dict(person(contribution_months=60))
     assert result["total"] == sum(b["total"] for b in result["benefits"]) == 1530 * 18

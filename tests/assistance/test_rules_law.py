@@ -15,7 +15,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from tests.conftest import OWN_GRID, make_id
+from tests.factories import OWN_GRID, make_id
 from wenjiuye.assistance import services
 from wenjiuye.assistance.benefits import (
     BenefitInput,
@@ -47,7 +47,7 @@ def inp(**kw) -> BenefitInput:
 # --- 《失业保险条例》 art. 14: who gets the UI benefit -------------------------------------------
 
 
-def test_art14_each_condition_is_required(policies):
+def test_art14_each_condition_is_required(policy):
     """满1年 (12 months included), 非因本人意愿, 已办理失业登记, 有求职要求 — all four."""
     assert ui_benefit(inp(contribution_months=12)).eligible
     assert not ui_benefit(inp(contribution_months=11)).eligible
@@ -56,7 +56,7 @@ def test_art14_each_condition_is_required(policies):
     assert not ui_benefit(inp(seeking_work=False)).eligible
 
 
-def test_art14_ui_benefit_is_law_before_the_2022_amount_row(policies):
+def test_art14_ui_benefit_is_law_before_the_2022_amount_row(policy):
     """The Regulation is in force since 1999; only the provincial amount row starts in 2022.
     Fixed: a 2021 assessment used to answer "not in force"; eligibility and months are the law's,
     the amount is reported as not loaded (0) rather than invented."""
@@ -78,7 +78,7 @@ def test_art14_ui_benefit_is_law_before_the_2022_amount_row(policies):
     ("months", "entitled"),
     [(12, 12), (59, 12), (60, 18), (119, 18), (120, 24), (121, 24)],
 )
-def test_art17_band_edges_满1年不足5年_满5年不足10年_10年以上(policies, months, entitled):
+def test_art17_band_edges_满1年不足5年_满5年不足10年_10年以上(policy, months, entitled):
     """满N年 includes N years (12/60/120 months exactly); 不足 excludes; 10年以上 includes 10 years."""
     r = ui_benefit(inp(contribution_months=months))
     assert r.eligible and r.months == entitled
@@ -97,7 +97,7 @@ def test_art17_band_edges_满1年不足5年_满5年不足10年_10年以上(polic
         (60, 7, 4, 20),  # drawn months count against the capped total
     ],
 )
-def test_art17_combined_months_never_exceed_24(policies, months, prior, drawn, left):
+def test_art17_combined_months_never_exceed_24(policy, months, prior, drawn, left):
     r = ui_benefit(
         inp(contribution_months=months, prior_unclaimed_months=prior, ui_months_drawn=drawn)
     )
@@ -110,7 +110,7 @@ def test_art17_combined_months_never_exceed_24(policies, months, prior, drawn, l
 @pytest.mark.parametrize(
     ("months", "amount"), [(0, None), (1, 180), (5, 180), (6, 260), (11, 260), (12, 360), (13, 360)]
 )
-def test_subsidy_bands_for_own_account_leavers(policies, months, amount):
+def test_subsidy_bands_for_own_account_leavers(policy, months, amount):
     """缴费满1年(含)以上 360; 满6个月不满1年 260; 不满6个月 180. 0 months = not insured."""
     r = unemployment_subsidy(inp(contribution_months=months, separation_reason="own_account"))
     if amount is None:
@@ -121,12 +121,12 @@ def test_subsidy_bands_for_own_account_leavers(policies, months, amount):
 
 
 @pytest.mark.parametrize(("months", "amount"), [(5, 180), (6, 260), (11, 260)])
-def test_subsidy_bands_for_involuntary_leavers_under_one_year(policies, months, amount):
+def test_subsidy_bands_for_involuntary_leavers_under_one_year(policy, months, amount):
     r = unemployment_subsidy(inp(contribution_months=months))
     assert r.eligible and r.monthly_amount == Decimal(amount)
 
 
-def test_person_eligible_for_ui_but_not_claimed_gets_no_subsidy(policies):
+def test_person_eligible_for_ui_but_not_claimed_gets_no_subsidy(policy):
     """The subsidy is for those whose UI ran out or who are not eligible for UI (即 own account or
     < 1 year); an eligible person is sent to the UI benefit, not paid the subsidy."""
     person = inp(contribution_months=12, ui_months_drawn=0)
@@ -143,7 +143,7 @@ def test_person_eligible_for_ui_but_not_claimed_gets_no_subsidy(policies):
         (date(2023, 1, 1), date(2023, 2, 1), False),
     ],
 )
-def test_subsidy_year_is_decided_by_the_separation_date(policies, separated, on, in_force):
+def test_subsidy_year_is_decided_by_the_separation_date(policy, separated, on, in_force):
     """新发生的参保失业人员 (2022年1月1日至12月31日期间): the day the person became unemployed decides,
     not the day of assessment or application."""
     r = unemployment_subsidy(
@@ -156,7 +156,7 @@ def test_subsidy_year_is_decided_by_the_separation_date(policies, separated, on,
 
 
 @pytest.mark.parametrize("months", [12, 59, 60, 200])
-def test_ui_expired_still_unemployed_is_180_whatever_the_contributions(policies, months):
+def test_ui_expired_still_unemployed_is_180_whatever_the_contributions(policy, months):
     r = unemployment_subsidy(
         inp(
             contribution_months=months,
@@ -178,7 +178,7 @@ def test_ui_expired_still_unemployed_is_180_whatever_the_contributions(policies,
         (date(2023, 1, 1), False),
     ],
 )
-def test_ui_expiry_year_is_decided_by_the_expiry_date(policies, expired, in_force):
+def test_ui_expiry_year_is_decided_by_the_expiry_date(policy, expired, in_force):
     """领取失业保险金期满仍未就业 in 2022: the day the UI benefit ran out decides (the separation
     may be years earlier)."""
     r = unemployment_subsidy(
@@ -194,7 +194,7 @@ def test_ui_expiry_year_is_decided_by_the_expiry_date(policies, expired, in_forc
     assert r.rule_day == expired
 
 
-def test_ui_used_up_by_months_drawn_is_ui_expired(policies):
+def test_ui_used_up_by_months_drawn_is_ui_expired(policy):
     """Fixed: a person who drew every UI month (not flagged ui_expired) got neither benefit: the
     UI said "已用完" and the subsidy said "应领取失业保险金". 期满仍未就业 → 180."""
     person = inp(contribution_months=24, ui_months_drawn=12, on=date(2022, 8, 1))
@@ -206,7 +206,7 @@ def test_ui_used_up_by_months_drawn_is_ui_expired(policies):
     assert ui_benefit(one_left).eligible and not unemployment_subsidy(one_left).eligible
 
 
-def test_subsidy_needs_still_unemployed(policies):
+def test_subsidy_needs_still_unemployed(policy):
     assert not unemployment_subsidy(inp(contribution_months=3, still_unemployed=False)).eligible
     assert not unemployment_subsidy(
         inp(ui_expired=True, ui_expired_on=date(2022, 5, 1), still_unemployed=False)
@@ -217,7 +217,7 @@ def test_subsidy_needs_still_unemployed(policies):
 
 
 @pytest.mark.parametrize(("province", "eligible"), [(0, False), (1, True), (11, True), (12, False)])
-def test_allowance_province_months_edges(policies, province, eligible):
+def test_allowance_province_months_edges(policy, province, eligible):
     """省内参保不满1年: 1..11 months insured in the province; 0 is not insured (→ 低保, U7)."""
     r = temporary_allowance(
         inp(migrant_worker=True, contribution_months=60, contribution_months_province=province)
@@ -235,7 +235,7 @@ def test_allowance_province_months_edges(policies, province, eligible):
         (date(2023, 1, 1), False),
     ],
 )
-def test_allowance_dated_inside_and_outside_2022(policies, separated, eligible):
+def test_allowance_dated_inside_and_outside_2022(policy, separated, eligible):
     r = temporary_allowance(
         inp(
             migrant_worker=True,
@@ -247,7 +247,7 @@ def test_allowance_dated_inside_and_outside_2022(policies, separated, eligible):
     assert r.eligible is eligible
 
 
-def test_migrant_worker_gets_subsidy_and_allowance_the_seed_says_no_instead(policies):
+def test_migrant_worker_gets_subsidy_and_allowance_the_seed_says_no_instead(policy):
     """三(三) lists the allowance after the subsidy bands without "instead of" (或/不得同时); the
     product pays both. If 52号 forbids combining, that is a new policy row, not this test."""
     person = inp(
@@ -266,7 +266,7 @@ def test_migrant_worker_gets_subsidy_and_allowance_the_seed_says_no_instead(poli
 # --- payments start after the UI benefit ran out --------------------------------------------------
 
 
-def test_subsidy_after_ui_expiry_is_due_from_the_month_after_expiry(policies, make_person, users):
+def test_subsidy_after_ui_expiry_is_due_from_the_month_after_expiry(policy, make_person, users):
     """Fixed: the decision's start period was the separation month (2020), so a subsidy for a UI
     benefit that ran out on 2022-03-31 was due from 2020-04. It is due from 2022-04."""
     case = services.case_open(
@@ -313,7 +313,7 @@ def test_age_turns_on_the_birthday(birth, on, age):
         ("19721001", "especially_difficult"),  # 50 on the birthday
     ],
 )
-def test_tier_age_bands_include_40_and_50(policies, make_person, birth, tier):
+def test_tier_age_bands_include_40_and_50(policy, make_person, birth, tier):
     on = date(2022, 10, 1)
     case = services.case_open(
         person=make_person(int(birth[-3:]) % 97 + 1, birth=birth), source="manual", registered_on=on
@@ -321,7 +321,7 @@ def test_tier_age_bands_include_40_and_50(policies, make_person, birth, tier):
     assert case_tier(case, on).tier == tier
 
 
-def test_age_is_read_from_the_id_number(policies, regions):
+def test_age_is_read_from_the_id_number(policy, regions):
     """Fixed: the tier used the stored birth date; when it disagrees with the ID number (imports),
     the ID number wins (the rule says 年龄按身份证出生日期计算)."""
     person = Person.objects.create(
@@ -341,7 +341,7 @@ def test_age_is_read_from_the_id_number(policies, regions):
 
 
 def test_one_week_counts_from_the_day_after_the_start_and_ends_at_midnight(
-    policies, make_person, users
+    policy, make_person, users
 ):
     """《民法典》 art. 201: the start day is not counted; art. 203: the last day ends at 24:00. Help
     started on D is due by the end of D+7; overdue from D+8."""
@@ -360,7 +360,7 @@ def test_one_week_counts_from_the_day_after_the_start_and_ends_at_midnight(
     ]
 
 
-def test_help_started_before_the_plan_has_no_one_week_clock(policies, make_person, users):
+def test_help_started_before_the_plan_has_no_one_week_clock(policy, make_person, users):
     """Fixed: the one-week promise is in force from the plan's issue (2022-10-14); starting help on
     an earlier date raised PolicyNotInForce (a 500). No clock, and no overdue list, before then."""
     grid = users[Role.GRID_WORKER]

@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from tests.conftest import OWN_COUNTY, make_user
+from tests.factories import OWN_COUNTY, make_user
 from wenjiuye.core.models import DutyShift, Event, Member, Region, WorkGroup
 from wenjiuye.core.reference import PACKAGED_POLICY_DIR, policy_load
 from wenjiuye.core.roles import Role

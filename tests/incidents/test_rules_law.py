@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import pytest
 from django.core.exceptions import ValidationError
 
-from tests.incidents.conftest import T0
+from tests.factories import T0
 from wenjiuye.core.policy import PolicyNotInForce
 from wenjiuye.core.roles import Role
 from wenjiuye.deadlines.services import deadlines_for

@@ -7,8 +7,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from tests.conftest import OTHER_COUNTY
-from tests.incidents.conftest import T0
+from tests.factories import OTHER_COUNTY, T0
 from wenjiuye.core.models import Event, Region
 from wenjiuye.core.roles import Role
 from wenjiuye.deadlines.models import Deadline
@@ -97,7 +96,7 @@ def test_at_most_five_representatives(policy, users, county):
 
 @pytest.mark.django_db
 def test_representative_id_is_validated_and_reveal_is_audited(policy, users, county):
-    from tests.conftest import make_id
+    from tests.factories import make_id
 
     incident = make(users, county, 10)
     officer = users[Role.COUNTY_OFFICER]

@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from tests.monitoring.conftest import Data, add_rates, periods, synthetic_city
+from tests.monitoring.factories import Data, add_rates, periods, synthetic_city
 from wenjiuye.monitoring.engines import (
     connect_duckdb,
     history_months,

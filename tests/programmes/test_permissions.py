@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from tests.programmes.conftest import make_course, other_region, own_region
+from tests.factories import make_course, other_region, own_region
 from wenjiuye.core.models import Event
 from wenjiuye.core.roles import Role
 from wenjiuye.programmes import selectors, services

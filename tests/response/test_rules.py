@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from tests.response.conftest import load_policy
+from tests.factories import load_policy
 from wenjiuye.response.rules import incident_escalation, layoff_check, service_length, severance
 
 DAY = date(2022, 11, 1)

@@ -18,8 +18,7 @@ from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from tests.conftest import OWN_COUNTY, make_id
-from tests.response.conftest import HEADER, load_policy, make_report, roster_csv
+from tests.factories import HEADER, OWN_COUNTY, load_policy, make_id, make_report, roster_csv
 from wenjiuye.core.models import Region
 from wenjiuye.core.roles import Role
 from wenjiuye.deadlines.services import deadlines_for, deadlines_overdue
