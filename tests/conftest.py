@@ -35,7 +35,7 @@ def fast_password_hashing(request, settings):
 
 @pytest.fixture
 def regions(db):
-    from wenjiuye.core.reference import regions_load  # noqa: PLC0415 (after the db fixture)
+    from wenjiuye.core.reference_regions import regions_load  # noqa: PLC0415 (after the db fixture)
 
     regions_load(path=CITY_DIR / "regions.csv")
     Region.objects.create(code=OWN_GRID, name="测试街道", level="township", parent_id=OWN_COUNTY)

@@ -23,7 +23,7 @@ from datetime import date, datetime
 from typing import Annotated, Any, Union
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.urls import Resolver404, ResolverMatch, URLPattern, URLResolver, re_path, resolve
 from django.utils.translation import gettext as _
@@ -36,7 +36,7 @@ from pydantic import AfterValidator, BaseModel, Field
 
 from wenjiuye.assistance.api import router as assistance_router
 from wenjiuye.core.duty_api import router as duty_router
-from wenjiuye.core.policy import PolicyNotInForce
+from wenjiuye.core.errors import STATUS, error_detail, status_of
 from wenjiuye.deadlines.api import router as deadlines_router
 from wenjiuye.incidents.api import router as incidents_router
 from wenjiuye.matching.api import router as matching_router
@@ -267,27 +267,14 @@ def _detail(request: HttpRequest, status: int, detail: object) -> HttpResponse:
     return api.create_response(request, {"detail": detail}, status=status)
 
 
-@api.exception_handler(PermissionDenied)
-def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    return _detail(request, 403, str(exc) or "forbidden")
+def _refused(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """Every refusal of ``core.errors.STATUS`` with its status and reason (a plain ``ValueError``
+    is a bug and stays a 500)."""
+    detail = error_detail(exc)
+    if isinstance(exc, PermissionDenied | Http404) and not detail:
+        detail = "forbidden" if isinstance(exc, PermissionDenied) else "not found"
+    return _detail(request, status_of(exc) or 500, detail)
 
 
-@api.exception_handler(Http404)
-def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return _detail(request, 404, str(exc) or "not found")
-
-
-@api.exception_handler(ValidationError)
-def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
-    return _detail(request, 400, detail)
-
-
-@api.exception_handler(PolicyNotInForce)
-def _policy_missing(request: HttpRequest, exc: PolicyNotInForce) -> HttpResponse:
-    return _detail(request, 409, str(exc))
-
-
-@api.exception_handler(ValueError)
-def _bad_value(request: HttpRequest, exc: ValueError) -> HttpResponse:
-    return _detail(request, 400, str(exc))
+for _kind, _status in STATUS:
+    api.add_exception_handler(_kind, _refused)  # type: ignore[arg-type]

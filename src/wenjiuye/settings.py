@@ -140,6 +140,7 @@ INSTALLED_APPS = [
     "wenjiuye.assistance",
     "wenjiuye.matching",
     "wenjiuye.programmes",
+    "wenjiuye.ops",  # cross-app commands: after every capability app
     "ninja",
     "huey.contrib.djhuey",
 ]

@@ -10,9 +10,9 @@ from django.test import Client
 
 from tests.factories import OTHER_COUNTY, OWN_GRID, make_id
 from wenjiuye.assistance.models import Case
-from wenjiuye.core.audit import ID_LOOKUP_NOTE
 from wenjiuye.core.models import Event
 from wenjiuye.core.roles import Role
+from wenjiuye.registry.id_lookup import ID_LOOKUP_NOTE
 from wenjiuye.registry.models import Person
 
 pytestmark = pytest.mark.django_db

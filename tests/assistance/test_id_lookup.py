@@ -12,11 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from wenjiuye.assistance import services
-from wenjiuye.core.audit import ID_LOOKUP_NOTE, IdLookupLimited, id_lookups_per_hour
 from wenjiuye.core.identifiers import mask_id
 from wenjiuye.core.models import Event
 from wenjiuye.core.roles import Role
 from wenjiuye.programmes import selectors as programmes
+from wenjiuye.registry.id_lookup import ID_LOOKUP_NOTE, IdLookupLimited, id_lookups_per_hour
 
 
 @pytest.fixture

@@ -57,7 +57,7 @@ def build_world() -> dict[str, Any]:
     from tests.factories import make_user  # noqa: PLC0415
     from wenjiuye.assistance import services as assistance  # noqa: PLC0415
     from wenjiuye.assistance.models import Education, Source  # noqa: PLC0415
-    from wenjiuye.core.reference import regions_load  # noqa: PLC0415
+    from wenjiuye.core.reference_regions import regions_load  # noqa: PLC0415
     from wenjiuye.deadlines.services import deadline_create  # noqa: PLC0415
     from wenjiuye.incidents import services as incidents  # noqa: PLC0415
     from wenjiuye.notify import services as notify  # noqa: PLC0415

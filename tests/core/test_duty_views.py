@@ -38,7 +38,9 @@ from tests.factories import (
 )
 from wenjiuye.core.identifiers import mask_phone
 from wenjiuye.core.models import DutyShift, Event, Region, WorkGroup
-from wenjiuye.core.reference import PACKAGED_POLICY_DIR, policy_load, regions_load
+from wenjiuye.core.reference import PACKAGED_POLICY_DIR
+from wenjiuye.core.reference_policy import policy_load
+from wenjiuye.core.reference_regions import regions_load
 from wenjiuye.core.roles import Role
 
 pytestmark = pytest.mark.django_db

@@ -14,14 +14,12 @@ from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from wenjiuye.core.errors import PolicyNotInForce
 from wenjiuye.core.models import Event, PolicyParameter
-from wenjiuye.core.policy import PolicyNotInForce, policy_get, policy_set, policy_value
-from wenjiuye.core.reference import (
-    PACKAGED_POLICY_DIR,
-    ReferenceDataError,
-    packaged_policy_files,
-    policy_load,
-)
+from wenjiuye.core.policy import policy_get, policy_set, policy_value
+from wenjiuye.core.reference import PACKAGED_POLICY_DIR, packaged_policy_files
+from wenjiuye.core.reference_files import ReferenceDataError
+from wenjiuye.core.reference_policy import policy_load
 from wenjiuye.core.roles import Role
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -38,10 +38,10 @@ from django.utils import timezone
 
 from tests.core.scope_matrix_world import KINDS, OTHER, OTHER_GRID, OWN, Rec, build_world
 from tests.factories import OTHER_COUNTY, OWN_COUNTY, OWN_GRID, rolled_back_world
-from wenjiuye.core.audit import ID_LOOKUP_NOTE
 from wenjiuye.core.identifiers import mask_id
 from wenjiuye.core.models import Event
 from wenjiuye.core.roles import Role
+from wenjiuye.registry.id_lookup import ID_LOOKUP_NOTE
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from tests.factories import OWN_COUNTY, make_user
 from wenjiuye.core.models import DutyShift, Event, Member, PolicyParameter, Region, WorkGroup
-from wenjiuye.core.reference import PACKAGED_POLICY_DIR, packaged_policy_files, policy_load
+from wenjiuye.core.reference import PACKAGED_POLICY_DIR, packaged_policy_files
+from wenjiuye.core.reference_policy import policy_load
 from wenjiuye.core.roles import Role
 from wenjiuye.deadlines.models import Deadline, DeadlineStep
 from wenjiuye.deadlines.services import (

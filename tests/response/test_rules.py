@@ -24,8 +24,8 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from tests.factories import HEADER, OWN_COUNTY, TZ, make_id, make_report, roster_csv
+from wenjiuye.core.errors import PolicyNotInForce
 from wenjiuye.core.models import Region
-from wenjiuye.core.policy import PolicyNotInForce
 from wenjiuye.core.roles import Role
 from wenjiuye.deadlines.services import deadlines_for, deadlines_overdue
 from wenjiuye.response import roster, services

@@ -23,9 +23,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from wenjiuye.core.errors import PolicyNotInForce
 from wenjiuye.core.models import PolicyParameter
-from wenjiuye.core.policy import PolicyNotInForce
-from wenjiuye.response.rules import Policy
+from wenjiuye.core.policy import Policy
 
 UI_BENEFIT = "ui_benefit"
 SUBSIDY = "subsidy"

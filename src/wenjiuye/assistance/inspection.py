@@ -55,8 +55,9 @@ from wenjiuye.assistance.models import (
 )
 from wenjiuye.assistance.services import end_of_day
 from wenjiuye.core.audit import record_event
+from wenjiuye.core.errors import PolicyNotInForce
 from wenjiuye.core.models import Event, PolicyParameter, Region, RegionLevel, User
-from wenjiuye.core.policy import PolicyNotInForce, policy_cite, policy_get
+from wenjiuye.core.policy import policy_cite, policy_get
 from wenjiuye.core.roles import Cap, Role
 from wenjiuye.core.scope import NOTHING, can, require, scope_prefix, scoped
 from wenjiuye.deadlines.models import Deadline

@@ -19,8 +19,8 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from wenjiuye.assistance import inspection
 from wenjiuye.assistance.models import CountyInspection
+from wenjiuye.core.errors import PolicyNotInForce
 from wenjiuye.core.exports import Sheet, write_workbook
-from wenjiuye.core.policy import PolicyNotInForce
 from wenjiuye.core.types import AuthedHttpRequest
 
 

@@ -9,13 +9,14 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from wenjiuye.assistance.models import Case, PendingRegistration, ReemploymentTask, Status
-from wenjiuye.core.audit import id_lookup
+from wenjiuye.core.errors import PolicyNotInForce
 from wenjiuye.core.identifiers import looks_like_resident_id
 from wenjiuye.core.models import PolicyParameter, User
-from wenjiuye.core.policy import PolicyNotInForce, policy_cite, policy_get
+from wenjiuye.core.policy import policy_cite, policy_get
 from wenjiuye.core.scope import scoped
 from wenjiuye.deadlines.models import Deadline
 from wenjiuye.deadlines.services import deadlines_for
+from wenjiuye.registry.id_lookup import id_lookup
 
 
 def case_list(

@@ -37,10 +37,11 @@ from wenjiuye.assistance.models import (
 )
 from wenjiuye.assistance.payments import payments_read
 from wenjiuye.assistance.tiers import case_tier
-from wenjiuye.core.audit import diff, id_lookup, record_event, snapshot
+from wenjiuye.core.audit import diff, record_event, snapshot
+from wenjiuye.core.errors import PolicyNotInForce
 from wenjiuye.core.identifiers import check_resident_id
 from wenjiuye.core.models import Event, Region, RegionLevel, User
-from wenjiuye.core.policy import PolicyNotInForce, policy_cite, policy_get, policy_value
+from wenjiuye.core.policy import policy_cite, policy_get, policy_value
 from wenjiuye.core.roles import Cap, Role
 from wenjiuye.core.scope import require, scoped
 from wenjiuye.deadlines.models import Deadline
@@ -51,6 +52,7 @@ from wenjiuye.deadlines.services import (
     deadlines_for,
 )
 from wenjiuye.intake.models import UnemploymentRegistration
+from wenjiuye.registry.id_lookup import id_lookup
 from wenjiuye.registry.models import Household, Person
 from wenjiuye.registry.services import RegistryError, person_upsert
 
@@ -1024,7 +1026,7 @@ def case_open_for_id(
     The person is looked up only among those the actor may see: a number registered in another
     county is answered as a number the actor does not know (a new person without a name is
     refused the same way), and registering it anew is the write into another county it would be
-    (refused by ``person_upsert``). The lookup is an exact ID search (``audit.id_lookup``: audited
+    (refused by ``person_upsert``). The lookup is an exact ID search (``registry.id_lookup``: audited
     and limited for roles that may not see personal data).
     """
     require(actor, Cap.CASE_WORK)

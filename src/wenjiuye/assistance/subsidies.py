@@ -13,8 +13,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from wenjiuye.core.errors import PolicyNotInForce
 from wenjiuye.core.models import PolicyParameter
-from wenjiuye.core.policy import PolicyNotInForce, policy_get
+from wenjiuye.core.policy import policy_get
 
 ITEMS_FILE = Path(__file__).resolve().parent / "data" / "subsidy_items.json"
 PLACEHOLDER = re.compile(r"\{([a-z0-9_.]+)\}")

@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from wenjiuye.assistance.models import Case
-from wenjiuye.response.rules import Policy
+from wenjiuye.core.policy import Policy
 
 FLAGS = ("disability", "zero_employment_household", "low_income")
 

@@ -17,21 +17,17 @@ limits them for users who may not see personal data.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db import models, transaction
 from django.db.models.query import ModelIterable
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja.errors import HttpError
 
 from wenjiuye.core.identifiers import mask_personal, mask_text
 from wenjiuye.core.models import Event, User
 from wenjiuye.core.roles import Cap
-from wenjiuye.core.scope import can, require, scope_prefix
+from wenjiuye.core.scope import require, scope_prefix
 
 
 def _jsonable(value: Any) -> Any:
@@ -52,6 +48,37 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     """``{field: [old, new]}`` for every field whose value changed."""
     keys = before.keys() | after.keys()
     return {k: [before.get(k), after.get(k)] for k in sorted(keys) if before.get(k) != after.get(k)}
+
+
+def save_audited(
+    *,
+    actor: User | None,
+    obj: models.Model,
+    before: dict[str, Any] | None,
+    fields: list[str],
+    region_code: str,
+    note: str = "",
+    record_unchanged: bool = False,
+) -> dict[str, Any]:
+    """Validate and save ``obj`` and record the change in the same transaction: the one way a
+    service writes an audited record.
+
+    ``before`` is :func:`snapshot` of ``fields`` taken before the change (``None`` for a new
+    record: a create event). An update that changed nothing writes no event unless
+    ``record_unchanged`` (a state change whose meaning is in ``note``). Returns the changes."""
+    obj.full_clean()
+    obj.save()
+    changes = diff(before or {}, snapshot(obj, fields))
+    if before is None or changes or record_unchanged:
+        record_event(
+            actor=actor,
+            action=Event.Action.CREATE if before is None else Event.Action.UPDATE,
+            obj=obj,
+            region_code=region_code,
+            changes=changes,
+            note=note,
+        )
+    return changes
 
 
 def record_event(
@@ -147,70 +174,3 @@ def event_reveal(*, actor: User, event_id: int, ip: str | None = None) -> Event:
         ip=ip,
     )
     return event
-
-
-# --- exact lookups by ID number -------------------------------------------------------------------
-
-#: The note of the event each exact lookup writes (and by which lookups are counted).
-ID_LOOKUP_NOTE = "按公民身份号码精确查询"
-
-
-class IdLookupLimited(HttpError):
-    """Too many exact ID-number lookups in the last hour: 429 with the reason, answered by
-    django-ninja as every ``HttpError`` (the API) and by ``core.middleware.ErrorPageMiddleware``
-    (pages)."""
-
-    def __init__(self, limit: int) -> None:
-        super().__init__(
-            429,
-            _(
-                "按公民身份号码精确查询过于频繁:每人每小时最多%(n)d次,请一小时后再试;"
-                "按姓名查询不受此限制。"
-            )
-            % {"n": limit},
-        )
-
-
-def id_lookups_per_hour() -> int:
-    """``settings.ID_LOOKUPS_PER_HOUR`` (environment ``WENJIUYE_ID_LOOKUPS_PER_HOUR``, default 30)."""
-    return int(getattr(settings, "ID_LOOKUPS_PER_HOUR", 30))
-
-
-def id_lookup(*, user: User, number: str, where: str, ip: str | None = None) -> None:
-    """Audit and limit one exact search by ID number ``number`` (already normalised).
-
-    A masked number leaves thousands of candidates (``identifiers.mask_id``); an exact search
-    answers which one exists. For users who may see personal data (``view_personal``) it tells
-    nothing the audited reveal would not, so it passes; for everyone else each lookup is a
-    ``view_unmasked`` event (the number in its changes, masked when displayed) and at most
-    :func:`id_lookups_per_hour` are allowed in any 60 minutes. The count is of those events in the
-    database, so it holds across processes and restarts; the user's row is locked while counting
-    so that concurrent requests cannot pass together. A refused lookup raises
-    :class:`IdLookupLimited` and writes nothing (nothing was looked up).
-    """
-    if can(user, Cap.VIEW_PERSONAL):
-        return
-    from wenjiuye.registry.models import Person  # noqa: PLC0415 (registry depends on core)
-
-    limit = id_lookups_per_hour()
-    with transaction.atomic():
-        list(User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
-        recent = Event.objects.filter(
-            actor=user,
-            action=Event.Action.VIEW_UNMASKED,
-            note=ID_LOOKUP_NOTE,
-            at__gte=timezone.now() - timedelta(hours=1),
-        ).count()
-        if recent >= limit:
-            raise IdLookupLimited(limit)
-        found = Person.objects.filter(id_number=number).only("pk", "region_id").first()
-        record_event(
-            actor=user,
-            action=Event.Action.VIEW_UNMASKED,
-            object_type="registry.person",
-            object_id=str(found.pk) if found else "",
-            region_code=(found.region_id if found else user.region_id) or "",
-            changes={"id_number": number, "where": where, "found": found is not None},
-            note=ID_LOOKUP_NOTE,
-            ip=ip,
-        )

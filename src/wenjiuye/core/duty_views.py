@@ -23,8 +23,9 @@ from django.views.decorators.http import require_POST
 
 from wenjiuye.core import duty
 from wenjiuye.core.audit import events_for
+from wenjiuye.core.errors import PolicyNotInForce
 from wenjiuye.core.models import DutyShift, User, WorkGroup
-from wenjiuye.core.policy import PolicyNotInForce, policy_cite
+from wenjiuye.core.policy import policy_cite
 from wenjiuye.core.roles import Cap
 from wenjiuye.core.scope import can, require
 from wenjiuye.core.types import AuthedHttpRequest

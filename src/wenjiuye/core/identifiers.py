@@ -47,6 +47,8 @@ from typing import Any
 
 from stdnum.cn import uscc as _stdnum_uscc
 
+from wenjiuye.core.errors import DomainError
+
 __all__ = [
     "MIN_BIRTH_DATE",
     "IdCheck",
@@ -445,13 +447,13 @@ def validate_phone(value: object) -> str:
         text = unicodedata.normalize("NFKC", text)  # full-width digits, hyphens and spaces
     text = _PHONE_SPACES.sub("-", text.strip())
     if not text or len(text) > 32:
-        raise ValueError(PHONE_REASON)
+        raise DomainError(PHONE_REASON)
     mobile = _MOBILE.fullmatch(text.replace("-", ""))
     if mobile:
         return mobile.group(1)
     landline = _LANDLINE.fullmatch(text)
     if landline is None:
-        raise ValueError(PHONE_REASON)
+        raise DomainError(PHONE_REASON)
     bracketed, area, hyphen, number, extension = landline.groups()
     normal = f"{bracketed}-{number}" if bracketed else f"{area}{hyphen or ''}{number}"
     return normal + (f"-{extension}" if extension else "")
@@ -485,7 +487,7 @@ def mask_id(value: str) -> str:
     (365 or 366) and two free sequence digits plus one of parity (500): 182,500 numbers, of
     which the shown check character keeps 1 in 11, about 16,600 candidates per person
     (``tests/core/test_masking.py`` counts them). Each candidate can be confirmed only by an
-    exact-ID search, which is audited and limited per user (``core.audit.id_lookup``). Keeping
+    exact-ID search, which is audited and limited per user (``registry.id_lookup.id_lookup``). Keeping
     the check character (rather than nothing) keeps masked rows of the same name and county
     distinguishable at a glance; keeping a sequence digit too would divide the candidates by 5
     and reveal nothing a user needs.

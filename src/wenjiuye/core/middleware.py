@@ -8,8 +8,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from wenjiuye.core.audit import IdLookupLimited
-from wenjiuye.core.policy import PolicyNotInForce
+from wenjiuye.core.errors import error_messages, status_of
 
 # Front-end files are vendored and served from our own origin; no inline scripts.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -67,16 +66,18 @@ class SecurityHeadersMiddleware:
 
 
 class ErrorPageMiddleware:
-    """Domain refusals raised anywhere below a page answer with their own page and status, never a
-    500: a policy parameter with no version in force (409, with the key and the date, so that an
-    administrator knows what to load or set) and a per-user limit (``audit.IdLookupLimited``, 429
-    with the reason). The API answers the same exceptions in ``wenjiuye.api``."""
+    """Refusals raised anywhere below a page answer with their own page and status, never a 500
+    (the statuses are ``core.errors.STATUS``): a policy parameter with no version in force (409,
+    with the key and the date, so that an administrator knows what to load or set), a per-user
+    limit (429 with the reason) and a refused value (400 with the reason). Permission and
+    not-found keep Django's own 403/404 handlers. The API and the CLI map the same table."""
 
-    #: exception class → (template, status)
-    PAGES: tuple[tuple[type[Exception], str, int], ...] = (
-        (PolicyNotInForce, "core/policy_missing.html", 409),
-        (IdLookupLimited, "core/rate_limited.html", 429),
-    )
+    #: status → template of the page that explains it
+    PAGES: dict[int, str] = {
+        409: "core/policy_missing.html",
+        429: "core/rate_limited.html",
+        400: "400.html",
+    }
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -85,7 +86,9 @@ class ErrorPageMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        for kind, template, status in self.PAGES:
-            if isinstance(exception, kind):
-                return render(request, template, {"message": str(exception)}, status=status)
-        return None
+        status = status_of(exception)
+        template = self.PAGES.get(status or 0)
+        if template is None or status is None:
+            return None
+        message = "; ".join(error_messages(exception))
+        return render(request, template, {"message": message}, status=status)

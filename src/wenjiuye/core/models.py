@@ -62,6 +62,17 @@ class Region(models.Model):
             return self.code[:4]
         return self.code
 
+    @property
+    def county(self) -> Region | None:
+        """The county (or functional zone) this division lies in: itself when it is one, ``None``
+        for a city or province. The one answer to "which county is this in"."""
+        current: Region | None = self
+        while current is not None:
+            if current.level in (RegionLevel.COUNTY, RegionLevel.ZONE):
+                return current
+            current = current.parent
+        return None
+
 
 class User(AbstractUser):
     role = models.CharField(_("角色"), max_length=32, choices=Role.choices, default=Role.LEADER)

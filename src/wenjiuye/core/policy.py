@@ -15,13 +15,10 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from wenjiuye.core.audit import diff, record_event, snapshot
+from wenjiuye.core.errors import DomainError, PolicyNotInForce
 from wenjiuye.core.models import Event, PolicyParameter, User
 from wenjiuye.core.roles import Cap
 from wenjiuye.core.scope import require
-
-
-class PolicyNotInForce(LookupError):
-    """No version of the parameter is in force on the date asked."""
 
 
 def policy_get(key: str, *, on: date) -> PolicyParameter:
@@ -55,6 +52,23 @@ def policy_cite(version: PolicyParameter) -> dict[str, Any]:
     }
 
 
+class Policy:
+    """Policy lookups on one day, remembering what was used (the "why" of a result): the one
+    adapter every rule reads its parameters through."""
+
+    def __init__(self, on: date) -> None:
+        self.on = on
+        self.used: dict[str, dict[str, Any]] = {}
+
+    def __call__(self, key: str) -> Any:
+        version = policy_get(key, on=self.on)
+        self.used[key] = policy_cite(version)
+        return version.value
+
+    def cites(self) -> list[dict[str, Any]]:
+        return list(self.used.values())
+
+
 def policy_list(*, on: date | None = None) -> QuerySet[PolicyParameter]:
     qs = PolicyParameter.objects.all()
     if on is not None:
@@ -81,7 +95,7 @@ def policy_set(
     require(actor, Cap.EDIT_POLICY)
     current = policy_get(key, on=effective_from)
     if PolicyParameter.objects.filter(key=key, effective_from__gt=effective_from).exists():
-        raise ValueError(_("已有更晚生效的版本,请先调整该版本"))
+        raise DomainError(_("已有更晚生效的版本,请先调整该版本"))
     if current.effective_from == effective_from:
         before = snapshot(current)
         current.value = value

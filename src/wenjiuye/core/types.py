@@ -11,3 +11,10 @@ class AuthedHttpRequest(HttpRequest):
     """A request behind ``login_required``: ``user`` is a real user."""
 
     user: User  # type: ignore[assignment]
+
+
+def request_user(request: HttpRequest) -> User:
+    """The signed-in user of a request that authentication has passed (API routers, views)."""
+    user = request.user
+    assert isinstance(user, User)
+    return user

@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema
 
+from wenjiuye.core.errors import DomainError
 from wenjiuye.deadlines.models import Deadline
 from wenjiuye.deadlines.services import (
     deadline_cancel,
@@ -79,7 +80,7 @@ def deadline_list(
     qs = deadlines_visible(user=request.user)  # type: ignore[arg-type]
     if status:
         if status not in Deadline.Status.values:
-            raise ValueError(f"status 应为 {'/'.join(Deadline.Status.values)}")
+            raise DomainError(f"status 应为 {'/'.join(Deadline.Status.values)}")
         qs = qs.filter(status=status)
     if overdue is True:
         qs = qs.filter(status=Deadline.Status.OPEN, due_at__lt=now)

@@ -35,8 +35,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wenjiuye.core.audit import record_event
+from wenjiuye.core.errors import PolicyNotInForce
 from wenjiuye.core.models import DutyShift, Event, Member, Region, Unit, User, WorkGroup
-from wenjiuye.core.policy import PolicyNotInForce, policy_cite, policy_get
+from wenjiuye.core.policy import policy_cite, policy_get
 from wenjiuye.core.roles import Cap, Role
 from wenjiuye.core.scope import can, scoped
 from wenjiuye.deadlines.models import Deadline, DeadlineStep

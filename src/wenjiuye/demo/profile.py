@@ -15,6 +15,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from wenjiuye.core.errors import DomainError
+
 PROFILE_FILE = "demo_profile.json"
 REGIONS_FILE = "regions.csv"
 COUNTY_LEVELS = ("county", "zone")
@@ -29,7 +31,7 @@ SCENARIO_PLACEMENTS = (
 )
 
 
-class DemoError(ValueError):
+class DemoError(DomainError):
     """The demo cannot be generated: a bad city folder or bad options."""
 
 

@@ -39,6 +39,7 @@ from defusedxml.ElementTree import fromstring as xml_fromstring
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from wenjiuye.core.errors import DomainError
 from wenjiuye.intake.contract import KINDS, detect_kind, normalise_header
 from wenjiuye.intake.validation import clip
 
@@ -59,7 +60,7 @@ __all__ = [
 ]
 
 
-class UnreadableFile(ValueError):
+class UnreadableFile(DomainError):
     """The file is not a CSV/XLSX file we can read, or lacks the required header."""
 
 

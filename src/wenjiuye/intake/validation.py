@@ -17,6 +17,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from wenjiuye.core.errors import DomainError
 from wenjiuye.core.identifiers import (
     check_resident_id,
     check_uscc,
@@ -47,7 +48,7 @@ class Reject:
     reason: str
 
 
-class BadValue(ValueError):
+class BadValue(DomainError):
     pass
 
 

@@ -46,6 +46,8 @@ import numpy as np
 import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from wenjiuye.core.errors import DomainError
+
 try:  # the C kernel of scipy's ``toarray``: adds a CSR matrix into a dense array
     from scipy.sparse._sparsetools import csr_todense as _csr_accumulate
 except ImportError:  # pragma: no cover (a scipy that moved it: the numpy path is used)
@@ -245,7 +247,7 @@ def _table(data: Any, columns: tuple[str, ...], required: tuple[str, ...]) -> pd
     frame = data if isinstance(data, pd.DataFrame) else pd.DataFrame(list(data))
     missing = [c for c in required if c not in frame.columns]
     if missing and len(frame):
-        raise ValueError(f"缺少列:{', '.join(missing)}")
+        raise DomainError(f"缺少列:{', '.join(missing)}")
     frame = frame.reset_index(drop=True)
     for c in columns:
         if c not in frame.columns:
@@ -701,14 +703,14 @@ def match(
     scores of its sparse product and keeps its top ``top`` (:func:`_topk`).
     """
     if direction not in ("person", "vacancy"):
-        raise ValueError(f"direction 应为 person 或 vacancy:{direction!r}")
+        raise DomainError(f"direction 应为 person 或 vacancy:{direction!r}")
     if method not in METHODS:
-        raise ValueError(f"method 应为 {' / '.join(METHODS)}:{method!r}")
+        raise DomainError(f"method 应为 {' / '.join(METHODS)}:{method!r}")
     if direction == "vacancy" and method != "text":
-        raise ValueError("基准方法只用于为人员排序岗位")
+        raise DomainError("基准方法只用于为人员排序岗位")
     top = params.top if top is None else top
     if top < 1:
-        raise ValueError("top 应为正整数")
+        raise DomainError("top 应为正整数")
     ps = _persons(persons, params)
     vtable = _table(vacancies, VACANCY_COLUMNS, ("posting_id", "posted_on"))
     vs = _vacancies(vtable[open_mask(vtable, on=on, params=params)], params)

@@ -23,8 +23,9 @@ from django.utils.translation import gettext as _
 from wenjiuye.assistance.models import TRANSITIONS, Case, Status
 from wenjiuye.assistance.services import case_set_status
 from wenjiuye.core.audit import diff, record_event, snapshot
+from wenjiuye.core.errors import PolicyNotInForce
 from wenjiuye.core.models import Event, User
-from wenjiuye.core.policy import PolicyNotInForce, policy_cite, policy_get
+from wenjiuye.core.policy import policy_cite, policy_get
 from wenjiuye.core.roles import Cap
 from wenjiuye.core.scope import in_scope, require, scoped
 from wenjiuye.intake.models import JobPosting, UnemploymentRegistration

@@ -31,6 +31,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from wenjiuye.core.errors import DomainError
 from wenjiuye.monitoring.derived import DerivedStore, RunPlan, lake_months, plan_run
 from wenjiuye.monitoring.expressions import (
     INPUT_SCHEMAS,
@@ -52,7 +53,7 @@ SQL_CACHE_DIR = "_sqlcache"  # under the lake: compiled SQL per expression struc
 KINDS = tuple(INPUT_SCHEMAS)
 
 
-class LakeError(ValueError):
+class LakeError(DomainError):
     """A frame cannot be written to the lake (unknown kind, missing partition column)."""
 
 

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wenjiuye.core.audit import diff, record_event, snapshot
+from wenjiuye.core.errors import DomainError
 from wenjiuye.core.models import Event, Region, User
 from wenjiuye.core.periods import period_end
 from wenjiuye.core.roles import Cap
@@ -75,7 +76,7 @@ def _audit(
     )
 
 
-class LedgerError(ValueError):
+class LedgerError(DomainError):
     """A ledger change the rules refuse, with a message for the user."""
 
 

@@ -16,6 +16,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
+from wenjiuye.core.errors import DomainError
+
 LEVEL_NAMES: dict[int, tuple[str, str, str]] = {
     1: ("Ⅰ级", "红色", "red"),
     2: ("Ⅱ级", "橙色", "orange"),
@@ -24,7 +26,7 @@ LEVEL_NAMES: dict[int, tuple[str, str, str]] = {
 }
 
 
-class InvalidRuleParams(ValueError):
+class InvalidRuleParams(DomainError):
     """A threshold is out of its range or of the wrong type."""
 
 

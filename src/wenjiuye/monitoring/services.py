@@ -22,9 +22,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from wenjiuye.core.audit import record_event
+from wenjiuye.core.errors import PolicyNotInForce
 from wenjiuye.core.models import Event, User
 from wenjiuye.core.periods import period_end
-from wenjiuye.core.policy import PolicyNotInForce, policy_cite, policy_get
+from wenjiuye.core.policy import policy_cite, policy_get
 from wenjiuye.intake.lake import lake_root
 from wenjiuye.intake.services import store_snapshots_write
 from wenjiuye.monitoring.engines import (

@@ -14,6 +14,7 @@ from django.utils import timezone
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 
+from wenjiuye.core.errors import DomainError
 from wenjiuye.core.models import Region, User
 from wenjiuye.core.roles import Cap
 from wenjiuye.core.scope import require
@@ -100,7 +101,7 @@ def opinion_ingest(
     user = _user(request)
     require(user, Cap.WRITE)
     if file.size is not None and file.size > MAX_UPLOAD:
-        raise ValueError("文件过大")
+        raise DomainError("文件过大")
     region = get_object_or_404(Region, pk=region_code) if region_code else None
     try:
         return services.opinion_ingest(
@@ -111,7 +112,7 @@ def opinion_ingest(
             data={file.name or "upload": file.read()},
         )
     except feeds.FeedError as exc:
-        raise ValueError(str(exc)) from exc
+        raise DomainError(str(exc)) from exc
 
 
 @router.post("/classify")

@@ -25,13 +25,15 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from wenjiuye.core.errors import DomainError
+
 ATOM = "{http://www.w3.org/2005/Atom}"
 MAX_BYTES = 50 * 1024 * 1024
 MAX_UPLOAD = 20 * 1024 * 1024  # an uploaded file (page or API)
 TAGS = re.compile(r"<[^>]+>")
 
 
-class FeedError(ValueError):
+class FeedError(DomainError):
     """A feed that cannot be read at all, with a Chinese reason."""
 
 

@@ -9,7 +9,6 @@ from django.db.models import Count, Model, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from wenjiuye.core.audit import id_lookup
 from wenjiuye.core.identifiers import looks_like_resident_id
 from wenjiuye.core.models import Region, User
 from wenjiuye.core.scope import scoped
@@ -23,6 +22,7 @@ from wenjiuye.programmes.models import (
     Placement,
     PublicWelfarePosition,
 )
+from wenjiuye.registry.id_lookup import id_lookup
 from wenjiuye.registry.models import Enterprise, Person
 
 M = TypeVar("M", bound=Model)

@@ -17,8 +17,9 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from wenjiuye.core.audit import diff, record_event, snapshot
+from wenjiuye.core.errors import PolicyNotInForce
 from wenjiuye.core.models import Event, Region, User
-from wenjiuye.core.policy import PolicyNotInForce, policy_cite, policy_get
+from wenjiuye.core.policy import policy_cite, policy_get
 from wenjiuye.core.roles import Cap
 from wenjiuye.core.scope import can, in_scope, require
 from wenjiuye.intake.models import JobPosting

@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 
 from wenjiuye.core.audit import diff, record_event, snapshot
+from wenjiuye.core.errors import DomainError
 from wenjiuye.core.identifiers import check_resident_id, check_uscc
 from wenjiuye.core.models import Event, User
 from wenjiuye.core.roles import Cap
@@ -17,7 +18,7 @@ ENTERPRISE_FIELDS = ["name", "region_id", "industry", "employees", "export_orien
 PERSON_FIELDS = ["name", "region_id", "phone", "household_id"]
 
 
-class RegistryError(ValueError):
+class RegistryError(DomainError):
     """Input a registry service refuses, with a message for the user."""
 
 

@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from wenjiuye.core.errors import DomainError, PolicyNotInForce
 from wenjiuye.core.identifiers import mask_id
 from wenjiuye.core.models import User
-from wenjiuye.core.policy import PolicyNotInForce
 from wenjiuye.core.roles import Cap
 from wenjiuye.core.scope import require
 from wenjiuye.registry.selectors import enterprise_get
@@ -256,7 +256,7 @@ def severance_calc(request: HttpRequest, q: Query[SeveranceQuery]) -> dict[str, 
             minimum_wage=q.minimum_wage,
         )
     except PolicyNotInForce as exc:
-        raise ValueError(str(exc)) from exc
+        raise DomainError(str(exc)) from exc
 
 
 @router.get("/layoff-check")
@@ -269,7 +269,7 @@ def layoff_check_calc(request: HttpRequest, q: Query[LayoffCheckQuery]) -> dict[
             on=q.on or services.today(),
         )
     except PolicyNotInForce as exc:
-        raise ValueError(str(exc)) from exc
+        raise DomainError(str(exc)) from exc
 
 
 def visit_dict(visit: Visit) -> dict[str, Any]:

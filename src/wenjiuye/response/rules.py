@@ -11,24 +11,8 @@ from datetime import date, timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any
 
-from wenjiuye.core.policy import policy_cite, policy_get
-
-
-class Policy:
-    """Policy lookups on one day, remembering what was used (the "why" of a result)."""
-
-    def __init__(self, on: date) -> None:
-        self.on = on
-        self.used: dict[str, dict[str, Any]] = {}
-
-    def __call__(self, key: str) -> Any:
-        version = policy_get(key, on=self.on)
-        self.used[key] = policy_cite(version)
-        return version.value
-
-    def cites(self) -> list[dict[str, Any]]:
-        return list(self.used.values())
-
+from wenjiuye.core.errors import DomainError
+from wenjiuye.core.policy import Policy
 
 # --- Severance (经济补偿, Labour Contract Law art. 47) -----------------------------------------------
 
@@ -54,7 +38,7 @@ def service_length(start: date, end: date) -> tuple[int, int, int]:
     months and 29 days, not six (``dateutil.relativedelta`` clamps instead and says six).
     """
     if end < start:
-        raise ValueError("离职日期早于入职日期")
+        raise DomainError("离职日期早于入职日期")
     after = end + timedelta(days=1)
     months = (after.year - start.year) * 12 + (after.month - start.month)
     while months > 0 and _month_step(start, months) > after:
@@ -69,9 +53,9 @@ def monthly_wage_average(wages: list[Decimal]) -> Decimal:
     (《劳动合同法实施条例》 art. 27). Each month's wage includes hourly or piece wages, bonuses,
     allowances and subsidies; the caller sums those per month."""
     if not wages:
-        raise ValueError("至少需要一个月的工资")
+        raise DomainError("至少需要一个月的工资")
     if any(w < 0 for w in wages):
-        raise ValueError("月工资不能为负")
+        raise DomainError("月工资不能为负")
     last = wages[-12:]
     return (sum(last, Decimal(0)) / len(last)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
@@ -96,9 +80,9 @@ def severance(
     capped, and only then are the years limited to 12 (art. 47 para. 2).
     """
     if monthly_wage < 0 or local_average_wage <= 0:
-        raise ValueError("月工资不能为负,当地平均工资须大于零")
+        raise DomainError("月工资不能为负,当地平均工资须大于零")
     if minimum_wage is not None and minimum_wage < 0:
-        raise ValueError("最低工资标准不能为负")
+        raise DomainError("最低工资标准不能为负")
     p = Policy(end)
     years, rem_months, rem_days = service_length(start, end)
     per_year = Decimal(str(p("severance.art47.months_per_year")))
@@ -167,7 +151,7 @@ def layoff_check(
     *, employees: int, layoffs: int, influential: bool = False, on: date
 ) -> dict[str, Any]:
     if employees <= 0 or layoffs < 0 or layoffs > employees:
-        raise ValueError("职工总数须大于零,裁减人数不能为负且不超过职工总数")
+        raise DomainError("职工总数须大于零,裁减人数不能为负且不超过职工总数")
     p = Policy(on)
     min_people, min_ratio = p("layoff.art41.min_people"), p("layoff.art41.min_ratio")
     applies = layoffs >= min_people or Decimal(layoffs) >= Decimal(str(min_ratio)) * employees
@@ -299,7 +283,7 @@ def incident_escalation(*, people: int, on: date, cause: str | None = None) -> d
     over pay, hours or rest (I1) is reported to the city committee, city government and province
     whatever its size (I2: "及时向局党组、市委、市政府和省人社厅报告")."""
     if people < 0:
-        raise ValueError("人数不能为负")
+        raise DomainError("人数不能为负")
     p = Policy(on)
     recipients = [
         {"to": "当地党委政府", "due": "立即", "clause": "E8"},

@@ -12,8 +12,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from wenjiuye.core.audit import events_for
+from wenjiuye.core.errors import PolicyNotInForce
 from wenjiuye.core.identifiers import mask_id, mask_phone
-from wenjiuye.core.policy import PolicyNotInForce
 from wenjiuye.core.roles import Cap
 from wenjiuye.core.scope import can, require
 from wenjiuye.core.types import AuthedHttpRequest

@@ -18,8 +18,7 @@ from wenjiuye.assistance.services import (
     case_sync_registrations,
     cases_sweep,
 )
-from wenjiuye.core.management.base import JsonCommand, add_json_switch
-from wenjiuye.core.management.commands.calc import parse_day
+from wenjiuye.core.management.base import JsonCommand, add_json_switch, parse_day
 
 
 def _progress(done: int, total: int) -> None:

@@ -16,9 +16,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from wenjiuye.core.errors import PolicyNotInForce
 from wenjiuye.core.management.base import JsonCommand, add_json_switch
 from wenjiuye.core.models import PolicyParameter, User
-from wenjiuye.core.policy import PolicyNotInForce, policy_get, policy_list, policy_set
+from wenjiuye.core.policy import policy_get, policy_list, policy_set
 
 
 def parse_day(value: str) -> date:
