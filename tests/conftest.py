@@ -23,7 +23,14 @@ from tests.factories import (
 )
 from wenjiuye.core.models import Region, User
 from wenjiuye.core.roles import Role
+from wenjiuye.home import prepare_home
 from wenjiuye.registry.models import Enterprise
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Make the working folder ready, as every entry point of the product does (settings only
+    resolve it)."""
+    prepare_home()
 
 
 @pytest.fixture(autouse=True)

@@ -8,9 +8,12 @@ from __future__ import annotations
 import os
 import sys
 
+from wenjiuye.home import prepare_home
+
 
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wenjiuye.settings")
+    prepare_home()
     from django.core.management import execute_from_command_line  # noqa: PLC0415 (settings first)
 
     execute_from_command_line(["wenjiuye", *(sys.argv[1:] if argv is None else argv)])

@@ -24,8 +24,10 @@ from wenjiuye.core.roles import Role
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED_NAME = "pingdingshan-1plus4-plan-2022.txt"
-# The plan is kept in the repository (docs/seed/) so that this check can never be skipped.
-SEED_CANDIDATES = [Path(os.environ.get("WENJIUYE_SEED", ROOT / "docs" / "seed" / SEED_NAME))]
+# The plan is kept in the repository (docs/spec/seed/) so that this check can never be skipped.
+SEED_CANDIDATES = [
+    Path(os.environ.get("WENJIUYE_SEED", ROOT / "docs" / "spec" / "seed" / SEED_NAME))
+]
 
 # The seed's own documents (sources whose source_text is quoted from the seed) and the
 # product defaults (whose source_text quotes the seed clause they implement). Any other
