@@ -1,25 +1,30 @@
-"""Shared fixtures: the reference regions and one user per role (healthchecks' alice/bob style).
+"""Shared fixtures: the reference regions, one user per role (healthchecks' alice/bob style), the
+packaged policy parameters and the layoff world of the response tests.
 
 The users live in 宝丰县 (410421) unless their role is city-wide; ``other_county`` is 叶县 (410422).
 No test uses ``transactional_db``: the audit table's append-only triggers refuse the flush that
-transactional tests need; page tests run the app as a real server process instead.
+transactional tests need; page tests run the app as a real server process instead. Builders
+(``make_user``, ``make_id``, …) are in ``tests/factories.py``.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
+from tests.factories import (
+    CITY_DIR,
+    FAST_HASHER,
+    OTHER_COUNTY,
+    OWN_COUNTY,
+    OWN_GRID,
+    load_policy,
+    make_uscc,
+    make_user,
+)
 from wenjiuye.core.models import Region, User
 from wenjiuye.core.roles import Role
 from wenjiuye.home import prepare_home
-
-CITY_DIR = Path(__file__).resolve().parents[1] / "src" / "wenjiuye" / "reference" / "pingdingshan"
-OWN_COUNTY = "410421"
-OTHER_COUNTY = "410422"
-OWN_GRID = "410421100"  # a township (street) of 宝丰县, created by the fixture
-PASSWORD = "Test-password-2022!"
+from wenjiuye.registry.models import Enterprise
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -32,7 +37,7 @@ def pytest_configure(config: pytest.Config) -> None:
 def fast_password_hashing(request, settings):
     """Argon2 is slow on purpose; tests that do not check hashing use a fast hasher."""
     if "argon2" not in request.keywords:
-        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+        settings.PASSWORD_HASHERS = FAST_HASHER
 
 
 @pytest.fixture
@@ -42,13 +47,6 @@ def regions(db):
     regions_load(path=CITY_DIR / "regions.csv")
     Region.objects.create(code=OWN_GRID, name="测试街道", level="township", parent_id=OWN_COUNTY)
     return Region.objects.all()
-
-
-def make_user(username: str, role: str, region_code: str | None, **extra) -> User:
-    user = User.objects.create_user(
-        username=username, password=PASSWORD, role=role, region_id=region_code, **extra
-    )
-    return user
 
 
 @pytest.fixture
@@ -65,21 +63,40 @@ def users(regions) -> dict[str, User]:
     }
 
 
-def make_uscc(region_code: str, serial: int) -> str:
-    """A valid USCC (GB 32100) of an enterprise registered in ``region_code``."""
-    from wenjiuye.core.identifiers import uscc_check_char  # noqa: PLC0415
-
-    body = f"{serial:08d}"
-    weights = (3, 7, 9, 10, 5, 8, 4, 2)  # GB 11714 organisation code
-    check = 11 - sum(int(c) * w for c, w in zip(body, weights, strict=True)) % 11
-    org = body + {10: "X", 11: "0"}.get(check, str(check))
-    first17 = f"91{region_code}{org}"
-    return first17 + uscc_check_char(first17)
+@pytest.fixture
+def policy(db) -> None:
+    """Every packaged policy parameter (the parameters the calculators and services read)."""
+    load_policy()
 
 
-def make_id(region_code: str, birth: str, serial: int) -> str:
-    """A valid resident ID number (GB 11643); ``birth`` as YYYYMMDD."""
-    from wenjiuye.core.identifiers import resident_id_check_char  # noqa: PLC0415
+# --- The layoff world: the response tests, and the others that file layoff reports ------------
 
-    first17 = f"{region_code}{birth}{serial:03d}"
-    return first17 + resident_id_check_char(first17)
+
+@pytest.fixture
+def world(users, policy, settings, tmp_path):
+    """Policy and reference data, one enterprise in 宝丰县 (registered in a township) and one in 叶县.
+    Modules that build another world define their own ``world``."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    own = Enterprise.objects.create(
+        uscc=make_uscc(OWN_COUNTY, 1), name="宝丰机械厂", region_id=OWN_GRID, employees=1000
+    )
+    other = Enterprise.objects.create(
+        uscc=make_uscc(OTHER_COUNTY, 2), name="叶县纺织厂", region_id=OTHER_COUNTY, employees=300
+    )
+    return {"users": users, "own": own, "other": other}
+
+
+@pytest.fixture
+def officer(world):
+    return world["users"][Role.COUNTY_OFFICER]
+
+
+@pytest.fixture
+def office(world):
+    return world["users"][Role.CITY_OFFICE]
+
+
+@pytest.fixture
+def reviewer(world):
+    """A second officer of the same county: nobody reviews their own report."""
+    return make_user("baofeng-review", Role.COUNTY_OFFICER, OWN_COUNTY)

@@ -8,7 +8,7 @@ import json
 import pytest
 from django.test import Client
 
-from tests.conftest import OTHER_COUNTY, OWN_GRID, make_id
+from tests.factories import OTHER_COUNTY, OWN_GRID, make_id
 from wenjiuye.assistance.models import Case
 from wenjiuye.core.models import Event
 from wenjiuye.core.roles import Role
@@ -27,7 +27,7 @@ def post(user, body) -> tuple[int, str]:
     return r.status_code, json.dumps(r.json(), ensure_ascii=False)
 
 
-def test_another_countys_person_is_answered_as_an_unknown_number(policies, make_person, users):
+def test_another_countys_person_is_answered_as_an_unknown_number(policy, make_person, users):
     officer = users[Role.COUNTY_OFFICER]
     theirs = make_person(1, region=OTHER_COUNTY)
     theirs.name = "叶县人员"
@@ -52,7 +52,7 @@ def test_another_countys_person_is_answered_as_an_unknown_number(policies, make_
     assert not Case.objects.exists()
 
 
-def test_an_own_person_opens_a_case(policies, make_person, users):
+def test_an_own_person_opens_a_case(policy, make_person, users):
     officer = users[Role.COUNTY_OFFICER]
     mine = make_person(2, region=OWN_GRID)
     status, body = post(officer, {"id_number": mine.id_number})
@@ -60,7 +60,7 @@ def test_an_own_person_opens_a_case(policies, make_person, users):
     assert Case.objects.get().person == mine
 
 
-def test_lookups_by_roles_without_personal_data_rights_are_audited(policies, make_person, users):
+def test_lookups_by_roles_without_personal_data_rights_are_audited(policy, make_person, users):
     member = users[Role.GROUP_MEMBER]
     person = make_person(3, region=OWN_GRID)
     status, _body = post(member, {"id_number": person.id_number})
@@ -69,7 +69,7 @@ def test_lookups_by_roles_without_personal_data_rights_are_audited(policies, mak
     assert lookup.object_id == str(person.pk)
 
 
-def test_a_refused_case_leaves_no_person_and_claims_no_stranger(policies, make_person, users):
+def test_a_refused_case_leaves_no_person_and_claims_no_stranger(policy, make_person, users):
     """A person held by no county is not claimed by a county; a refused registration leaves
     nothing behind (one transaction)."""
     stranger = make_person(4, region=OWN_GRID)
@@ -87,7 +87,7 @@ def test_a_refused_case_leaves_no_person_and_claims_no_stranger(policies, make_p
 
 
 def test_confirming_an_online_registration_does_not_rewrite_a_known_person(
-    policies, make_person, users, regions
+    policy, make_person, users, regions
 ):
     from wenjiuye.assistance import registration  # noqa: PLC0415
     from wenjiuye.assistance.models import Education  # noqa: PLC0415

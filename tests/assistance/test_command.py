@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from django.core.management import call_command
 
-from tests.conftest import OWN_COUNTY, OWN_GRID, make_id
+from tests.factories import OWN_COUNTY, OWN_GRID, make_id
 from wenjiuye.assistance import services, sync
 from wenjiuye.assistance.models import Case
 from wenjiuye.intake.lake import write_lake
@@ -25,7 +25,7 @@ def run(*args: str) -> dict:
     return json.loads(out.getvalue())
 
 
-def test_sync_then_sweep(policies, regions, make_person, settings, tmp_path):
+def test_sync_then_sweep(policy, regions, make_person, settings, tmp_path):
     settings.WENJIUYE_LAKE = str(tmp_path)
     batch = ImportBatch.objects.create(
         kind="unemployment_registrations",
@@ -57,7 +57,7 @@ def test_sync_then_sweep(policies, regions, make_person, settings, tmp_path):
     assert young.tier_on == date(2022, 10, 20)
 
 
-def test_benefit_recipients_join_the_ledger(policies, make_person, settings, tmp_path):
+def test_benefit_recipients_join_the_ledger(policy, make_person, settings, tmp_path):
     settings.WENJIUYE_LAKE = str(tmp_path)
     known = make_person(81)
     frame = pd.DataFrame(

@@ -17,9 +17,7 @@ from wenjiuye.deadlines.services import deadline_cancel, deadline_complete, dead
 pytestmark = pytest.mark.django_db
 
 
-def test_grid_workers_complete_but_do_not_withdraw_their_case_deadlines(
-    policies, make_person, users
-):
+def test_grid_workers_complete_but_do_not_withdraw_their_case_deadlines(policy, make_person, users):
     case = case_open(person=make_person(61), source="manual", actor=users[Role.CITY_OFFICE])
 
     def make(kind):

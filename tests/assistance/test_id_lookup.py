@@ -20,7 +20,7 @@ from wenjiuye.registry.id_lookup import ID_LOOKUP_NOTE, IdLookupLimited, id_look
 
 
 @pytest.fixture
-def case(policies, make_person):
+def case(policy, make_person):
     return services.case_open(
         person=make_person(61), source="registration", registered_on=date(2022, 9, 1)
     )

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone
 
-from tests.conftest import OTHER_COUNTY, OWN_COUNTY, OWN_GRID
+from tests.factories import OTHER_COUNTY, OWN_COUNTY, OWN_GRID
 from wenjiuye.assistance import inspection
 from wenjiuye.assistance.models import (
     BenefitDecision,
@@ -88,7 +88,7 @@ def deadline(case: Case, due: date, status: str = Deadline.Status.OPEN, kind: st
 
 
 @pytest.fixture
-def world(policies, users, case_of, no_lake):
+def world(policy, users, case_of, no_lake):
     """宝丰县 (410421): four open cases, two employed in the window, one employed long ago."""
     grid = users[Role.GRID_WORKER]
     a = case_of(**COMPLETE)  # contacted 9 days ago: in time (general, 30 days)
@@ -172,7 +172,7 @@ def test_the_four_dimensions_on_a_hand_built_world(world, users):
 
 
 def test_ledger_threshold_boundary_exactly_at_is_fine_one_below_fires(
-    policies, users, case_of, no_lake
+    policy, users, case_of, no_lake
 ):
     cases = [case_of(grid=OTHER_COUNTY, **COMPLETE) for _ in range(9)]
     case_of(grid=OTHER_COUNTY, **{**COMPLETE, "education": ""})
@@ -187,7 +187,7 @@ def test_ledger_threshold_boundary_exactly_at_is_fine_one_below_fires(
     assert (ledger.ok, ledger.finding) == (False, "台账不健全")
 
 
-def test_contact_frequency_boundary_is_the_tiers_days(policies, users, case_of, no_lake):
+def test_contact_frequency_boundary_is_the_tiers_days(policy, users, case_of, no_lake):
     case = case_of(grid=OTHER_COUNTY, tier="priority", **COMPLETE)
     contact(case, date(2023, 2, 15), users[Role.GRID_WORKER])  # 14 days before ON: in time
     office = users[Role.CITY_OFFICE]

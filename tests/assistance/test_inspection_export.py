@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.assistance.test_inspection import ON, case_of, no_lake, world  # noqa: F401
-from tests.conftest import OWN_COUNTY
+from tests.factories import OWN_COUNTY
 from wenjiuye.core.models import PolicyParameter
 from wenjiuye.core.reference_regions import regions_load
 from wenjiuye.core.roles import Role

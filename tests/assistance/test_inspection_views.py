@@ -14,7 +14,7 @@ from tests.assistance.test_inspection import (  # noqa: F401
     quiet_county,
     world,
 )
-from tests.conftest import OTHER_COUNTY, OWN_COUNTY
+from tests.factories import OTHER_COUNTY, OWN_COUNTY
 from wenjiuye.assistance import inspection
 from wenjiuye.assistance.models import CountyInspection
 from wenjiuye.core.models import Event

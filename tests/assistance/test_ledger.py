@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from tests.conftest import OTHER_COUNTY, OWN_COUNTY, OWN_GRID, make_id
+from tests.factories import OTHER_COUNTY, OWN_COUNTY, OWN_GRID, make_id
 from wenjiuye.assistance import registration, services, sync
 from wenjiuye.assistance.models import (
     Case,
@@ -43,7 +43,7 @@ def county(users):
     return users[Role.COUNTY_OFFICER]
 
 
-def test_case_open_is_idempotent_per_person_and_merges_sources(policies, make_person, grid):
+def test_case_open_is_idempotent_per_person_and_merges_sources(policy, make_person, grid):
     person = make_person(1)
     case = services.case_open(
         person=person, source="registration", source_ref="r1", registered_on=date(2022, 5, 1)
@@ -68,7 +68,7 @@ def test_case_open_is_idempotent_per_person_and_merges_sources(policies, make_pe
     assert Event.objects.filter(object_type="assistance.case", object_id=str(case.pk)).count() == 2
 
 
-def test_case_open_checks_the_actor_scope(policies, make_person, users):
+def test_case_open_checks_the_actor_scope(policy, make_person, users):
     person = make_person(2, region=OTHER_COUNTY)
     with pytest.raises(PermissionDenied):
         services.case_open(person=person, source="manual", actor=users[Role.COUNTY_OFFICER])
@@ -77,7 +77,7 @@ def test_case_open_checks_the_actor_scope(policies, make_person, users):
     assert not Case.objects.exists()
 
 
-def test_lifecycle_deadlines_and_invalid_transitions(policies, make_person, grid):
+def test_lifecycle_deadlines_and_invalid_transitions(policy, make_person, grid):
     case = services.case_open(
         person=make_person(3), source="manual", registered_on=TODAY - timedelta(days=40)
     )
@@ -137,7 +137,7 @@ def test_add_months_clamps_to_month_end():
     assert add_months(date(2022, 11, 30), 3) == date(2023, 2, 28)
 
 
-def test_read_only_roles_cannot_change_status(policies, make_person, users):
+def test_read_only_roles_cannot_change_status(policy, make_person, users):
     case = services.case_open(person=make_person(4), source="manual")
     for role in (Role.LEADER, Role.AUDITOR):
         with pytest.raises(PermissionDenied):
@@ -146,7 +146,7 @@ def test_read_only_roles_cannot_change_status(policies, make_person, users):
     assert case.status == Status.REGISTERED
 
 
-def test_tier_rules_and_reasons(policies, make_person, regions):
+def test_tier_rules_and_reasons(policy, make_person, regions):
     on = date(2022, 10, 1)
     young = services.case_open(
         person=make_person(5, birth="19950101"), source="manual", registered_on=on
@@ -185,7 +185,7 @@ def test_tier_rules_and_reasons(policies, make_person, regions):
     assert full_months_between(date(2022, 1, 31), date(2022, 2, 28)) == 0
 
 
-def test_contacts_close_the_due_contact_and_schedule_the_next(policies, make_person, grid):
+def test_contacts_close_the_due_contact_and_schedule_the_next(policy, make_person, grid):
     case = services.case_open(
         person=make_person(9, birth="19600101"), source="manual", registered_on=TODAY
     )
@@ -202,7 +202,7 @@ def test_contacts_close_the_due_contact_and_schedule_the_next(policies, make_per
     )
 
 
-def test_overdue_contact_is_a_deadline_for_the_grid_worker(policies, make_person, grid):
+def test_overdue_contact_is_a_deadline_for_the_grid_worker(policy, make_person, grid):
     case = services.case_open(
         person=make_person(10, birth="19950101"),
         source="manual",
@@ -215,7 +215,7 @@ def test_overdue_contact_is_a_deadline_for_the_grid_worker(policies, make_person
     assert due.is_overdue(at=due.due_at + timedelta(minutes=1))
 
 
-def test_online_registration_pending_confirm(policies, regions, county):
+def test_online_registration_pending_confirm(policy, regions, county):
     own, street = Region.objects.get(pk=OWN_COUNTY), Region.objects.get(pk=OWN_GRID)
     number = make_id(OWN_COUNTY, "19850505", 11)
     data = dict(
@@ -240,7 +240,7 @@ def test_online_registration_pending_confirm(policies, regions, county):
     assert PendingRegistration.objects.count() == 1
 
 
-def test_bad_id_is_refused_and_nothing_saved(policies, regions):
+def test_bad_id_is_refused_and_nothing_saved(policy, regions):
     before = (PendingRegistration.objects.count(), Event.objects.count())
     with pytest.raises(ValidationError) as error:
         registration.pending_submit(
@@ -257,7 +257,7 @@ def test_bad_id_is_refused_and_nothing_saved(policies, regions):
     assert (PendingRegistration.objects.count(), Event.objects.count()) == before
 
 
-def test_sync_registrations_opens_and_merges(policies, regions, grid):
+def test_sync_registrations_opens_and_merges(policy, regions, grid):
     batch = ImportBatch.objects.create(
         kind="unemployment_registrations",
         file_name="u.csv",
@@ -299,7 +299,7 @@ def test_sync_registrations_opens_and_merges(policies, regions, grid):
     assert [c.pk for c in case_list(user=grid)] == [case.pk]
 
 
-def test_reminders_and_escalation_of_a_contact_come_from_policy(policies, make_person, users):
+def test_reminders_and_escalation_of_a_contact_come_from_policy(policy, make_person, users):
     from wenjiuye.core.policy import policy_set, policy_value  # noqa: PLC0415
 
     plans = policy_value("assistance.deadline.schedules", on=TODAY)

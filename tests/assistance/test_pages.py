@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.conftest import OTHER_COUNTY, OWN_COUNTY, OWN_GRID, make_id
+from tests.factories import OTHER_COUNTY, OWN_COUNTY, OWN_GRID, make_id
 from wenjiuye.assistance import services
 from wenjiuye.assistance.models import Case, PendingRegistration, Status
 from wenjiuye.core.models import Event
@@ -40,7 +40,7 @@ def login(client: Client, user) -> Client:
 
 
 @pytest.fixture
-def cases(policies, make_person):
+def cases(policy, make_person):
     own = services.case_open(
         person=make_person(41), source="registration", registered_on=date(2022, 9, 1)
     )
@@ -52,7 +52,7 @@ def cases(policies, make_person):
     return own, other
 
 
-def test_public_register_needs_no_login_and_saves_a_pending_record(policies, regions, client):
+def test_public_register_needs_no_login_and_saves_a_pending_record(policy, regions, client):
     page = client.get(reverse("public-register"))
     assert page.status_code == 200
     assert "csrfmiddlewaretoken" in page.content.decode()
@@ -77,7 +77,7 @@ def test_public_register_needs_no_login_and_saves_a_pending_record(policies, reg
     ],
 )
 def test_bad_id_number_gives_a_clear_message_and_saves_nothing(
-    policies, regions, client, bad, message
+    policy, regions, client, bad, message
 ):
     if bad.endswith("1230"):
         bad = GOOD[:17] + ("0" if GOOD[17] != "0" else "1")  # wrong check digit
@@ -93,14 +93,14 @@ def test_bad_id_number_gives_a_clear_message_and_saves_nothing(
     ) == before
 
 
-def test_street_outside_the_county_is_refused(policies, regions, client):
+def test_street_outside_the_county_is_refused(policy, regions, client):
     response = client.post(reverse("public-register"), form(county=OTHER_COUNTY))
     assert response.status_code == 400
     assert "所选县(市、区)内的乡镇(街道)" in response.content.decode()
     assert not PendingRegistration.objects.exists()
 
 
-def test_public_register_has_csrf_on(policies, regions):
+def test_public_register_has_csrf_on(policy, regions):
     strict = Client(enforce_csrf_checks=True)
     assert strict.post(reverse("public-register"), form()).status_code == 403
     assert not PendingRegistration.objects.exists()
@@ -115,7 +115,7 @@ def test_open_case_is_caught_as_a_duplicate_without_saying_so(cases, client):
     assert not PendingRegistration.objects.exists()
 
 
-def test_public_subsidies_list(policies, client):
+def test_public_subsidies_list(policy, client):
     response = client.get(reverse("public-subsidies"))
     assert response.status_code == 200
     text = response.content.decode()
@@ -182,7 +182,7 @@ def test_status_change_page_and_invalid_transition(cases, client, users):
     assert leader.post(url, {"status": "closed"}).status_code == 403
 
 
-def test_pending_confirm_page(policies, regions, client, users):
+def test_pending_confirm_page(policy, regions, client, users):
     client.post(reverse("public-register"), form())
     pending = PendingRegistration.objects.get()
     officer = Client()
@@ -236,7 +236,7 @@ def test_api_list_detail_status_and_assess(cases, client, users):
     assert invalid.status_code == 400
 
 
-def test_api_open_case_by_layoff_roster(policies, regions, client, users):
+def test_api_open_case_by_layoff_roster(policy, regions, client, users):
     login(client, users[Role.COUNTY_OFFICER])
     number = make_id(OWN_COUNTY, "19700101", 51)
     body = {
@@ -295,14 +295,14 @@ def test_payments_and_pending_pages_render(cases, client, users, settings, tmp_p
     assert client.get(reverse("assistance-pending")).status_code == 200
 
 
-def test_no_street_is_refused_where_the_county_has_townships(policies, regions, client):
+def test_no_street_is_refused_where_the_county_has_townships(policy, regions, client):
     response = client.post(reverse("public-register"), form(street=""))
     assert response.status_code == 400
     assert "请选择所选县(市、区)内的乡镇(街道)" in response.content.decode()
     assert not PendingRegistration.objects.exists()
 
 
-def test_no_street_is_fine_where_the_county_has_no_townships(policies, regions, client):
+def test_no_street_is_fine_where_the_county_has_no_townships(policy, regions, client):
     other = make_id(OTHER_COUNTY, "19850505", 32)
     response = client.post(
         reverse("public-register"), form(county=OTHER_COUNTY, street="", id_number=other)

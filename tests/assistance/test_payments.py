@@ -9,7 +9,7 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from tests.conftest import OWN_COUNTY, make_id
+from tests.factories import OWN_COUNTY, make_id
 from wenjiuye.assistance import decisions, payments, services
 from wenjiuye.assistance.benefits import BenefitInput
 from wenjiuye.assistance.models import Case
@@ -27,7 +27,7 @@ def lake(tmp_path, settings):
 
 
 @pytest.fixture
-def decided(policies, make_person, users, lake):
+def decided(policy, make_person, users, lake):
     case = services.case_open(
         person=make_person(61), source="registration", registered_on=date(2022, 7, 5)
     )
@@ -64,7 +64,7 @@ def test_payments_are_read_from_the_lake(decided):
     ]
 
 
-def test_no_lake_means_no_payments(policies, lake):
+def test_no_lake_means_no_payments(policy, lake):
     assert payments.payments_read() == []
 
 

@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.assistance.test_pages import form
-from tests.conftest import OWN_COUNTY, make_id
+from tests.factories import OWN_COUNTY, make_id
 from wenjiuye.assistance import services, views
 from wenjiuye.assistance.models import PendingRegistration
 
@@ -26,7 +26,7 @@ def _post(client: Client, id_number: str, name: str = "王五", ip: str = "203.0
     return client.post(URL, form(id_number=id_number, name=name), REMOTE_ADDR=ip)
 
 
-def test_answers_do_not_tell_whether_a_number_is_known(policies, make_person):
+def test_answers_do_not_tell_whether_a_number_is_known(policy, make_person):
     on_ledger = make_person(61)
     services.case_open(person=on_ledger, source="registration", registered_on=date(2022, 9, 1))
     waiting = make_id(OWN_COUNTY, "19860606", 62)
@@ -55,7 +55,7 @@ def test_answers_do_not_tell_whether_a_number_is_known(policies, make_person):
     )
 
 
-def test_a_bad_id_number_is_still_explained(policies, regions):
+def test_a_bad_id_number_is_still_explained(policy, regions):
     bad = make_id(OWN_COUNTY, "19870707", 64)[:17] + "Z"
     response = _post(Client(), bad)
     assert response.status_code == 400 and "公民身份号码有误" in response.content.decode()
@@ -85,7 +85,7 @@ def limit(monkeypatch) -> int:
     return 3
 
 
-def test_rate_limit_holds_across_clients_and_processes(policies, regions, limit):
+def test_rate_limit_holds_across_clients_and_processes(policy, regions, limit):
     ip = "198.51.100.7"
     first = Client()
     for serial in range(limit):

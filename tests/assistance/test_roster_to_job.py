@@ -8,8 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tests.response import conftest as layoff_fixtures
-from tests.response.conftest import make_report, roster_csv, worker_rows
+from tests.factories import make_report, roster_csv, worker_rows
 from wenjiuye.assistance.case_deadlines import KIND_FOLLOW_UP
 from wenjiuye.assistance.models import Case, Status
 from wenjiuye.assistance.services import case_set_status, case_update, contact_add
@@ -22,9 +21,6 @@ from wenjiuye.notify.models import Delivery
 from wenjiuye.response import services as layoffs
 
 pytestmark = pytest.mark.django_db
-world = layoff_fixtures.world  # policy, an enterprise in 宝丰县
-officer = layoff_fixtures.officer  # the 宝丰县 county officer
-reviewer = layoff_fixtures.reviewer  # a second 宝丰县 officer (nobody reviews their own report)
 
 
 def _postings(tmp_path, today):

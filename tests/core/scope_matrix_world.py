@@ -19,8 +19,17 @@ from typing import Any
 from django.test import Client
 from django.utils import timezone
 
-from tests.conftest import CITY_DIR, OTHER_COUNTY, OWN_COUNTY, OWN_GRID, make_id, make_uscc
-from tests.response.conftest import HEADER, roster_csv
+from tests.factories import (
+    CITY_DIR,
+    HEADER,
+    OTHER_COUNTY,
+    OWN_COUNTY,
+    OWN_GRID,
+    load_policy,
+    make_id,
+    make_uscc,
+    roster_csv,
+)
 from wenjiuye.core.models import Region, User
 from wenjiuye.core.roles import Role
 
@@ -45,12 +54,10 @@ def _json(client: Client, method: str, url: str, body: dict[str, Any]) -> Any:
 
 def build_world() -> dict[str, Any]:
     """Create everything (call inside an open transaction that is rolled back afterwards)."""
-    from tests.conftest import make_user  # noqa: PLC0415
+    from tests.factories import make_user  # noqa: PLC0415
     from wenjiuye.assistance import registration  # noqa: PLC0415
     from wenjiuye.assistance import services as assistance  # noqa: PLC0415
     from wenjiuye.assistance.models import Education, Source  # noqa: PLC0415
-    from wenjiuye.core.reference import packaged_policy_files  # noqa: PLC0415
-    from wenjiuye.core.reference_policy import policy_load  # noqa: PLC0415
     from wenjiuye.core.reference_regions import regions_load  # noqa: PLC0415
     from wenjiuye.deadlines.services import deadline_create  # noqa: PLC0415
     from wenjiuye.incidents import services as incidents  # noqa: PLC0415
@@ -66,8 +73,7 @@ def build_world() -> dict[str, Any]:
     Region.objects.create(
         code=OTHER_GRID, name="叶县测试街道", level="township", parent_id=OTHER_COUNTY
     )
-    for path in packaged_policy_files():
-        policy_load(path=path)
+    load_policy()
     users = {
         Role.CITY_OFFICE: make_user("office", Role.CITY_OFFICE, "410400"),
         Role.GROUP_MEMBER: make_user("member", Role.GROUP_MEMBER, "410400"),

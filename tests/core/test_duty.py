@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from tests.conftest import OTHER_COUNTY, OWN_COUNTY, make_user
+from tests.factories import OTHER_COUNTY, OWN_COUNTY, make_user
 from wenjiuye.core import duty
 from wenjiuye.core.models import DutyShift, Event, User, WorkGroup
 from wenjiuye.core.policy import policy_set

@@ -28,8 +28,14 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from tests.conftest import CITY_DIR, OTHER_COUNTY, OWN_COUNTY, OWN_GRID, make_user
-from tests.factories import rolled_back_world
+from tests.factories import (
+    CITY_DIR,
+    OTHER_COUNTY,
+    OWN_COUNTY,
+    OWN_GRID,
+    make_user,
+    rolled_back_world,
+)
 from wenjiuye.core.identifiers import mask_phone
 from wenjiuye.core.models import DutyShift, Event, Region, WorkGroup
 from wenjiuye.core.reference import PACKAGED_POLICY_DIR

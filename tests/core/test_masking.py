@@ -14,7 +14,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from tests.conftest import OWN_COUNTY, OWN_GRID, make_id
+from tests.factories import OWN_COUNTY, OWN_GRID, make_id
 from wenjiuye.core import duty
 from wenjiuye.core.audit import events_for, record_event
 from wenjiuye.core.identifiers import (

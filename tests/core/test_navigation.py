@@ -8,21 +8,12 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from wenjiuye.core.reference import packaged_policy_files
-from wenjiuye.core.reference_policy import policy_load
-
 pytestmark = pytest.mark.django_db
 
 
 def _nav_links(html: str) -> list[str]:
     nav = html[html.index("<nav>") : html.index("</nav>")]
     return re.findall(r'href="([^"]+)"', nav)
-
-
-@pytest.fixture
-def policy(regions):
-    for path in packaged_policy_files():
-        policy_load(path=path)
 
 
 def test_every_nav_link_answers_every_role(users, policy):

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from tests.conftest import CITY_DIR
+from tests.factories import CITY_DIR
 from wenjiuye.core.models import (
     Clause,
     ClauseUnit,

@@ -36,9 +36,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from tests.conftest import OTHER_COUNTY, OWN_COUNTY, OWN_GRID
 from tests.core.scope_matrix_world import KINDS, OTHER, OTHER_GRID, OWN, Rec, build_world
-from tests.factories import rolled_back_world
+from tests.factories import OTHER_COUNTY, OWN_COUNTY, OWN_GRID, rolled_back_world
 from wenjiuye.core.identifiers import mask_id
 from wenjiuye.core.models import Event
 from wenjiuye.core.roles import Role

@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 from wenjiuye.core.models import Event
 from wenjiuye.core.roles import Role
 

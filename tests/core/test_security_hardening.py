@@ -18,7 +18,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError, SystemCheckError
 from django.test import Client
 
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 from wenjiuye.core.demo_users import (
     DEMO_PASSWORD,
     DEMO_USERS,

@@ -49,7 +49,7 @@ def test_policy_page_rejects_a_bad_date_with_a_reason(client, users):
 
 
 def test_enterprise_form_rejects_bad_input_with_400(client, users):
-    from tests.conftest import make_uscc  # noqa: PLC0415
+    from tests.factories import make_uscc  # noqa: PLC0415
     from wenjiuye.registry.models import Enterprise  # noqa: PLC0415
 
     e = Enterprise.objects.create(uscc=make_uscc("410421", 9), name="甲", region_id="410421")

@@ -27,10 +27,16 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from tests.conftest import OTHER_COUNTY, OWN_COUNTY, make_id, make_user
 from tests.core.scope_matrix_world import OTHER, OWN, build_world
-from tests.factories import rolled_back_world
-from tests.response.conftest import HEADER, roster_csv
+from tests.factories import (
+    HEADER,
+    OTHER_COUNTY,
+    OWN_COUNTY,
+    make_id,
+    make_user,
+    rolled_back_world,
+    roster_csv,
+)
 from wenjiuye.assistance import decisions, registration
 from wenjiuye.assistance import services as assistance
 from wenjiuye.core.models import Event, Region

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from tests.conftest import OWN_COUNTY
+from tests.factories import OWN_COUNTY
 from wenjiuye.core.models import Region
 from wenjiuye.deadlines.services import deadline_create
 

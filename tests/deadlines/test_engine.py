@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from tests.conftest import OWN_COUNTY, make_user
-from wenjiuye.core.models import DutyShift, Event, Member, Region, WorkGroup
-from wenjiuye.core.reference import PACKAGED_POLICY_DIR
+from tests.factories import OWN_COUNTY, make_user
+from wenjiuye.core.models import DutyShift, Event, Member, PolicyParameter, Region, WorkGroup
+from wenjiuye.core.reference import PACKAGED_POLICY_DIR, packaged_policy_files
 from wenjiuye.core.reference_policy import policy_load
 from wenjiuye.core.roles import Role
 from wenjiuye.deadlines.models import Deadline, DeadlineStep
 from wenjiuye.deadlines.services import (
+    ESCALATION_KEY,
+    REMINDERS_KEY,
     deadline_cancel,
     deadline_complete,
     deadline_create,
@@ -161,8 +162,14 @@ def test_policy_defaults_are_used_and_cited_when_not_given(users):
 
 
 def test_policy_file_is_a_valid_packaged_file():
+    """The engine's defaults ship as a packaged policy file that the loader accepts (it refuses a
+    malformed or overlapping file) and that holds exactly the two keys the engine reads."""
     path = PACKAGED_POLICY_DIR / "deadlines.json"
-    assert isinstance(path, Path) and path.is_file()
+    assert path in packaged_policy_files()
+    counts = policy_load(path=path)
+    assert counts["policy_parameters"] == {"created": 2, "updated": 0, "unchanged": 0}
+    keys = set(PolicyParameter.objects.values_list("key", flat=True))
+    assert keys == {REMINDERS_KEY, ESCALATION_KEY}
 
 
 def test_tiers_resolve_to_head_duty_officer_and_city_office(users):

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tests.conftest import OTHER_COUNTY, OWN_COUNTY
+from tests.factories import OTHER_COUNTY, OWN_COUNTY
 from wenjiuye.core.models import Region
 from wenjiuye.core.roles import Role
 from wenjiuye.deadlines.models import Deadline

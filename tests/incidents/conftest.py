@@ -1,25 +1,11 @@
-"""Fixtures for mass incidents: the packaged policy parameters and a unit to refer demands to."""
+"""Fixtures for mass incidents: a unit to refer demands to, and the own county."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 import pytest
 
-from tests.conftest import OWN_COUNTY
+from tests.factories import OWN_COUNTY
 from wenjiuye.core.models import Region, Unit
-from wenjiuye.core.reference import packaged_policy_files
-from wenjiuye.core.reference_policy import policy_load
-
-TZ = ZoneInfo("Asia/Shanghai")
-T0 = datetime(2023, 3, 1, 9, 0, tzinfo=TZ)
-
-
-@pytest.fixture
-def policy(db):
-    for path in packaged_policy_files():
-        policy_load(path=path)
 
 
 @pytest.fixture

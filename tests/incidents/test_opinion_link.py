@@ -9,8 +9,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from tests.conftest import OTHER_COUNTY, OWN_COUNTY, make_user
-from tests.incidents.conftest import T0
+from tests.factories import OTHER_COUNTY, OWN_COUNTY, T0, make_user
 from wenjiuye.core.models import Event, Region
 from wenjiuye.core.roles import Role
 from wenjiuye.incidents import selectors

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.conftest import OTHER_COUNTY, OWN_COUNTY, make_id, make_user
+from tests.factories import OTHER_COUNTY, OWN_COUNTY, make_id, make_user
 from wenjiuye.core.models import Event
 from wenjiuye.core.roles import Role
 from wenjiuye.deadlines.services import deadlines_for

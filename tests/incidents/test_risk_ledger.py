@@ -7,8 +7,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from tests.conftest import OWN_COUNTY, OWN_GRID, make_uscc
-from tests.incidents.conftest import T0
+from tests.factories import OWN_COUNTY, OWN_GRID, T0, make_uscc
 from wenjiuye.core.models import Event, Region
 from wenjiuye.core.roles import Role
 from wenjiuye.incidents import services

@@ -1,4 +1,9 @@
-"""Mass incidents: escalation by number of people, representatives, demands, review and closing."""
+"""Mass incidents: escalation by number of people, representatives, demands, review and closing,
+against the plan's text (总体预案 三(六), 突发事件处置预案 三(一)(三)(八)).
+
+"50人以上", "100人以上", "百人以上" include the number; "不超过5人" includes 5. Who is told is
+``wenjiuye.response.rules.incident_escalation``, tested in tests/response/test_rules.py.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +12,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from tests.conftest import OTHER_COUNTY
-from tests.incidents.conftest import T0
+from tests.factories import OTHER_COUNTY, T0
 from wenjiuye.core.models import Event, Region
 from wenjiuye.core.roles import Role
 from wenjiuye.deadlines.models import Deadline
@@ -84,6 +88,46 @@ def test_raising_the_number_adds_only_the_new_escalations(policy, users, county)
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(("people", "expected"), [(49, 3), (50, 4), (99, 4), (100, 7)])
+def test_each_recipient_is_one_deadline_30_minutes_after_learning(
+    policy, users, county, people, expected
+):
+    incident = services.incident_create(
+        actor=users[Role.COUNTY_OFFICER],
+        region=county,
+        occurred_at=T0 - timedelta(minutes=5),
+        place="宝丰县某厂",
+        cause="layoff",
+        people=people,
+        at=T0,
+    )
+    reports = [d for d in deadlines_for(incident) if d.kind.startswith(services.REPORT_KIND)]
+    assert len(reports) == expected
+    assert {d.due_at for d in reports} == {T0 + timedelta(minutes=30)}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("cause", ["pay", "hours", "rest"])
+def test_i2_pay_incident_below_100_is_still_reported_to_city_and_province(
+    policy, users, county, cause
+):
+    """I2 (突发事件处置预案 三(一)): an incident over pay, hours or rest is reported “及时向局党组、
+    市委、市政府和省人社厅报告” whatever its size; I8's 100 people make the reports simultaneous."""
+    incident = services.incident_create(
+        actor=users[Role.COUNTY_OFFICER],
+        region=county,
+        occurred_at=T0 - timedelta(minutes=5),
+        place="宝丰县某厂",
+        cause=cause,
+        people=30,
+        at=T0,
+    )
+    got = {d.kind.removeprefix(services.REPORT_KIND) for d in deadlines_for(incident)}
+    assert {"局党组", "市委", "市政府", "省人社厅"} <= got
+    assert "市人社局" not in got  # 50 people make the city bureau a recipient (E8)
+
+
+@pytest.mark.django_db
 def test_at_most_five_representatives(policy, users, county):
     incident = make(users, county, 60)
     officer = users[Role.COUNTY_OFFICER]
@@ -96,8 +140,27 @@ def test_at_most_five_representatives(policy, users, county):
 
 
 @pytest.mark.django_db
+def test_five_representatives_accepted_the_sixth_refused(policy, users, county):
+    officer = users[Role.COUNTY_OFFICER]
+    incident = services.incident_create(
+        actor=officer,
+        region=county,
+        occurred_at=T0 - timedelta(minutes=5),
+        place="宝丰县某厂",
+        cause="pay",
+        people=40,
+        at=T0,
+    )
+    for i in range(5):
+        services.representative_add(actor=officer, incident=incident, name=f"代表{i + 1}")
+    with pytest.raises(ValidationError):
+        services.representative_add(actor=officer, incident=incident, name="代表6")
+    assert incident.representatives.count() == 5
+
+
+@pytest.mark.django_db
 def test_representative_id_is_validated_and_reveal_is_audited(policy, users, county):
-    from tests.conftest import make_id
+    from tests.factories import make_id
 
     incident = make(users, county, 10)
     officer = users[Role.COUNTY_OFFICER]

@@ -36,19 +36,13 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
 
-from tests.conftest import make_id, make_uscc
-from tests.response import conftest as response_conftest
-from tests.response.conftest import HEADER, make_report, roster_csv, worker_rows
+from tests.factories import HEADER, make_id, make_report, make_uscc, roster_csv, worker_rows
 from wenjiuye.core.roles import Role
 from wenjiuye.intake.models import ImportBatch, UnemploymentRegistration
 from wenjiuye.registry.models import Enterprise, Person
 from wenjiuye.response.models import LayoffAttachment, LayoffWorker
 
 pytestmark = pytest.mark.django_db
-
-# the response tests' fixtures: policy, enterprises and a county officer who files layoff reports
-world = response_conftest.world
-officer = response_conftest.officer
 
 MB = 1 << 20
 #: what one refused or rejected file may cost (the findings: 3.8 GB and 5.5 minutes)

@@ -12,7 +12,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from tests.conftest import make_id, make_uscc
+from tests.factories import make_id, make_uscc
 from wenjiuye.core.models import Event
 from wenjiuye.intake.lake import lake_files
 from wenjiuye.intake.models import ImportBatch, LabourCase

@@ -13,7 +13,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
-from tests.conftest import make_id, make_uscc
+from tests.factories import make_id, make_uscc
 from tests.intake.test_bad_input_corpus import (
     ENTERPRISE_HEADER,
     USCC,

@@ -8,7 +8,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from tests.conftest import make_id, make_uscc
+from tests.factories import make_id, make_uscc
 from wenjiuye.intake.contract import KINDS, detect_kind
 from wenjiuye.intake.readers import UnreadableFile, open_file, read_rows
 from wenjiuye.intake.validation import BadValue, RowValidator, parse_date, parse_period

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from tests.conftest import make_uscc
+from tests.factories import make_uscc
 from tests.intake.test_ingest import home, write_gbk  # noqa: F401 (fixture)
 from wenjiuye.intake.services import ingest_file
 

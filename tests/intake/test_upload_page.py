@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.conftest import make_uscc
+from tests.factories import make_uscc
 from wenjiuye.core.models import Event
 from wenjiuye.core.roles import Role
 from wenjiuye.intake.models import ImportBatch

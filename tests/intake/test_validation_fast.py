@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from tests.conftest import make_id, make_uscc
+from tests.factories import make_id, make_uscc
 from wenjiuye.core.identifiers import check_resident_id, check_uscc
 from wenjiuye.intake.validation import MEMO_MAX, Reject, RowValidator
 

@@ -13,10 +13,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.http import Http404
 
-from tests.conftest import OTHER_COUNTY, OWN_COUNTY, make_id
+from tests.factories import OTHER_COUNTY, OWN_COUNTY, make_id
 from wenjiuye.core.models import Event
-from wenjiuye.core.reference import packaged_policy_files
-from wenjiuye.core.reference_policy import policy_load
 from wenjiuye.core.roles import Role
 from wenjiuye.intake.models import ImportBatch, JobPosting, UnemploymentRegistration
 from wenjiuye.matching import services
@@ -27,9 +25,7 @@ ON = date(2022, 11, 15)
 
 
 @pytest.fixture
-def world(regions):
-    for path in packaged_policy_files():
-        policy_load(path=path)
+def world(regions, policy):
     batch = ImportBatch.objects.create(
         kind="job_postings", file_name="p.xlsx", sha256="1" * 64, archived_path="x", format="xlsx"
     )

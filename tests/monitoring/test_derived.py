@@ -9,7 +9,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
-from tests.monitoring.conftest import periods, synthetic_city
+from tests.monitoring.factories import periods, synthetic_city
 from tests.monitoring.test_engines import OUTPUTS, assert_same
 from wenjiuye.core.periods import period_to_index
 from wenjiuye.intake.lake import write_lake

@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from tests.monitoring.conftest import Data, add_rates, periods, synthetic_city
+from tests.monitoring.factories import Data, add_rates, periods, synthetic_city
 from wenjiuye.intake.lake import connect_duckdb, open_lake, write_lake
 from wenjiuye.monitoring.crossmatches import CROSSMATCH_CODES
 from wenjiuye.monitoring.engines import history_months, run_monitoring, run_tables

@@ -13,7 +13,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from tests.conftest import OTHER_COUNTY, OWN_COUNTY, make_id
+from tests.factories import OTHER_COUNTY, OWN_COUNTY, make_id
 from wenjiuye.core.identifiers import mask_id
 from wenjiuye.core.models import Event
 from wenjiuye.core.roles import Role

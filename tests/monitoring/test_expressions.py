@@ -12,7 +12,7 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
-from tests.monitoring.conftest import (
+from tests.monitoring.factories import (
     CITY,
     COUNTY,
     OTHER_COUNTY,

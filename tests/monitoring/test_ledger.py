@@ -11,8 +11,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 
-from tests.conftest import make_id
-from tests.monitoring.conftest import write_contributions
+from tests.factories import make_id
+from tests.monitoring.factories import write_contributions
 from wenjiuye.core.audit import events_for
 from wenjiuye.core.models import Event
 from wenjiuye.core.roles import Role
@@ -128,7 +128,7 @@ def test_lists_are_scoped(layoff, users):
     monitor_run()
     assert ledger_list(user=users[Role.COUNTY_OFFICER], ledger="key_enterprise").count() == 1
     assert ledger_list(user=users[Role.LEADER], ledger="key_enterprise").count() == 1
-    from tests.conftest import make_user  # noqa: PLC0415
+    from tests.factories import make_user  # noqa: PLC0415
 
     yexian = make_user("yexian", Role.COUNTY_OFFICER, "410422")
     assert ledger_list(user=yexian, ledger="key_enterprise").count() == 0
@@ -180,7 +180,7 @@ def test_crossmatch_export_carries_person_ids(layoff, tmp_path):
 def test_a_contact_is_named_for_an_entry_from_its_region(layoff, users):
     monitor_run()
     entry = entry_of(layoff)
-    from tests.conftest import make_user  # noqa: PLC0415
+    from tests.factories import make_user  # noqa: PLC0415
     from wenjiuye.monitoring.ledger import ledger_assign  # noqa: PLC0415
 
     ledger_assign(actor=users[Role.CITY_OFFICE], entry=entry, contact=users[Role.COUNTY_OFFICER])

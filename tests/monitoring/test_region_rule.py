@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from tests.monitoring.conftest import periods
+from tests.monitoring.factories import periods
 from wenjiuye.monitoring.region_rule import sahm_style
 
 

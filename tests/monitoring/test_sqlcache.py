@@ -10,7 +10,7 @@ import sys
 import ibis
 import pytest
 
-from tests.monitoring.conftest import synthetic_city
+from tests.monitoring.factories import synthetic_city
 from tests.monitoring.test_engines import OUTPUTS, assert_same
 from wenjiuye.intake.lake import connect_duckdb, write_lake
 from wenjiuye.monitoring.engines import SQL_CACHE_DIR, run_monitoring

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import make_user
+from tests.factories import make_user
 from wenjiuye.core.roles import Role
 from wenjiuye.monitoring.models import LedgerEntry
 from wenjiuye.monitoring.services import monitor_run
@@ -76,7 +76,7 @@ def test_region_history_with_charts(client, monitored, users, yexian):
 
 
 def test_person_entries_never_show_the_full_id_number(client, users):
-    from tests.conftest import make_id  # noqa: PLC0415
+    from tests.factories import make_id  # noqa: PLC0415
     from wenjiuye.monitoring.ledger import ledger_add  # noqa: PLC0415
 
     pid = make_id("410421", "19900101", 7)

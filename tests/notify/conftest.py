@@ -25,16 +25,9 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
+from tests.factories import PUBLIC_ADDRESS, free_port
 from wenjiuye.notify import channels
 from wenjiuye.notify.channels import DEFAULT_ALLOWED_HOSTS, dingtalk_sign
-
-PUBLIC_ADDRESS = "1.2.3.4"  # what the robots' hosts resolve to in tests; never connected to
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class Collector:

@@ -13,8 +13,7 @@ import threading
 import pytest
 from django.core.exceptions import ValidationError
 
-from tests.conftest import OWN_COUNTY
-from tests.notify.conftest import PUBLIC_ADDRESS
+from tests.factories import OWN_COUNTY, PUBLIC_ADDRESS
 from wenjiuye.core.models import Region
 from wenjiuye.core.roles import Role
 from wenjiuye.notify import channels, webhooks

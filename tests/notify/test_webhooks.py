@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from tests.conftest import OTHER_COUNTY, OWN_COUNTY
+from tests.factories import OTHER_COUNTY, OWN_COUNTY
 from wenjiuye.core.models import Event, Region, Unit
 from wenjiuye.core.roles import Role
 from wenjiuye.notify import webhooks

@@ -1,25 +1,11 @@
-"""Fixtures for public opinion: policy parameters and a few registry enterprises."""
+"""Fixtures for public opinion: a few registry enterprises."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 import pytest
 
-from tests.conftest import OTHER_COUNTY, OWN_COUNTY, make_uscc
-from wenjiuye.core.reference import packaged_policy_files
-from wenjiuye.core.reference_policy import policy_load
+from tests.factories import OTHER_COUNTY, OWN_COUNTY, make_uscc
 from wenjiuye.registry.models import Enterprise
-
-TZ = ZoneInfo("Asia/Shanghai")
-T0 = datetime(2023, 3, 1, 9, 0, tzinfo=TZ)
-
-
-@pytest.fixture
-def policy(db):
-    for path in packaged_policy_files():
-        policy_load(path=path)
 
 
 @pytest.fixture

@@ -9,8 +9,7 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.conftest import OTHER_COUNTY, OWN_COUNTY, make_user
-from tests.opinion.conftest import T0
+from tests.factories import OTHER_COUNTY, OWN_COUNTY, T0, make_user
 from wenjiuye.core.models import Region
 from wenjiuye.core.roles import Role
 from wenjiuye.opinion import services

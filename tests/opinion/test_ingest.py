@@ -12,7 +12,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from tests.conftest import OWN_COUNTY
+from tests.factories import OWN_COUNTY
 from wenjiuye.deadlines.services import deadlines_for
 from wenjiuye.monitoring.models import LedgerEntry
 from wenjiuye.opinion.models import OpinionItem

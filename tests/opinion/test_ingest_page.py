@@ -7,7 +7,7 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.conftest import OTHER_COUNTY, OWN_COUNTY
+from tests.factories import OTHER_COUNTY, OWN_COUNTY
 from tests.opinion.test_ingest import RSS
 from wenjiuye.core.roles import Role
 from wenjiuye.deadlines.services import deadlines_for

@@ -7,7 +7,7 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.conftest import OTHER_COUNTY, OWN_COUNTY, make_user
+from tests.factories import OTHER_COUNTY, OWN_COUNTY, make_user
 from wenjiuye.core.roles import Role
 from wenjiuye.opinion.models import LexiconTerm, OpinionItem
 

@@ -7,8 +7,7 @@ from io import StringIO
 
 import pytest
 
-from tests.conftest import OWN_COUNTY
-from tests.opinion.conftest import T0
+from tests.factories import OWN_COUNTY, T0
 from wenjiuye.core.models import Event, Region
 from wenjiuye.core.roles import Role
 from wenjiuye.monitoring.models import LedgerEntry

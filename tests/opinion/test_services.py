@@ -7,8 +7,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from tests.conftest import OWN_COUNTY
-from tests.opinion.conftest import T0
+from tests.factories import OWN_COUNTY, T0
 from wenjiuye.core.models import Event, Region
 from wenjiuye.core.roles import Role
 from wenjiuye.deadlines.services import deadlines_for, deadlines_overdue
@@ -145,7 +144,7 @@ def test_manual_spreading_flag_but_not_layoff_needs_no_city_report(policy, users
 
 @pytest.mark.django_db
 def test_scope(policy, users, enterprises):
-    from tests.conftest import OTHER_COUNTY
+    from tests.factories import OTHER_COUNTY
 
     other = Region.objects.get(pk=OTHER_COUNTY)
     with pytest.raises(PermissionDenied):

@@ -7,8 +7,7 @@ from datetime import date
 
 from django.test import Client
 
-from tests.conftest import OTHER_COUNTY, OWN_COUNTY
-from tests.programmes.conftest import make_course, other_region
+from tests.factories import OTHER_COUNTY, OWN_COUNTY, make_course, other_region
 from wenjiuye.core.identifiers import mask_id
 from wenjiuye.core.roles import Role
 from wenjiuye.programmes import services

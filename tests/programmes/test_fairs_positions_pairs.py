@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 
-from tests.programmes.conftest import own_region
+from tests.factories import own_region
 from wenjiuye.core.models import Event
 from wenjiuye.intake.models import ImportBatch, JobPosting
 from wenjiuye.programmes import rules, services

@@ -9,8 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.conftest import OWN_COUNTY
-from tests.programmes.conftest import make_course, other_region, own_region
+from tests.factories import OWN_COUNTY, make_course, other_region, own_region
 from wenjiuye.core.identifiers import mask_id
 from wenjiuye.core.models import Event
 from wenjiuye.core.roles import Role

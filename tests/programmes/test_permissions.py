@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from tests.programmes.conftest import make_course, other_region, own_region
+from tests.factories import OTHER_COUNTY, OWN_COUNTY, make_course, other_region, own_region
 from wenjiuye.core.models import Event
 from wenjiuye.core.roles import Role
 from wenjiuye.programmes import selectors, services
@@ -122,6 +122,18 @@ def test_read_only_roles_cannot_write(records, users, people, role):
 def test_city_office_may_act_in_both_counties(records, users, people):
     office = users[Role.CITY_OFFICE]
     for where in ("own", "other"):
-        services.enrolment_add(
-            actor=office, course=records[where]["course"], person=people[where][1], enrolled_on=DAY
+        course, person = records[where]["course"], people[where][1]
+        enrolment = services.enrolment_add(
+            actor=office, course=course, person=person, enrolled_on=DAY
         )
+        assert list(course.enrolments.values_list("pk", "person_id")) == [(enrolment.pk, person.pk)]
+        created = Event.objects.get(
+            action=Event.Action.CREATE,
+            object_type="programmes.enrolment",
+            object_id=str(enrolment.pk),
+        )
+        assert (created.actor, created.region_code) == (office, course.region_id)
+    assert {c.region_id for c in (records["own"]["course"], records["other"]["course"])} == {
+        OWN_COUNTY,
+        OTHER_COUNTY,
+    }

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from tests.programmes.conftest import make_course
+from tests.factories import make_course
 from wenjiuye.core.models import Event
 from wenjiuye.core.policy import policy_set
 from wenjiuye.core.roles import Role

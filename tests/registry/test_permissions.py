@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from tests.conftest import OTHER_COUNTY, OWN_GRID, PASSWORD, make_id, make_uscc
+from tests.factories import OTHER_COUNTY, OWN_GRID, PASSWORD, make_id, make_uscc
 from wenjiuye.core.models import Event
 from wenjiuye.core.roles import Role
 from wenjiuye.registry import selectors, services

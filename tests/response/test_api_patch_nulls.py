@@ -9,7 +9,7 @@ import json
 import pytest
 from django.test import Client
 
-from tests.response.conftest import make_report
+from tests.factories import make_report
 
 pytestmark = pytest.mark.django_db
 

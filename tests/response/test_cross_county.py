@@ -17,8 +17,16 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 
-from tests.conftest import OTHER_COUNTY, OWN_COUNTY, make_id, make_user
-from tests.response.conftest import HEADER, make_report, roster_csv, worker_rows
+from tests.factories import (
+    HEADER,
+    OTHER_COUNTY,
+    OWN_COUNTY,
+    make_id,
+    make_report,
+    make_user,
+    roster_csv,
+    worker_rows,
+)
 from wenjiuye.assistance.models import Case
 from wenjiuye.core.models import Event
 from wenjiuye.core.roles import Role

@@ -11,8 +11,16 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from tests.conftest import OTHER_COUNTY, OWN_COUNTY, make_id, make_user
-from tests.response.conftest import HEADER, make_report, roster_csv, worker_rows
+from tests.factories import (
+    HEADER,
+    OTHER_COUNTY,
+    OWN_COUNTY,
+    make_id,
+    make_report,
+    make_user,
+    roster_csv,
+    worker_rows,
+)
 from wenjiuye.assistance.models import Case
 from wenjiuye.core.models import Event
 from wenjiuye.core.roles import Role

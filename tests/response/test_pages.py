@@ -10,8 +10,15 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.conftest import OTHER_COUNTY, OWN_COUNTY, make_id, make_user
-from tests.response.conftest import make_report, roster_csv, worker_rows
+from tests.factories import (
+    OTHER_COUNTY,
+    OWN_COUNTY,
+    make_id,
+    make_report,
+    make_user,
+    roster_csv,
+    worker_rows,
+)
 from wenjiuye.core.models import Event
 from wenjiuye.core.roles import Role
 from wenjiuye.monitoring.models import LedgerEntry

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from tests.response.conftest import HEADER, make_report, roster_csv, worker_rows
+from tests.factories import HEADER, make_report, roster_csv, worker_rows
 from wenjiuye.response import roster as roster_io
 from wenjiuye.response import services
 

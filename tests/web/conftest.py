@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -14,6 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.factories import free_port
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -25,12 +26,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _wenjiuye(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -53,7 +48,7 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     env["WENJIUYE_HOME"] = str(home)
     _wenjiuye("migrate", "--no-input", "-v", "0", env=env)
     quick = json.loads(_wenjiuye("quickstart", "--json", env=env).stdout)
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "wenjiuye.cli", "runserver", f"127.0.0.1:{port}", "--noreload"],
         env=env,

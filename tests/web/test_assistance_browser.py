@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import make_id
+from tests.factories import make_id
 from tests.web.pages import login, password_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

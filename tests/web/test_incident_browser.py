@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.conftest import make_id
+from tests.factories import make_id
 from tests.web.pages import login, password_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.conftest import make_id
+from tests.factories import make_id
 from tests.web.pages import login, password_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -1,9 +1,10 @@
 """Worker tasks (Huey, ``wenjiuye run_huey``): fire due reminders and escalations.
 
-``deadlines_tick_task`` runs every minute. When ``WENJIUYE_TICK_SECONDS`` is below 60 each
-worker also starts, on start-up, a self-rescheduling ``deadlines_fast_tick`` that runs the same
-pass every that many seconds (used by the kill-and-restart test; harmless in production because
-a step is claimed by a conditional UPDATE, so concurrent passes never fire it twice).
+``deadlines_tick_task`` runs every minute, the finest schedule of Huey's periodic tasks. A site
+that wants reminders sooner sets ``WENJIUYE_TICK_SECONDS`` below 60 (README, *Configuration*):
+each worker then also starts, on start-up, a self-rescheduling ``deadlines_fast_tick`` that runs
+the same pass, and attempts the pending deliveries, every that many seconds. Concurrent passes
+never fire a step twice: a step is claimed by a conditional UPDATE.
 """
 
 from __future__ import annotations
