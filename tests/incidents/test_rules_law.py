@@ -15,7 +15,7 @@ from wenjiuye.core.errors import PolicyNotInForce
 from wenjiuye.core.roles import Role
 from wenjiuye.deadlines.services import deadlines_for
 from wenjiuye.incidents import services
-from wenjiuye.response.rules import incident_escalation
+from wenjiuye.incidents.rules import incident_escalation
 
 DAY = date(2022, 11, 1)
 ALWAYS = {"当地党委政府", "上级人力资源社会保障部门", "局党组"}

@@ -12,7 +12,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from tests.response.conftest import load_policy
-from wenjiuye.response.rules import incident_escalation, layoff_check, service_length, severance
+from wenjiuye.incidents.rules import incident_escalation
+from wenjiuye.response.rules import layoff_check, service_length, severance
 
 DAY = date(2022, 11, 1)
 

@@ -15,8 +15,8 @@ from wenjiuye.core.scope import can, scoped
 from wenjiuye.deadlines.models import Deadline
 from wenjiuye.deadlines.services import deadlines_for
 from wenjiuye.incidents.models import Demand, Incident, Representative
+from wenjiuye.incidents.rules import incident_escalation
 from wenjiuye.opinion.models import Category, OpinionItem
-from wenjiuye.response.rules import incident_escalation
 
 
 def incident_list(*, user: User, status: str | None = None) -> QuerySet[Incident]:

@@ -2,7 +2,7 @@
 messages (``ValidationError``) and audits the change in the same transaction.
 
 Escalation (E8, I2, I8): on creation, and whenever the number of people is raised, the recipients
-of ``response.rules.incident_escalation`` each get a report deadline (kind
+of ``incidents.rules.incident_escalation`` each get a report deadline (kind
 ``incident.report:<recipient>``); ``deadline_create`` is idempotent per kind, so raising the number
 adds only the new recipients.
 
@@ -29,10 +29,10 @@ from wenjiuye.core.scope import require
 from wenjiuye.deadlines.models import Deadline
 from wenjiuye.deadlines.services import deadline_complete, deadline_create, deadlines_for
 from wenjiuye.incidents.models import Demand, Incident, IncidentReport, Representative
+from wenjiuye.incidents.rules import incident_escalation
 from wenjiuye.monitoring.ledger import ledger_cite
 from wenjiuye.monitoring.models import Flag, LedgerEntry
 from wenjiuye.registry.models import Enterprise
-from wenjiuye.response.rules import incident_escalation
 
 INCIDENT_FIELDS = [
     "occurred_at",

@@ -26,8 +26,9 @@ from django.utils import timezone
 from wenjiuye.assistance.benefits import BenefitInput, assess_dict
 from wenjiuye.core.errors import PolicyNotInForce
 from wenjiuye.core.management.base import JsonCommand, add_json_switch
+from wenjiuye.incidents.rules import incident_escalation
 from wenjiuye.monitoring.region_rule import sahm_style
-from wenjiuye.response.rules import incident_escalation, layoff_check, severance
+from wenjiuye.response.rules import layoff_check, severance
 
 
 def parse_day(text: str) -> date:
