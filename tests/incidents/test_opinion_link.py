@@ -13,10 +13,9 @@ from tests.conftest import OTHER_COUNTY, OWN_COUNTY, make_user
 from tests.incidents.conftest import T0
 from wenjiuye.core.models import Event, Region
 from wenjiuye.core.roles import Role
-from wenjiuye.incidents import selectors
 from wenjiuye.incidents import services as incident_services
 from wenjiuye.incidents.models import Incident
-from wenjiuye.opinion import services
+from wenjiuye.opinion import selectors, services
 from wenjiuye.opinion.models import OpinionItem
 
 
