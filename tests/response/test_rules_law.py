@@ -377,6 +377,7 @@ def test_roster_without_art42_columns_still_parses():
 @pytest.mark.django_db
 def test_48_hours_are_exact_across_midnight_and_time_zones(world):
     from wenjiuye.opinion import services as opinion  # noqa: PLC0415
+    from wenjiuye.opinion.evaluation import VERIFY_KIND  # noqa: PLC0415
 
     received = datetime(2022, 11, 1, 15, 30, tzinfo=ZoneInfo("UTC"))  # 23:30 in Shanghai
     item, _ = opinion.opinion_create(
@@ -386,7 +387,7 @@ def test_48_hours_are_exact_across_midnight_and_time_zones(world):
         region=Region.objects.get(pk=OWN_COUNTY),
         at=received,
     )
-    deadline = deadlines_for(item).get(kind=opinion.VERIFY_KIND)
+    deadline = deadlines_for(item).get(kind=VERIFY_KIND)
     assert deadline.due_at == datetime(2022, 11, 3, 23, 30, tzinfo=TZ)
     officer = world["users"][Role.COUNTY_OFFICER]
     minute = timedelta(minutes=1)

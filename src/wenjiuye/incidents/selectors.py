@@ -7,10 +7,10 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
-from django.utils import timezone
 
 from wenjiuye.core.identifiers import mask_id, mask_phone
 from wenjiuye.core.models import User
+from wenjiuye.core.periods import local_day
 from wenjiuye.core.roles import Cap
 from wenjiuye.core.scope import can, scoped
 from wenjiuye.deadlines.models import Deadline
@@ -87,7 +87,7 @@ def escalation_now(incident: Incident) -> dict[str, Any]:
     """Who must be told for the current number of people, with the cited parameter versions."""
     return incident_escalation(
         people=incident.people,
-        on=timezone.localtime(incident.known_at).date(),
+        on=local_day(incident.known_at),
         cause=incident.cause,
     )
 

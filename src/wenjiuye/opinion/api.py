@@ -11,12 +11,12 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 
 from wenjiuye.core.errors import DomainError
 from wenjiuye.core.models import Region
+from wenjiuye.core.periods import today
 from wenjiuye.core.roles import Cap
 from wenjiuye.core.scope import require
 from wenjiuye.core.types import request_user
@@ -120,7 +120,7 @@ def opinion_ingest(
 def classify_preview(request: HttpRequest, payload: ClassifyIn) -> dict[str, Any]:
     user = request_user(request)
     require(user, Cap.READ)
-    return classify(payload.text, on=timezone.localdate())
+    return classify(payload.text, on=today())
 
 
 @router.get("/{pk}")

@@ -8,12 +8,12 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from wenjiuye.core.audit import events_for
 from wenjiuye.core.errors import error_messages
+from wenjiuye.core.periods import today
 from wenjiuye.core.roles import Cap
 from wenjiuye.core.scope import can, can_city, require, require_city
 from wenjiuye.core.types import AuthedHttpRequest
@@ -233,7 +233,7 @@ def lexicon_page(request: AuthedHttpRequest) -> HttpResponse:
         if action == "classify":
             classify_form = forms.ClassifyForm(request.POST)
             if classify_form.is_valid():
-                preview = classify(classify_form.cleaned_data["text"], on=timezone.localdate())
+                preview = classify(classify_form.cleaned_data["text"], on=today())
         else:
             require_city(request.user, Cap.WRITE)
             try:
