@@ -60,6 +60,7 @@ def build_world() -> dict[str, Any]:
     from wenjiuye.programmes import services as programmes  # noqa: PLC0415
     from wenjiuye.registry.models import Enterprise, Person  # noqa: PLC0415
     from wenjiuye.response import services as response  # noqa: PLC0415
+    from wenjiuye.response import visits  # noqa: PLC0415
     from wenjiuye.response.models import LayoffReport  # noqa: PLC0415
 
     regions_load(path=CITY_DIR / "regions.csv")
@@ -137,7 +138,7 @@ def build_world() -> dict[str, Any]:
             report, f"矩阵机械厂{tag}", [worker_id, worker_phone], {"enterprise": ent}
         )
         # Visit of the enterprise (scoped by the enterprise's township).
-        visit = response.visit_create(
+        visit = visits.visit_create(
             actor=office,
             enterprise=ent,
             visited_on=today - timedelta(days=1),
