@@ -57,6 +57,7 @@ def build_world() -> dict[str, Any]:
     from wenjiuye.incidents import services as incidents  # noqa: PLC0415
     from wenjiuye.notify import services as notify  # noqa: PLC0415
     from wenjiuye.opinion import services as opinion  # noqa: PLC0415
+    from wenjiuye.programmes import pairing  # noqa: PLC0415
     from wenjiuye.programmes import services as programmes  # noqa: PLC0415
     from wenjiuye.registry.models import Enterprise, Person  # noqa: PLC0415
     from wenjiuye.response import services as response  # noqa: PLC0415
@@ -241,7 +242,7 @@ def build_world() -> dict[str, Any]:
         recs.setdefault("position", {})[where] = Rec(
             position, f"矩阵公益岗{tag}", raw, {"candidate": candidate}
         )
-        pair = programmes.pair_create(
+        pair = pairing.pair_create(
             actor=office,
             helper_kind="institution",
             helper_name=f"矩阵帮扶单位{tag}",

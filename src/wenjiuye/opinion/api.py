@@ -104,16 +104,13 @@ def opinion_ingest(
     if file.size is not None and file.size > MAX_UPLOAD:
         raise DomainError("文件过大")
     region = get_object_or_404(Region, pk=region_code) if region_code else None
-    try:
-        return services.opinion_ingest(
-            locations=[],
-            actor=user,
-            source=source or None,
-            region=region,
-            data={file.name or "upload": file.read()},
-        )
-    except feeds.FeedError as exc:
-        raise DomainError(str(exc)) from exc
+    return services.opinion_ingest(  # an unreadable feed is a FeedError (a DomainError: 400)
+        locations=[],
+        actor=user,
+        source=source or None,
+        region=region,
+        data={file.name or "upload": file.read()},
+    )
 
 
 @router.post("/classify")

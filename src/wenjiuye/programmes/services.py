@@ -1,4 +1,6 @@
-"""Writes of the programmes. Each checks role and scope, validates, and audits the change.
+"""Writes of the programmes: training (U4), job fairs (U5, E3) and public-welfare jobs (U2, K5,
+K7); pairing is ``programmes.pairing``. Each checks role and scope, validates, and audits the
+change.
 
 Rules refused raise ``ValidationError`` with a Chinese reason (pages and the API answer 400);
 records outside the actor's scope raise ``PermissionDenied`` (403) — callers resolve
@@ -15,8 +17,8 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from wenjiuye.core.audit import diff, record_event, save_audited, snapshot
-from wenjiuye.core.models import Event, Region, User
+from wenjiuye.core.audit import save_audited, snapshot
+from wenjiuye.core.models import Region, User
 from wenjiuye.core.policy import Policy
 from wenjiuye.core.roles import Cap
 from wenjiuye.core.scope import can, in_scope, require
@@ -32,7 +34,6 @@ from wenjiuye.programmes.models import (
     FairHire,
     FairVacancy,
     JobFair,
-    Pair,
     Placement,
     PublicWelfarePosition,
     SpotCheck,
@@ -42,7 +43,7 @@ from wenjiuye.registry.models import Enterprise, Person
 from wenjiuye.response.models import LayoffReport
 
 
-def _require_person(actor: User, person: Person) -> None:
+def require_person(actor: User, person: Person) -> None:
     """The person must lie in the actor's scope (persons outside the city are nobody's)."""
     if not can(actor, Cap.WRITE) or not in_scope(actor, person.region_id):
         raise PermissionDenied(_("人员不在您的管辖范围内,或您没有修改权限。"))
@@ -107,7 +108,7 @@ def course_create(
 @transaction.atomic
 def enrolment_add(*, actor: User, course: Course, person: Person, enrolled_on: date) -> Enrolment:
     require(actor, Cap.WRITE, course.region_id)
-    _require_person(actor, person)
+    require_person(actor, person)
     course = Course.objects.select_for_update().get(pk=course.pk)
     if Enrolment.objects.filter(course=course, person=person).exists():
         raise ValidationError(_("该人员已报名本课程"))
@@ -340,7 +341,7 @@ def fair_vacancy_add(
 @transaction.atomic
 def fair_attendee_add(*, actor: User, fair: JobFair, person: Person) -> FairAttendee:
     require(actor, Cap.WRITE, fair.region_id)
-    _require_person(actor, person)
+    require_person(actor, person)
     if FairAttendee.objects.filter(fair=fair, person=person).exists():
         raise ValidationError(_("该人员已登记参加本场招聘会"))
     attendee = FairAttendee(fair=fair, person=person)
@@ -361,7 +362,7 @@ def fair_hire_record(
     hired_on: date,
 ) -> FairHire:
     require(actor, Cap.WRITE, fair.region_id)
-    _require_person(actor, person)
+    require_person(actor, person)
     if employer.fair_id != fair.pk:
         raise ValidationError(_("该企业未参加本场招聘会"))
     if not FairAttendee.objects.filter(fair=fair, person=person).exists():
@@ -433,7 +434,7 @@ def placement_start(
 ) -> Placement:
     """Place ``person``; one position at a time per person, and no more than the count."""
     require(actor, Cap.WRITE, position.region_id)
-    _require_person(actor, person)
+    require_person(actor, person)
     position = PublicWelfarePosition.objects.select_for_update().get(pk=position.pk)
     if starts_on < position.opened_on:
         raise ValidationError(_("上岗日期不能早于岗位开发日期 %(d)s") % {"d": position.opened_on})
@@ -530,92 +531,3 @@ def spot_check_add(
         region_code=placement.position.region_id,
     )
     return check
-
-
-# --- Pairing (U2) -----------------------------------------------------------------------
-
-
-@transaction.atomic
-def pair_create(
-    *,
-    actor: User,
-    helper_kind: str,
-    mode: str,
-    persons: list[Person],
-    region: Region,
-    starts_on: date,
-    helper_enterprise: Enterprise | None = None,
-    helper_name: str = "",
-    helper_contact: str = "",
-    ends_on: date | None = None,
-    note: str = "",
-) -> Pair:
-    require(actor, Cap.WRITE, region.code)
-    if helper_kind not in Pair.HelperKind.values:
-        raise ValidationError(_("未知帮扶方类型"))
-    if mode not in Pair.Mode.values:
-        raise ValidationError(_("未知结对方式"))
-    if helper_kind == Pair.HelperKind.ENTERPRISE:
-        if helper_enterprise is None:
-            raise ValidationError(_("企业结对须选择帮扶企业"))
-        helper_name = helper_name.strip() or helper_enterprise.name
-    elif helper_enterprise is not None:
-        raise ValidationError(_("事业单位或机关结对不能选择企业"))
-    if not helper_name.strip():
-        raise ValidationError(_("请填写帮扶单位"))
-    unique = {p.pk: p for p in persons}
-    if mode == Pair.Mode.ONE_TO_ONE and len(unique) != 1:
-        raise ValidationError(
-            _("“一对一”结对须且只能有1名帮扶对象,现有 %(n)d 名") % {"n": len(unique)}
-        )
-    if mode == Pair.Mode.ONE_TO_MANY and len(unique) < 2:
-        raise ValidationError(
-            _("“一对多”结对应有2名及以上帮扶对象,现有 %(n)d 名") % {"n": len(unique)}
-        )
-    for person in unique.values():
-        _require_person(actor, person)
-    if ends_on is not None and ends_on < starts_on:
-        raise ValidationError(_("结束日期不能早于结对日期"))
-    pair = Pair(
-        helper_kind=helper_kind,
-        helper_enterprise=helper_enterprise,
-        helper_name=helper_name.strip(),
-        helper_contact=helper_contact.strip(),
-        mode=mode,
-        region=region,
-        starts_on=starts_on,
-        ends_on=ends_on,
-        note=note,
-        created_by=actor,
-    )
-    pair.full_clean()
-    pair.save()
-    pair.persons.set(list(unique.values()))
-    record_event(
-        actor=actor,
-        action=Event.Action.CREATE,
-        obj=pair,
-        region_code=region.code,
-        changes={**diff({}, snapshot(pair)), "persons": [None, sorted(unique)]},
-    )
-    return pair
-
-
-@transaction.atomic
-def pair_end(*, actor: User, pair: Pair, ends_on: date, note: str = "") -> Pair:
-    require(actor, Cap.WRITE, pair.region_id)
-    if pair.ends_on is not None:
-        raise ValidationError(_("该结对已于 %(d)s 结束") % {"d": pair.ends_on})
-    if ends_on < pair.starts_on:
-        raise ValidationError(_("结束日期不能早于结对日期"))
-    before = snapshot(pair)
-    pair.ends_on = ends_on
-    save_audited(
-        actor=actor,
-        obj=pair,
-        before=before,
-        fields=_fields(pair),
-        region_code=pair.region_id,
-        note=note,
-    )
-    return pair
