@@ -3,6 +3,7 @@ opinion item is public opinion's: ``opinion.views``, its panel ``{% incident_opi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms as django_forms
@@ -187,10 +188,25 @@ def incident_action(request: AuthedHttpRequest, pk: int, action: str) -> HttpRes
     if form_class is None:
         raise Http404("没有这个操作")
     require(request.user, Cap.WRITE, incident.region_id)
-    form = form_class(request.POST)
+    return action_response(
+        request,
+        incident,
+        form_class(request.POST),
+        lambda data: _do(request, incident, action, data),
+    )
+
+
+def action_response(
+    request: AuthedHttpRequest,
+    incident: Incident,
+    form: django_forms.Form,
+    run: Callable[[dict[str, Any]], object],
+) -> HttpResponse:
+    """An action posted on the incident's page: ``run`` with the valid form's data, then back to
+    the page; or the page again with the form's or the refusal's reasons (400)."""
     if form.is_valid():
         try:
-            _do(request, incident, action, form.cleaned_data)
+            run(form.cleaned_data)
         except ValidationError as exc:
             errors = error_messages(exc)
         else:

@@ -3,6 +3,8 @@ incident's page, linking and unlinking its items (I6: the panel is ``{% incident
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -19,7 +21,7 @@ from wenjiuye.core.scope import can, can_city, require, require_city
 from wenjiuye.core.types import AuthedHttpRequest
 from wenjiuye.deadlines.services import deadlines_for
 from wenjiuye.incidents.selectors import incident_get
-from wenjiuye.incidents.views import detail_context
+from wenjiuye.incidents.views import action_response
 from wenjiuye.opinion import feeds, forms, selectors, services
 from wenjiuye.opinion.classify import classify
 from wenjiuye.opinion.models import Category, LexiconTerm, OpinionItem
@@ -296,24 +298,12 @@ def _incident_opinion_action(request: AuthedHttpRequest, pk: int, *, link: bool)
     incident's page again with the reason (400)."""
     incident = incident_get(user=request.user, pk=pk)
     require(request.user, Cap.WRITE, incident.region_id)
-    form = forms.OpinionLinkForm(request.POST)
-    if form.is_valid():
-        try:
-            item = selectors.opinion_get(user=request.user, pk=form.cleaned_data["opinion"])
-            if link:
-                services.opinion_link_incident(actor=request.user, item=item, incident=incident)
-            else:
-                services.opinion_unlink_incident(actor=request.user, item=item, incident=incident)
-        except ValidationError as exc:
-            errors = error_messages(exc)
+
+    def run(data: dict[str, Any]) -> None:
+        item = selectors.opinion_get(user=request.user, pk=data["opinion"])
+        if link:
+            services.opinion_link_incident(actor=request.user, item=item, incident=incident)
         else:
-            return redirect("incident-detail", pk=incident.pk)
-    else:
-        errors = error_messages(form)
-    incident.refresh_from_db()
-    return render(
-        request,
-        "incidents/detail.html",
-        detail_context(request, incident, errors=errors),
-        status=400,
-    )
+            services.opinion_unlink_incident(actor=request.user, item=item, incident=incident)
+
+    return action_response(request, incident, forms.OpinionLinkForm(request.POST), run)
