@@ -41,6 +41,7 @@ from wenjiuye.deadlines.api import router as deadlines_router
 from wenjiuye.incidents.api import router as incidents_router
 from wenjiuye.matching.api import router as matching_router
 from wenjiuye.notify.api import router as notify_router
+from wenjiuye.opinion.api import incident_router as opinion_incident_router
 from wenjiuye.opinion.api import router as opinion_router
 from wenjiuye.programmes.api import router as programmes_router
 from wenjiuye.response.api import router as response_router
@@ -246,6 +247,7 @@ for _prefix, _router, _tag in [
     ("/notifications/", notify_router, "notifications"),
     ("/response/", response_router, "response"),
     ("/incidents/", incidents_router, "incidents"),
+    ("/incidents/", opinion_incident_router, "incidents"),  # an incident's opinion (I6)
     ("/opinion/", opinion_router, "opinion"),
     ("/assistance/", assistance_router, "assistance"),
     ("/matching/", matching_router, "matching"),

@@ -13,8 +13,9 @@ urlpatterns = [
     path("", include("wenjiuye.deadlines.urls")),
     path("", include("wenjiuye.notify.urls")),
     path("", include("wenjiuye.response.urls")),
-    path("", include("wenjiuye.incidents.urls")),
+    # opinion first: it serves the opinion actions of an incident's page (incidents/<pk>/…-opinion/)
     path("", include("wenjiuye.opinion.urls")),
+    path("", include("wenjiuye.incidents.urls")),
     path("", include("wenjiuye.assistance.urls")),
     path("", include("wenjiuye.assistance.inspection_urls")),
     path("", include("wenjiuye.matching.urls")),

@@ -63,9 +63,11 @@ def build_world() -> dict[str, Any]:
     from wenjiuye.incidents import services as incidents  # noqa: PLC0415
     from wenjiuye.notify import services as notify  # noqa: PLC0415
     from wenjiuye.opinion import services as opinion  # noqa: PLC0415
+    from wenjiuye.programmes import pairing  # noqa: PLC0415
     from wenjiuye.programmes import services as programmes  # noqa: PLC0415
     from wenjiuye.registry.models import Enterprise, Person  # noqa: PLC0415
     from wenjiuye.response import services as response  # noqa: PLC0415
+    from wenjiuye.response import visits  # noqa: PLC0415
     from wenjiuye.response.models import LayoffReport  # noqa: PLC0415
 
     regions_load(path=CITY_DIR / "regions.csv")
@@ -142,7 +144,7 @@ def build_world() -> dict[str, Any]:
             report, f"矩阵机械厂{tag}", [worker_id, worker_phone], {"enterprise": ent}
         )
         # Visit of the enterprise (scoped by the enterprise's township).
-        visit = response.visit_create(
+        visit = visits.visit_create(
             actor=office,
             enterprise=ent,
             visited_on=today - timedelta(days=1),
@@ -245,7 +247,7 @@ def build_world() -> dict[str, Any]:
         recs.setdefault("position", {})[where] = Rec(
             position, f"矩阵公益岗{tag}", raw, {"candidate": candidate}
         )
-        pair = programmes.pair_create(
+        pair = pairing.pair_create(
             actor=office,
             helper_kind="institution",
             helper_name=f"矩阵帮扶单位{tag}",

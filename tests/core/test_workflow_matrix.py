@@ -46,6 +46,7 @@ from wenjiuye.incidents import services as incidents
 from wenjiuye.monitoring import ledger
 from wenjiuye.monitoring.models import LedgerEntry
 from wenjiuye.opinion import services as opinion
+from wenjiuye.response import referrals, visits
 from wenjiuye.response import selectors as response_selectors
 from wenjiuye.response import services as response
 from wenjiuye.response.models import LayoffReport, LayoffWorker
@@ -269,7 +270,7 @@ STEPS: dict[str, Step] = {
     ),
     "visit.create": _on(
         _enterprise,
-        lambda u, e: response.visit_create(
+        lambda u, e: visits.visit_create(
             actor=u, enterprise=e, visited_on=timezone.localdate(), visitors="流程走访组"
         ),
     ),
@@ -310,7 +311,7 @@ STEPS: dict[str, Step] = {
         _rec("pending"),
         lambda u, p: registration.pending_reject(pending=p, actor=u, note="流程退回"),
     ),
-    "referral.accept": _on(_referral, lambda u, wk: response.referral_accept(actor=u, worker=wk)),
+    "referral.accept": _on(_referral, lambda u, wk: referrals.referral_accept(actor=u, worker=wk)),
     "lexicon.add": _on(
         lambda w, where: f"流程词{where}",
         lambda u, term: opinion.lexicon_add(actor=u, category="layoff", term=term),

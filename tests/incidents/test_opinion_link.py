@@ -12,10 +12,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from tests.factories import OTHER_COUNTY, OWN_COUNTY, T0, make_user
 from wenjiuye.core.models import Event, Region
 from wenjiuye.core.roles import Role
-from wenjiuye.incidents import selectors
 from wenjiuye.incidents import services as incident_services
 from wenjiuye.incidents.models import Incident
-from wenjiuye.opinion import services
+from wenjiuye.opinion import selectors, services
 from wenjiuye.opinion.models import OpinionItem
 
 

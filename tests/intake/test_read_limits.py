@@ -24,17 +24,9 @@ from tests.intake.test_bad_input_corpus import (
 )
 from wenjiuye.core.identifiers import validate_phone
 from wenjiuye.core.roles import Role
-from wenjiuye.intake.readers import (
-    Deadline,
-    Limits,
-    UnreadableFile,
-    _surely_utf8,
-    _TextRuns,
-    csv_encoding,
-    open_file,
-    read_rows,
-    xlsx_check,
-)
+from wenjiuye.intake.bounds import Deadline, Limits, UnreadableFile
+from wenjiuye.intake.encoding import _surely_utf8, csv_encoding
+from wenjiuye.intake.readers import open_file, read_rows
 from wenjiuye.intake.validation import (
     AMOUNT_MAX,
     COUNT_MAX,
@@ -43,6 +35,7 @@ from wenjiuye.intake.validation import (
     parse_amount,
     parse_count,
 )
+from wenjiuye.intake.xlsx import _TextRuns, xlsx_check
 from wenjiuye.registry.models import Enterprise
 
 COUNTIES = {"410421", "410422"}

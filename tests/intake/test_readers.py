@@ -9,8 +9,9 @@ import openpyxl
 import pytest
 
 from tests.factories import make_id, make_uscc
+from wenjiuye.intake.bounds import UnreadableFile
 from wenjiuye.intake.contract import KINDS, detect_kind
-from wenjiuye.intake.readers import UnreadableFile, open_file, read_rows
+from wenjiuye.intake.readers import open_file, read_rows
 from wenjiuye.intake.validation import BadValue, RowValidator, parse_date, parse_period
 
 COUNTIES = {"410421", "410422"}

@@ -14,6 +14,7 @@ from wenjiuye.deadlines.services import deadlines_for, deadlines_overdue
 from wenjiuye.monitoring.models import LedgerEntry
 from wenjiuye.opinion import services
 from wenjiuye.opinion.classify import classify, short_name
+from wenjiuye.opinion.evaluation import REPORT_CITY_KIND, VERIFY_KIND
 from wenjiuye.opinion.models import LexiconTerm
 
 
@@ -97,7 +98,7 @@ def test_transferred_item_has_a_48_hour_deadline(policy, users):
         region=county,
         at=T0,
     )
-    deadline = deadlines_for(item).get(kind=services.VERIFY_KIND)
+    deadline = deadlines_for(item).get(kind=VERIFY_KIND)
     due = T0 + timedelta(hours=48)
     assert deadline.due_at == due and deadline.clause == "E5,L2"
     assert deadline.policy["public_opinion.verify_report_hours"]["value"] == 48
@@ -118,7 +119,7 @@ def test_fast_spreading_layoff_opinion_is_reported_to_the_city(
         actor=officer, title="宏达机械制造裁员", source="manual", reposts=reposts, at=T0
     )
     assert item.spreading is expected
-    report = deadlines_for(item).filter(kind=services.REPORT_CITY_KIND)
+    report = deadlines_for(item).filter(kind=REPORT_CITY_KIND)
     assert report.exists() is expected
     if expected:
         assert report.get().due_at == T0 + timedelta(hours=2)

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from tests.factories import own_region
 from wenjiuye.core.models import Event
 from wenjiuye.intake.models import ImportBatch, JobPosting
-from wenjiuye.programmes import rules, services
+from wenjiuye.programmes import pairing, rules, services
 from wenjiuye.programmes.models import SpotCheck
 
 FAIR_DAY = date(2023, 5, 20)
@@ -260,7 +260,7 @@ def test_spot_checks(policy, officer, people):
 def test_pairing_modes(policy, officer, people, enterprises):
     one, two = people["own"][:2]
     with pytest.raises(ValidationError, match="须且只能有1名帮扶对象,现有 2 名"):
-        services.pair_create(
+        pairing.pair_create(
             actor=officer,
             helper_kind="enterprise",
             helper_enterprise=enterprises["own"],
@@ -270,7 +270,7 @@ def test_pairing_modes(policy, officer, people, enterprises):
             starts_on=FAIR_DAY,
         )
     with pytest.raises(ValidationError, match="应有2名及以上帮扶对象,现有 1 名"):
-        services.pair_create(
+        pairing.pair_create(
             actor=officer,
             helper_kind="institution",
             helper_name="县妇联",
@@ -280,7 +280,7 @@ def test_pairing_modes(policy, officer, people, enterprises):
             starts_on=FAIR_DAY,
         )
     with pytest.raises(ValidationError, match="须选择帮扶企业"):
-        services.pair_create(
+        pairing.pair_create(
             actor=officer,
             helper_kind="enterprise",
             mode="one_to_one",
@@ -288,7 +288,7 @@ def test_pairing_modes(policy, officer, people, enterprises):
             region=own_region(),
             starts_on=FAIR_DAY,
         )
-    pair = services.pair_create(
+    pair = pairing.pair_create(
         actor=officer,
         helper_kind="enterprise",
         helper_enterprise=enterprises["own"],
@@ -298,7 +298,7 @@ def test_pairing_modes(policy, officer, people, enterprises):
         starts_on=FAIR_DAY,
     )
     assert pair.helper_name == "宝丰测试家政公司"
-    group = services.pair_create(
+    group = pairing.pair_create(
         actor=officer,
         helper_kind="institution",
         helper_name="县妇联",
@@ -310,6 +310,6 @@ def test_pairing_modes(policy, officer, people, enterprises):
     assert set(group.persons.all()) == {one, two}
     event = Event.objects.get(object_type="programmes.pair", object_id=str(group.pk))
     assert event.changes["persons"] == [None, sorted([one.pk, two.pk])]
-    services.pair_end(actor=officer, pair=group, ends_on=date(2023, 12, 31), note="均已就业")
+    pairing.pair_end(actor=officer, pair=group, ends_on=date(2023, 12, 31), note="均已就业")
     with pytest.raises(ValidationError, match="已于 2023-12-31 结束"):
-        services.pair_end(actor=officer, pair=group, ends_on=date(2024, 1, 1))
+        pairing.pair_end(actor=officer, pair=group, ends_on=date(2024, 1, 1))

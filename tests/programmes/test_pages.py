@@ -13,7 +13,7 @@ from tests.factories import OWN_COUNTY, make_course, other_region, own_region
 from wenjiuye.core.identifiers import mask_id
 from wenjiuye.core.models import Event
 from wenjiuye.core.roles import Role
-from wenjiuye.programmes import services
+from wenjiuye.programmes import pairing, services
 from wenjiuye.programmes.models import Attendance, Course, Enrolment
 
 
@@ -75,7 +75,7 @@ def test_other_county_detail_is_404(policy, users, people, name):
             count=1,
             opened_on=date(2023, 1, 1),
         ),
-        "programmes-pair-detail": lambda: services.pair_create(
+        "programmes-pair-detail": lambda: pairing.pair_create(
             actor=office,
             helper_kind="institution",
             helper_name="工会",

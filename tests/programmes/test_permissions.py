@@ -12,7 +12,7 @@ from django.http import Http404
 from tests.factories import OTHER_COUNTY, OWN_COUNTY, make_course, other_region, own_region
 from wenjiuye.core.models import Event
 from wenjiuye.core.roles import Role
-from wenjiuye.programmes import selectors, services
+from wenjiuye.programmes import pairing, selectors, services
 
 DAY = date(2023, 3, 1)
 
@@ -36,7 +36,7 @@ def records(policy, users, people):
                 count=2,
                 opened_on=DAY,
             ),
-            "pair": services.pair_create(
+            "pair": pairing.pair_create(
                 actor=office,
                 helper_kind="institution",
                 helper_name="工会",
@@ -85,7 +85,7 @@ def test_county_cannot_write_in_the_other_county(records, users, people):
             actor=county, position=other["position"], person=people["own"][0], starts_on=DAY
         )
     with pytest.raises(PermissionDenied):
-        services.pair_end(actor=county, pair=other["pair"], ends_on=DAY)
+        pairing.pair_end(actor=county, pair=other["pair"], ends_on=DAY)
     assert Event.objects.count() == before
 
 

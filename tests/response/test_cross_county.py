@@ -35,7 +35,7 @@ from wenjiuye.deadlines.services import deadlines_for
 from wenjiuye.registry.models import Person
 from wenjiuye.registry.selectors import person_list
 from wenjiuye.registry.services import person_reveal, person_upsert
-from wenjiuye.response import services
+from wenjiuye.response import referrals, services
 from wenjiuye.response.models import LayoffReport, LayoffWorker
 
 pytestmark = pytest.mark.django_db
@@ -196,7 +196,7 @@ def test_a_new_worker_living_in_another_county_is_referred_not_created(
     worker = LayoffWorker.objects.get(report=report, region_id=OTHER_COUNTY)
     assert worker.person is None
     assert not Person.objects.filter(id_number=worker.id_number).exists()
-    case = services.referral_accept(actor=yexian, worker=worker)
+    case = referrals.referral_accept(actor=yexian, worker=worker)
     person = Person.objects.get(id_number=worker.id_number)
     assert person.region_id == OTHER_COUNTY and case.person == person
     created = Event.objects.get(object_type="registry.person", object_id=str(person.pk))
@@ -214,7 +214,7 @@ def test_only_the_receiving_countys_case_workers_answer_a_referral(
     worker = LayoffWorker.objects.get(report=report)
     for user in (officer, users[Role.LEADER], users[Role.AUDITOR], users[Role.GRID_WORKER]):
         with pytest.raises(PermissionDenied):
-            services.referral_accept(actor=user, worker=worker)
+            referrals.referral_accept(actor=user, worker=worker)
     assert not Case.objects.exists()
 
 

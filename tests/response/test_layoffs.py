@@ -23,12 +23,13 @@ from tests.factories import (
 )
 from wenjiuye.assistance.models import Case
 from wenjiuye.core.models import Event
+from wenjiuye.core.periods import add_months
 from wenjiuye.core.roles import Role
 from wenjiuye.core.scope import scoped
 from wenjiuye.deadlines.models import Deadline
 from wenjiuye.deadlines.services import deadline_complete, deadlines_for
 from wenjiuye.registry.models import Person
-from wenjiuye.response import services
+from wenjiuye.response import obligations, services
 from wenjiuye.response.models import LayoffReport, LayoffWorker
 from wenjiuye.response.rules import severance
 
@@ -121,7 +122,7 @@ def test_notice_29_days_fails_30_passes(world, officer, days, ok, reviewer):
         planned_implementation_on=impl,
         explained_on=impl - timedelta(days=days),
     )
-    notice = next(c for c in services.report_checks(report) if c["key"] == "notice")
+    notice = next(c for c in obligations.report_checks(report) if c["key"] == "notice")
     assert notice["ok"] is ok
     report = services.layoff_submit(actor=officer, report=report)
     report = services.layoff_review(actor=reviewer, report=report)
@@ -142,7 +143,7 @@ def test_report_after_implementation_blocks_it(world, officer, reviewer):
     report = make_report(
         officer, world["own"], planned_implementation_on=impl, reported_on=impl + timedelta(days=1)
     )
-    reported = next(c for c in services.report_checks(report) if c["key"] == "reported")
+    reported = next(c for c in obligations.report_checks(report) if c["key"] == "reported")
     assert reported["ok"] is False
     report = services.layoff_review(
         actor=reviewer, report=services.layoff_submit(actor=officer, report=report)
@@ -223,7 +224,7 @@ def test_retained_first_is_flagged_per_art41_para2(world, officer):
     flagged = dict(report.workers.values_list("name", "retained_first"))
     # 1 long fixed-term, 2 open-ended, 4 sole earner with dependants; 3 and 5 fixed-term
     assert flagged == {"职工1": True, "职工2": True, "职工3": False, "职工4": True, "职工5": False}
-    check = next(c for c in services.report_checks(report) if c["key"] == "retained_first")
+    check = next(c for c in obligations.report_checks(report) if c["key"] == "retained_first")
     assert check["ok"] is False and "应优先留用 3 人" in check["detail"]
 
 
@@ -311,7 +312,7 @@ def test_implement_returns_the_roster_as_persons_and_close_needs_obligations_exp
     assert report.status == LayoffReport.Status.IMPLEMENTED and report.implemented_on == impl
     worker = LayoffWorker.objects.get(report=report, name="职工1")
     assert worker.person == persons[0]
-    assert worker.rehire_priority_until == services.add_months(impl, 6)
+    assert worker.rehire_priority_until == add_months(impl, 6)
     assert "layoff.rehire_priority" in kinds(report)
     with pytest.raises(ValidationError) as excinfo:
         services.layoff_close(actor=officer, report=report)
@@ -347,9 +348,9 @@ def test_implement_returns_the_roster_as_persons_and_close_needs_obligations_exp
 
 
 def test_add_months_ends_in_a_short_month():
-    assert services.add_months(date(2022, 8, 31), 6) == date(2023, 2, 28)
-    assert services.add_months(date(2023, 8, 31), 6) == date(2024, 2, 29)
-    assert services.add_months(date(2022, 11, 15), 6) == date(2023, 5, 15)
+    assert add_months(date(2022, 8, 31), 6) == date(2023, 2, 28)
+    assert add_months(date(2023, 8, 31), 6) == date(2024, 2, 29)
+    assert add_months(date(2022, 11, 15), 6) == date(2023, 5, 15)
 
 
 def test_after_submission_only_dates_and_opinions_change(world, officer):

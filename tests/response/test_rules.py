@@ -28,10 +28,11 @@ from wenjiuye.core.errors import PolicyNotInForce
 from wenjiuye.core.models import Region
 from wenjiuye.core.roles import Role
 from wenjiuye.deadlines.services import deadlines_for, deadlines_overdue
-from wenjiuye.response import roster, services
+from wenjiuye.incidents.rules import incident_escalation
+from wenjiuye.opinion.evaluation import VERIFY_KIND
+from wenjiuye.response import obligations, roster, services
 from wenjiuye.response.models import LayoffReport, LayoffWorker
 from wenjiuye.response.rules import (
-    incident_escalation,
     layoff_check,
     monthly_wage_average,
     service_length,
@@ -143,7 +144,7 @@ def test_notice_29_or_30_days_and_its_deadline_in_shanghai_time(world, officer, 
     report = make_report(
         officer, world["own"], planned_implementation_on=impl, explained_on=impl - timedelta(days)
     )
-    notice = next(c for c in services.report_checks(report) if c["key"] == "notice")
+    notice = next(c for c in obligations.report_checks(report) if c["key"] == "notice")
     assert notice["ok"] is ok
     report = services.layoff_submit(actor=officer, report=report)
     explain = deadlines_for(report).get(kind="layoff.explain")
@@ -356,7 +357,7 @@ def test_roster_art42_columns_are_validated(world, officer):
     }
     worker = LayoffWorker.objects.get(report=report)
     assert worker.protections == ["maternity"] and worker.art42_reasons == ["maternity"]
-    art42 = next(c for c in services.report_checks(report) if c["key"] == "art42")
+    art42 = next(c for c in obligations.report_checks(report) if c["key"] == "art42")
     assert art42["ok"] is False and "孕期" in art42["detail"]
 
 
@@ -445,7 +446,7 @@ def test_48_hours_are_exact_across_midnight_and_time_zones(world):
         region=Region.objects.get(pk=OWN_COUNTY),
         at=received,
     )
-    deadline = deadlines_for(item).get(kind=opinion.VERIFY_KIND)
+    deadline = deadlines_for(item).get(kind=VERIFY_KIND)
     assert deadline.due_at == datetime(2022, 11, 3, 23, 30, tzinfo=TZ)
     officer = world["users"][Role.COUNTY_OFFICER]
     minute = timedelta(minutes=1)
@@ -477,7 +478,7 @@ def test_influential_enterprise_below_art41_must_still_report_first(world, offic
         explained_on=None,
         reported_on=impl + timedelta(days=1),
     )
-    reported = next(c for c in services.report_checks(report) if c["key"] == "reported")
+    reported = next(c for c in obligations.report_checks(report) if c["key"] == "reported")
     assert (reported["applies"], reported["ok"]) == (True, False)
     report = services.layoff_review(
         actor=reviewer, report=services.layoff_submit(actor=officer, report=report)

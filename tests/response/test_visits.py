@@ -11,7 +11,7 @@ from django.utils import timezone
 from wenjiuye.core.models import Event
 from wenjiuye.monitoring.ledger import ledger_add
 from wenjiuye.monitoring.models import LedgerEntry
-from wenjiuye.response import services
+from wenjiuye.response import visits
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ def visit(actor, enterprise, **extra):
         "outcome": "稳定",
         "next_visit_on": None,
     } | extra
-    return services.visit_create(actor=actor, enterprise=enterprise, **values)
+    return visits.visit_create(actor=actor, enterprise=enterprise, **values)
 
 
 def test_a_visit_to_a_listed_enterprise_adds_a_note_and_confirms_the_month(world, officer):

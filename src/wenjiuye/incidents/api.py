@@ -1,4 +1,5 @@
-"""JSON API of mass incidents, mounted under /api/incidents/ by wenjiuye.api.
+"""JSON API of mass incidents, mounted under /api/incidents/ by wenjiuye.api (an incident's
+linked and suggested opinion items are public opinion's: ``opinion.api.incident_router``).
 
 Errors: 403 without the capability, 404 out of scope, 400 with the reason for invalid input.
 """
@@ -12,12 +13,11 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
-from wenjiuye.core.models import Region, Unit, User
+from wenjiuye.core.models import Region, Unit
 from wenjiuye.core.roles import Cap
 from wenjiuye.core.scope import require
+from wenjiuye.core.types import request_user
 from wenjiuye.incidents import selectors, services
-from wenjiuye.opinion import selectors as opinion_selectors
-from wenjiuye.opinion import services as opinion_services
 from wenjiuye.registry.selectors import enterprise_get
 
 router = Router()
@@ -70,24 +70,14 @@ class PeopleIn(Schema):
     people: int
 
 
-class OpinionLinkIn(Schema):
-    opinion_id: int
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def _detail(request: HttpRequest, pk: int) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     return selectors.incident_as_dict(selectors.incident_get(user=user, pk=pk), user=user)
 
 
 @router.get("/")
 def incident_list(request: HttpRequest, status: str | None = None) -> list[dict[str, Any]]:
-    user = _user(request)
+    user = request_user(request)
     return [
         {
             "id": i.pk,
@@ -104,7 +94,7 @@ def incident_list(request: HttpRequest, status: str | None = None) -> list[dict[
 
 @router.post("/")
 def incident_create(request: HttpRequest, payload: IncidentIn) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     require(user, Cap.WRITE)
     region = get_object_or_404(Region, pk=payload.region_code)
     enterprise = (
@@ -132,7 +122,7 @@ def incident_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 @router.post("/{pk}/people")
 def set_people(request: HttpRequest, pk: int, payload: PeopleIn) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     incident = selectors.incident_get(user=user, pk=pk)
     services.incident_set_people(actor=user, incident=incident, people=payload.people)
     return _detail(request, pk)
@@ -140,7 +130,7 @@ def set_people(request: HttpRequest, pk: int, payload: PeopleIn) -> dict[str, An
 
 @router.post("/{pk}/representatives")
 def add_representative(request: HttpRequest, pk: int, payload: RepresentativeIn) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     incident = selectors.incident_get(user=user, pk=pk)
     services.representative_add(actor=user, incident=incident, **payload.dict())
     return _detail(request, pk)
@@ -148,7 +138,7 @@ def add_representative(request: HttpRequest, pk: int, payload: RepresentativeIn)
 
 @router.post("/{pk}/representatives/{rep_id}/reveal")
 def reveal_representative(request: HttpRequest, pk: int, rep_id: int) -> dict[str, str]:
-    user = _user(request)
+    user = request_user(request)
     incident = selectors.incident_get(user=user, pk=pk)
     rep = selectors.representative_get(user=user, incident=incident, pk=rep_id)
     return services.representative_reveal(
@@ -158,7 +148,7 @@ def reveal_representative(request: HttpRequest, pk: int, rep_id: int) -> dict[st
 
 @router.post("/{pk}/demands")
 def add_demand(request: HttpRequest, pk: int, payload: DemandIn) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     incident = selectors.incident_get(user=user, pk=pk)
     unit = get_object_or_404(Unit, pk=payload.unit_id) if payload.unit_id else None
     services.demand_add(
@@ -177,7 +167,7 @@ def add_demand(request: HttpRequest, pk: int, payload: DemandIn) -> dict[str, An
 def answer_demand(
     request: HttpRequest, pk: int, demand_id: int, payload: AnswerIn
 ) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     incident = selectors.incident_get(user=user, pk=pk)
     demand = selectors.demand_get(user=user, incident=incident, pk=demand_id)
     services.demand_answer(actor=user, demand=demand, result=payload.result)
@@ -186,7 +176,7 @@ def answer_demand(
 
 @router.post("/{pk}/reports")
 def add_report(request: HttpRequest, pk: int, payload: ReportIn) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     incident = selectors.incident_get(user=user, pk=pk)
     services.report_add(actor=user, incident=incident, text=payload.text)
     return _detail(request, pk)
@@ -194,7 +184,7 @@ def add_report(request: HttpRequest, pk: int, payload: ReportIn) -> dict[str, An
 
 @router.post("/{pk}/review")
 def review(request: HttpRequest, pk: int, payload: ReviewIn) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     incident = selectors.incident_get(user=user, pk=pk)
     services.incident_review(actor=user, incident=incident, **payload.dict())
     return _detail(request, pk)
@@ -202,7 +192,7 @@ def review(request: HttpRequest, pk: int, payload: ReviewIn) -> dict[str, Any]:
 
 @router.post("/{pk}/status")
 def set_status(request: HttpRequest, pk: int, payload: StatusIn) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     incident = selectors.incident_get(user=user, pk=pk)
     services.incident_set_status(actor=user, incident=incident, status=payload.status)
     return _detail(request, pk)
@@ -210,38 +200,7 @@ def set_status(request: HttpRequest, pk: int, payload: StatusIn) -> dict[str, An
 
 @router.post("/{pk}/close")
 def close(request: HttpRequest, pk: int) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     incident = selectors.incident_get(user=user, pk=pk)
     services.incident_close(actor=user, incident=incident)
     return _detail(request, pk)
-
-
-@router.get("/{pk}/opinion")
-def opinion_items(request: HttpRequest, pk: int) -> dict[str, Any]:
-    """The incident's linked opinion items and the suggested ones (I6)."""
-    user = _user(request)
-    incident = selectors.incident_get(user=user, pk=pk)
-    return {
-        "linked": selectors.opinion_rows(selectors.linked_opinion(user=user, incident=incident)),
-        "suggested": selectors.opinion_rows(
-            selectors.suggested_opinion(user=user, incident=incident)
-        ),
-    }
-
-
-@router.post("/{pk}/opinion")
-def link_opinion(request: HttpRequest, pk: int, payload: OpinionLinkIn) -> dict[str, Any]:
-    user = _user(request)
-    incident = selectors.incident_get(user=user, pk=pk)
-    item = opinion_selectors.opinion_get(user=user, pk=payload.opinion_id)
-    opinion_services.opinion_link_incident(actor=user, item=item, incident=incident)
-    return opinion_items(request, pk)
-
-
-@router.delete("/{pk}/opinion/{opinion_id}")
-def unlink_opinion(request: HttpRequest, pk: int, opinion_id: int) -> dict[str, Any]:
-    user = _user(request)
-    incident = selectors.incident_get(user=user, pk=pk)
-    item = opinion_selectors.opinion_get(user=user, pk=opinion_id)
-    opinion_services.opinion_unlink_incident(actor=user, item=item, incident=incident)
-    return opinion_items(request, pk)

@@ -91,7 +91,3 @@ class StatusForm(forms.Form):
 class DeadlineDoneForm(forms.Form):
     deadline = forms.IntegerField(widget=forms.HiddenInput)
     note = forms.CharField(label=_("报告说明"), max_length=500, required=False)
-
-
-class OpinionLinkForm(forms.Form):
-    opinion = forms.IntegerField(label=_("舆情编号"), min_value=1)

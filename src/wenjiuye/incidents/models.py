@@ -5,7 +5,7 @@ people, which enterprise. It keeps its elected representatives (at most the poli
 the demands heard and how each was handled (I4), police and medical calls (I5), the dynamic
 reports (I8) and the post-incident review (I7). The reports owed to the party committee, the
 government and the superior bureaus are deadlines (``wenjiuye.deadlines``) created by the
-services from ``response.rules.incident_escalation``. The services are the only writers.
+services from ``incidents.rules.incident_escalation``. The services are the only writers.
 """
 
 from __future__ import annotations

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
-from django.utils import timezone
 
 from wenjiuye.core.identifiers import mask_id, mask_phone
 from wenjiuye.core.models import User
+from wenjiuye.core.periods import local_day
 from wenjiuye.core.roles import Cap
 from wenjiuye.core.scope import can, scoped
 from wenjiuye.deadlines.models import Deadline
 from wenjiuye.deadlines.services import deadlines_for
 from wenjiuye.incidents.models import Demand, Incident, Representative
-from wenjiuye.opinion.models import Category, OpinionItem
-from wenjiuye.response.rules import incident_escalation
+from wenjiuye.incidents.rules import incident_escalation
+
+#: what other apps add to an incident as the API shows it: each part is called with the incident and
+#: the reader and returns its keys (public opinion adds the linked and suggested items, registered
+#: by ``opinion.apps``), so that incidents import none of them
+DETAIL_PARTS: list[Callable[[Incident, User], dict[str, Any]]] = []
 
 
 def incident_list(*, user: User, status: str | None = None) -> QuerySet[Incident]:
@@ -30,51 +35,6 @@ def incident_get(*, user: User, pk: int) -> Incident:
         return incident_list(user=user).get(pk=pk)
     except Incident.DoesNotExist as exc:
         raise Http404("事件不存在或不在您的管辖范围内") from exc
-
-
-SUGGEST_CATEGORIES = (Category.LAYOFF, Category.COLLECTIVE)
-
-
-def linked_opinion(*, user: User, incident: Incident) -> QuerySet[OpinionItem]:
-    """The opinion items linked to the incident that the user may see (I6)."""
-    return scoped(incident.opinion_items.select_related("region"), user).order_by(
-        "received_at", "pk"
-    )
-
-
-def suggested_opinion(*, user: User, incident: Incident) -> QuerySet[OpinionItem]:
-    """Unlinked layoff or collective-action items of the incident's county, received while the
-    incident is open (from its occurrence until it is closed): suggestions only (I6)."""
-    if incident.status == Incident.Status.CLOSED:
-        return OpinionItem.objects.none()
-    county = incident.region_id[:6]
-    about = Q()
-    for category in SUGGEST_CATEGORIES:
-        about |= Q(categories__icontains=f'"{category}"')  # SQLite has no JSON contains
-    qs = OpinionItem.objects.filter(
-        about,
-        incident__isnull=True,
-        region__code__startswith=county,
-        received_at__gte=incident.occurred_at,
-    )
-    return scoped(qs.select_related("region"), user).order_by("received_at", "pk")
-
-
-def opinion_rows(items: QuerySet[OpinionItem]) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": i.pk,
-            "title": i.title,
-            "source": i.source,
-            "region_code": i.region_id,
-            "received_at": i.received_at.isoformat(),
-            "categories": i.categories,
-            "category_labels": i.category_labels,
-            "spreading": i.spreading,
-            "status": i.status,
-        }
-        for i in items
-    ]
 
 
 def representative_get(*, user: User, incident: Incident, pk: int) -> Representative:
@@ -127,13 +87,13 @@ def escalation_now(incident: Incident) -> dict[str, Any]:
     """Who must be told for the current number of people, with the cited parameter versions."""
     return incident_escalation(
         people=incident.people,
-        on=timezone.localtime(incident.known_at).date(),
+        on=local_day(incident.known_at),
         cause=incident.cause,
     )
 
 
 def incident_as_dict(incident: Incident, *, user: User) -> dict[str, Any]:
-    return {
+    out: dict[str, Any] = {
         "id": incident.pk,
         "occurred_at": incident.occurred_at.isoformat(),
         "known_at": incident.known_at.isoformat(),
@@ -186,6 +146,7 @@ def incident_as_dict(incident: Incident, *, user: User) -> dict[str, Any]:
             }
             for d in report_deadlines(incident)
         ],
-        "opinion_items": opinion_rows(linked_opinion(user=user, incident=incident)),
-        "opinion_suggestions": opinion_rows(suggested_opinion(user=user, incident=incident)),
     }
+    for part in DETAIL_PARTS:
+        out.update(part(incident, user))
+    return out

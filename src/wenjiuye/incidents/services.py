@@ -2,7 +2,7 @@
 messages (``ValidationError``) and audits the change in the same transaction.
 
 Escalation (E8, I2, I8): on creation, and whenever the number of people is raised, the recipients
-of ``response.rules.incident_escalation`` each get a report deadline (kind
+of ``incidents.rules.incident_escalation`` each get a report deadline (kind
 ``incident.report:<recipient>``); ``deadline_create`` is idempotent per kind, so raising the number
 adds only the new recipients.
 
@@ -13,26 +13,26 @@ Public opinion about an incident is linked by ``opinion.services.opinion_link_in
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wenjiuye.core.audit import diff, record_event, snapshot
+from wenjiuye.core.audit import diff, record_event, save_audited, snapshot
 from wenjiuye.core.identifiers import check_resident_id
 from wenjiuye.core.models import Event, Region, RegionLevel, Unit, User
+from wenjiuye.core.periods import local_day, period_of, today
 from wenjiuye.core.policy import policy_cite, policy_get
 from wenjiuye.core.roles import Cap
 from wenjiuye.core.scope import require
 from wenjiuye.deadlines.models import Deadline
 from wenjiuye.deadlines.services import deadline_complete, deadline_create, deadlines_for
 from wenjiuye.incidents.models import Demand, Incident, IncidentReport, Representative
+from wenjiuye.incidents.rules import incident_escalation
 from wenjiuye.monitoring.ledger import ledger_cite
 from wenjiuye.monitoring.models import Flag, LedgerEntry
 from wenjiuye.registry.models import Enterprise
-from wenjiuye.response.rules import incident_escalation
 
 INCIDENT_FIELDS = [
     "occurred_at",
@@ -57,30 +57,6 @@ DEMAND_KIND = "incident.demand"
 STATUS_ORDER = [s.value for s in Incident.Status]
 
 
-def _now(at: datetime | None) -> datetime:
-    at = at or timezone.now()
-    if timezone.is_naive(at):
-        raise ValidationError({"at": _("时间必须带时区")})
-    return at
-
-
-def _day(at: datetime) -> date:
-    return timezone.localtime(at).date()
-
-
-def _save_incident(actor: User, incident: Incident, before: dict[str, Any], note: str = "") -> None:
-    incident.full_clean()
-    incident.save()
-    record_event(
-        actor=actor,
-        action=Event.Action.UPDATE,
-        obj=incident,
-        region_code=incident.region_id,
-        changes=diff(before, snapshot(incident, INCIDENT_FIELDS)),
-        note=note,
-    )
-
-
 def _lock(incident: Incident) -> Incident:
     return Incident.objects.select_for_update().get(pk=incident.pk)
 
@@ -92,8 +68,8 @@ def _require_open(incident: Incident) -> None:
 
 def escalate(*, actor: User | None, incident: Incident, at: datetime) -> list[Deadline]:
     """The report deadlines owed for the incident's current number of people (idempotent)."""
-    result = incident_escalation(people=incident.people, on=_day(at), cause=incident.cause)
-    due = policy_get("incident.report.due_minutes", on=_day(at))
+    result = incident_escalation(people=incident.people, on=local_day(at), cause=incident.cause)
+    due = policy_get("incident.report.due_minutes", on=local_day(at))
     cites = {c["key"]: c for c in result["policy"]}
     cites[due.key] = policy_cite(due)
     out = []
@@ -126,9 +102,9 @@ def risk_ledger(*, actor: User | None, incident: Incident) -> LedgerEntry:
             incident.enterprise.name,
         )
     else:
-        county = Region.objects.filter(pk=incident.region_id[:6]).first() or incident.region
+        county = incident.region.county or incident.region
         subject = (Flag.Subject.REGION, county.code, county.code, county.name)
-    period = timezone.localtime(incident.occurred_at).strftime("%Y%m")
+    period = period_of(local_day(incident.occurred_at))
     subject_type, subject_id, region_code, name = subject
     return ledger_cite(
         actor=actor,
@@ -178,7 +154,7 @@ def incident_create(
     at: datetime | None = None,
 ) -> Incident:
     require(actor, Cap.WRITE, region.code)
-    at = _now(at)
+    at = at or timezone.now()
     _check_region(region)
     _check_people(people)
     if cause not in Incident.Cause.values:
@@ -204,14 +180,8 @@ def incident_create(
             created_by=actor,
             created_at=at,
         )
-        incident.full_clean()
-        incident.save()
-        record_event(
-            actor=actor,
-            action=Event.Action.CREATE,
-            obj=incident,
-            region_code=region.code,
-            changes=diff({}, snapshot(incident, INCIDENT_FIELDS)),
+        save_audited(
+            actor=actor, obj=incident, before=None, fields=INCIDENT_FIELDS, region_code=region.code
         )
         escalate(actor=actor, incident=incident, at=at)
         risk_ledger(actor=actor, incident=incident)
@@ -223,14 +193,21 @@ def incident_set_people(
 ) -> Incident:
     """Correct the number of people; new escalations (never fewer) are added at once."""
     require(actor, Cap.WRITE, incident.region_id)
-    at = _now(at)
+    at = at or timezone.now()
     _check_people(people)
     with transaction.atomic():
         incident = _lock(incident)
         _require_open(incident)
         before = snapshot(incident, INCIDENT_FIELDS)
         incident.people = int(people)
-        _save_incident(actor, incident, before)
+        save_audited(
+            actor=actor,
+            obj=incident,
+            before=before,
+            fields=INCIDENT_FIELDS,
+            region_code=incident.region_id,
+            record_unchanged=True,
+        )
         escalate(actor=actor, incident=incident, at=at)
     return incident
 
@@ -240,7 +217,7 @@ def incident_call(
 ) -> Incident:
     """Record that the police (disorder) or medical help (casualties) was called (I5)."""
     require(actor, Cap.WRITE, incident.region_id)
-    at = _now(at)
+    at = at or timezone.now()
     field = {"police": "police_called_at", "medical": "medical_called_at"}.get(service)
     if field is None:
         raise ValidationError({"service": _("只能通知公安机关或医疗救治")})
@@ -251,7 +228,13 @@ def incident_call(
             raise ValidationError({"service": _("已记录通知时间")})
         before = snapshot(incident, INCIDENT_FIELDS)
         setattr(incident, field, at)
-        _save_incident(actor, incident, before)
+        save_audited(
+            actor=actor,
+            obj=incident,
+            before=before,
+            fields=INCIDENT_FIELDS,
+            region_code=incident.region_id,
+        )
     return incident
 
 
@@ -280,7 +263,7 @@ def representative_add(
     with transaction.atomic():
         incident = _lock(incident)
         _require_open(incident)
-        limit = max_representatives(timezone.localdate())
+        limit = max_representatives(today())
         if incident.representatives.count() >= limit:
             raise ValidationError(
                 _("聚集人员推荐的代表不超过%(n)d人(突发事件处置预案 三(三)),已登记%(n)d名代表")
@@ -337,7 +320,7 @@ def demand_add(
     """A demand heard (I4). Answered on the spot needs the answer; referred needs the unit and
     its statutory time limit in days, and becomes a deadline of that unit."""
     require(actor, Cap.WRITE, incident.region_id)
-    at = _now(at)
+    at = at or timezone.now()
     if not text.strip():
         raise ValidationError({"text": _("请填写诉求内容")})
     if handling == Demand.Handling.ON_SPOT:
@@ -396,7 +379,7 @@ def demand_answer(
     """The answer or result of a referred demand; its deadline is completed."""
     incident = demand.incident
     require(actor, Cap.WRITE, incident.region_id)
-    at = _now(at)
+    at = at or timezone.now()
     if not result.strip():
         raise ValidationError({"result": _("请填写办理结果")})
     with transaction.atomic():
@@ -422,7 +405,7 @@ def report_add(
     *, actor: User, incident: Incident, text: str, at: datetime | None = None
 ) -> IncidentReport:
     require(actor, Cap.WRITE, incident.region_id)
-    at = _now(at)
+    at = at or timezone.now()
     if not text.strip():
         raise ValidationError({"text": _("请填写动态情况")})
     with transaction.atomic():
@@ -450,7 +433,7 @@ def incident_review(
 ) -> Incident:
     """The post-incident review (I7): causes, problems and lessons, all three required."""
     require(actor, Cap.WRITE, incident.region_id)
-    at = _now(at)
+    at = at or timezone.now()
     missing = {
         name: _("请填写%s") % label
         for name, label, value in (
@@ -470,7 +453,14 @@ def incident_review(
         incident.review_problems = problems.strip()
         incident.review_lessons = lessons.strip()
         incident.reviewed_at, incident.reviewed_by = at, actor
-        _save_incident(actor, incident, before, note="事后复盘")
+        save_audited(
+            actor=actor,
+            obj=incident,
+            before=before,
+            fields=INCIDENT_FIELDS,
+            region_code=incident.region_id,
+            note="事后复盘",
+        )
     return incident
 
 
@@ -479,7 +469,7 @@ def incident_set_status(
 ) -> Incident:
     """Move forward: 处置中 → 已控制 → 已化解 → 已结案. Closing needs the review (I7)."""
     require(actor, Cap.WRITE, incident.region_id)
-    at = _now(at)
+    at = at or timezone.now()
     if status not in STATUS_ORDER:
         raise ValidationError({"status": _("未知状态")})
     with transaction.atomic():
@@ -497,7 +487,13 @@ def incident_set_status(
         incident.status = status
         if status == Incident.Status.CLOSED:
             incident.closed_at = at
-        _save_incident(actor, incident, before)
+        save_audited(
+            actor=actor,
+            obj=incident,
+            before=before,
+            fields=INCIDENT_FIELDS,
+            region_code=incident.region_id,
+        )
     return incident
 
 

@@ -1,7 +1,9 @@
-"""Pages of mass incidents: list, create, detail, and one POST endpoint per action."""
+"""Pages of mass incidents: list, create, detail, and one POST endpoint per action (linking an
+opinion item is public opinion's: ``opinion.views``, its panel ``{% incident_opinion %}``)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms as django_forms
@@ -13,18 +15,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from wenjiuye.core.audit import events_for
+from wenjiuye.core.errors import error_messages
 from wenjiuye.core.roles import Cap
 from wenjiuye.core.scope import can, require
 from wenjiuye.core.types import AuthedHttpRequest
 from wenjiuye.deadlines.models import Deadline
 from wenjiuye.incidents import forms, selectors, services
 from wenjiuye.incidents.models import Incident
-from wenjiuye.opinion import selectors as opinion_selectors
-from wenjiuye.opinion import services as opinion_services
-
-
-def _errors(exc: ValidationError) -> list[str]:
-    return list(exc.messages)
 
 
 @login_required
@@ -67,7 +64,7 @@ def incident_create(request: AuthedHttpRequest) -> HttpResponse:
                     summary=data["summary"],
                 )
             except ValidationError as exc:
-                errors = _errors(exc)
+                errors = error_messages(exc)
             else:
                 return redirect("incident-detail", pk=incident.pk)
         status = 400
@@ -76,7 +73,8 @@ def incident_create(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, "incidents/create.html", {"form": form, "errors": errors}, status=status)
 
 
-def _context(request: AuthedHttpRequest, incident: Incident, **extra: Any) -> dict[str, Any]:
+def detail_context(request: AuthedHttpRequest, incident: Incident, **extra: Any) -> dict[str, Any]:
+    """What ``incidents/detail.html`` shows; ``extra`` adds ``errors`` or ``revealed``."""
     may_write = can(request.user, Cap.WRITE, incident.region_id)
     deadlines = list(selectors.report_deadlines(incident))
     demand_deadlines = selectors.demand_deadlines(incident)
@@ -93,8 +91,6 @@ def _context(request: AuthedHttpRequest, incident: Incident, **extra: Any) -> di
         "open_status": Deadline.Status.OPEN,
         "escalation": selectors.escalation_now(incident),
         "history": events_for(incident)[:30],
-        "opinion_items": selectors.linked_opinion(user=request.user, incident=incident),
-        "opinion_suggestions": selectors.suggested_opinion(user=request.user, incident=incident),
         "forms": {
             "people": forms.PeopleForm(initial={"people": incident.people}),
             "call": forms.CallForm(),
@@ -109,7 +105,6 @@ def _context(request: AuthedHttpRequest, incident: Incident, **extra: Any) -> di
                 }
             ),
             "status": forms.StatusForm(initial={"status": incident.status}),
-            "opinion": forms.OpinionLinkForm(),
         },
         "errors": [],
         "revealed": {},
@@ -126,7 +121,7 @@ def _context(request: AuthedHttpRequest, incident: Incident, **extra: Any) -> di
 @login_required
 def incident_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     incident = selectors.incident_get(user=request.user, pk=pk)
-    return render(request, "incidents/detail.html", _context(request, incident))
+    return render(request, "incidents/detail.html", detail_context(request, incident))
 
 
 ACTION_FORMS: dict[str, type[django_forms.Form]] = {
@@ -139,8 +134,6 @@ ACTION_FORMS: dict[str, type[django_forms.Form]] = {
     "review": forms.ReviewForm,
     "status": forms.StatusForm,
     "reported": forms.DeadlineDoneForm,
-    "link-opinion": forms.OpinionLinkForm,
-    "unlink-opinion": forms.OpinionLinkForm,
 }
 
 
@@ -170,12 +163,6 @@ def _do(request: AuthedHttpRequest, incident: Incident, action: str, data: dict[
         services.report_deadline_done(
             actor=user, incident=incident, deadline=deadline, note=data["note"]
         )
-    elif action in ("link-opinion", "unlink-opinion"):
-        item = opinion_selectors.opinion_get(user=user, pk=data["opinion"])
-        if action == "link-opinion":
-            opinion_services.opinion_link_incident(actor=user, item=item, incident=incident)
-        else:
-            opinion_services.opinion_unlink_incident(actor=user, item=item, incident=incident)
 
 
 @login_required
@@ -195,31 +182,41 @@ def incident_action(request: AuthedHttpRequest, pk: int, action: str) -> HttpRes
         return render(
             request,
             "incidents/detail.html",
-            _context(request, incident, revealed={rep.pk: revealed}),
+            detail_context(request, incident, revealed={rep.pk: revealed}),
         )
     form_class = ACTION_FORMS.get(action)
     if form_class is None:
         raise Http404("没有这个操作")
     require(request.user, Cap.WRITE, incident.region_id)
-    form = form_class(request.POST)
+    return action_response(
+        request,
+        incident,
+        form_class(request.POST),
+        lambda data: _do(request, incident, action, data),
+    )
+
+
+def action_response(
+    request: AuthedHttpRequest,
+    incident: Incident,
+    form: django_forms.Form,
+    run: Callable[[dict[str, Any]], object],
+) -> HttpResponse:
+    """An action posted on the incident's page: ``run`` with the valid form's data, then back to
+    the page; or the page again with the form's or the refusal's reasons (400)."""
     if form.is_valid():
         try:
-            _do(request, incident, action, form.cleaned_data)
+            run(form.cleaned_data)
         except ValidationError as exc:
-            errors = _errors(exc)
+            errors = error_messages(exc)
         else:
             return redirect("incident-detail", pk=incident.pk)
     else:
-        errors = [
-            f"{form.fields[f].label or f}:{'; '.join(str(m) for m in e)}"
-            if f in form.fields
-            else "; ".join(str(m) for m in e)
-            for f, e in form.errors.items()
-        ]
+        errors = error_messages(form)
     incident.refresh_from_db()
     return render(
         request,
         "incidents/detail.html",
-        _context(request, incident, errors=errors),
+        detail_context(request, incident, errors=errors),
         status=400,
     )

@@ -34,6 +34,7 @@ from wenjiuye.core.models import Event, Region, User
 from wenjiuye.core.roles import Cap
 from wenjiuye.core.scope import can_city, require_city
 from wenjiuye.intake import lake
+from wenjiuye.intake.bounds import Limits, UnreadableFile
 from wenjiuye.intake.contract import KINDS
 from wenjiuye.intake.models import (
     EnterpriseEvent,
@@ -43,7 +44,7 @@ from wenjiuye.intake.models import (
     MonitoringPointReport,
     UnemploymentRegistration,
 )
-from wenjiuye.intake.readers import Limits, UnreadableFile, open_file, read_rows
+from wenjiuye.intake.readers import open_file, read_rows
 from wenjiuye.intake.validation import Reject, RowValidator
 from wenjiuye.registry.models import Enterprise
 from wenjiuye.registry.services import enterprise_upsert, person_upsert

@@ -74,6 +74,12 @@ class IncidentLinkForm(forms.Form):
         self.fields["incident"].queryset = incidents  # type: ignore[attr-defined]
 
 
+class OpinionLinkForm(forms.Form):
+    """An opinion item to link to (or unlink from) the incident whose page it is posted on."""
+
+    opinion = forms.IntegerField(label=_("舆情编号"), min_value=1)
+
+
 class IngestForm(forms.Form):
     file = forms.FileField(label=_("舆情源文件(RSS 2.0、Atom 或 JSON Lines)"))
     source = forms.ChoiceField(

@@ -1,17 +1,18 @@
-"""Reads of public opinion, always through the user's scope."""
+"""Reads of public opinion, always through the user's scope: items, the incidents an item may be
+linked to, and an incident's linked and suggested items (I6)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 
 from wenjiuye.core.models import User
 from wenjiuye.core.scope import scoped
 from wenjiuye.deadlines.services import deadlines_for
 from wenjiuye.incidents.models import Incident
-from wenjiuye.opinion.models import LexiconTerm, OpinionItem
+from wenjiuye.opinion.models import Category, LexiconTerm, OpinionItem
 
 
 def opinion_list(
@@ -41,6 +42,66 @@ def linkable_incidents(*, user: User, item: OpinionItem) -> QuerySet[Incident]:
     same = When(region__code__startswith=county, then=Value(0)) if county else None
     order = Case(same, default=Value(1), output_field=IntegerField()) if same else Value(1)
     return qs.annotate(elsewhere=order).order_by("elsewhere", "-occurred_at", "-pk")
+
+
+SUGGEST_CATEGORIES = (Category.LAYOFF, Category.COLLECTIVE)
+
+
+def linked_opinion(*, user: User, incident: Incident) -> QuerySet[OpinionItem]:
+    """The opinion items linked to the incident that the user may see (I6)."""
+    return scoped(incident.opinion_items.select_related("region"), user).order_by(
+        "received_at", "pk"
+    )
+
+
+def suggested_opinion(*, user: User, incident: Incident) -> QuerySet[OpinionItem]:
+    """Unlinked layoff or collective-action items of the incident's county, received while the
+    incident is open (from its occurrence until it is closed): suggestions only (I6)."""
+    if incident.status == Incident.Status.CLOSED:
+        return OpinionItem.objects.none()
+    county = incident.region_id[:6]
+    about = Q()
+    for category in SUGGEST_CATEGORIES:
+        about |= Q(categories__icontains=f'"{category}"')  # SQLite has no JSON contains
+    qs = OpinionItem.objects.filter(
+        about,
+        incident__isnull=True,
+        region__code__startswith=county,
+        received_at__gte=incident.occurred_at,
+    )
+    return scoped(qs.select_related("region"), user).order_by("received_at", "pk")
+
+
+def opinion_rows(items: QuerySet[OpinionItem]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": i.pk,
+            "title": i.title,
+            "source": i.source,
+            "region_code": i.region_id,
+            "received_at": i.received_at.isoformat(),
+            "categories": i.categories,
+            "category_labels": i.category_labels,
+            "spreading": i.spreading,
+            "status": i.status,
+        }
+        for i in items
+    ]
+
+
+def incident_opinion(*, user: User, incident: Incident) -> dict[str, Any]:
+    """The incident's linked and suggested items as the API shows them (I6)."""
+    return {
+        "linked": opinion_rows(linked_opinion(user=user, incident=incident)),
+        "suggested": opinion_rows(suggested_opinion(user=user, incident=incident)),
+    }
+
+
+def incident_detail_part(incident: Incident, user: User) -> dict[str, Any]:
+    """Public opinion's part of an incident as the incidents API shows it (added to
+    ``incidents.selectors.DETAIL_PARTS`` by ``opinion.apps``)."""
+    found = incident_opinion(user=user, incident=incident)
+    return {"opinion_items": found["linked"], "opinion_suggestions": found["suggested"]}
 
 
 def lexicon() -> QuerySet[LexiconTerm]:

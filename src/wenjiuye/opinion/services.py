@@ -1,18 +1,13 @@
-"""Writes to public opinion and its lexicon. Each checks role and scope, validates with Chinese
-messages and audits the change in the same transaction.
-
-On every create and change an item is evaluated:
-- transferred by the province or the city → a 48-hour verify-and-report deadline (E5, L2);
-- spreading fast (officer's flag, or reposts ≥ ``opinion.spreading.min_reposts``) and about a
-  layoff → the county reports to the city bureau at once (E4);
-- every linked enterprise enters the key-concern list (``monitoring.ledger``) with the reason
-  舆情 and the item as evidence, once per item.
+"""Writes to public opinion and its lexicon: items (by hand and from feeds), their links to mass
+incidents (I6), the lexicon. Each checks role and scope, validates with Chinese messages and
+audits the change in the same transaction. On every create and change an item is evaluated
+(``opinion.evaluation``: its deadlines and its key-concern and risk-ledger entries).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -23,19 +18,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wenjiuye.core.audit import diff, record_event, snapshot
-from wenjiuye.core.models import Event, Region, RegionLevel, User
-from wenjiuye.core.policy import policy_cite, policy_get
+from wenjiuye.core.models import Event, Region, User
+from wenjiuye.core.periods import local_day
 from wenjiuye.core.roles import Cap
-from wenjiuye.core.scope import can, require, require_city, scoped
-from wenjiuye.deadlines.models import Deadline
-from wenjiuye.deadlines.services import deadline_create
+from wenjiuye.core.scope import require, require_city, scoped
 from wenjiuye.incidents.models import Incident
-from wenjiuye.monitoring.ledger import ledger_cite
-from wenjiuye.monitoring.models import Flag, LedgerEntry
 from wenjiuye.opinion import feeds
-from wenjiuye.opinion.classify import EnterpriseMatcher, classify
+from wenjiuye.opinion.classify import EnterpriseMatcher
+from wenjiuye.opinion.evaluation import evaluate
 from wenjiuye.opinion.models import Category, LexiconTerm, OpinionItem
-from wenjiuye.registry.models import Enterprise
 
 ITEM_FIELDS = [
     "title",
@@ -52,188 +43,6 @@ ITEM_FIELDS = [
     "status",
     "incident_id",
 ]
-VERIFY_KIND = "opinion.verify_report"
-REPORT_CITY_KIND = "opinion.report_city"
-LEDGER_REASON = "舆情"
-RISK_REASONS: dict[str, tuple[str, str]] = {
-    Category.LAYOFF: ("裁员舆情", "裁员舆情(风险隐患来源,M6、E9)"),
-    Category.COLLECTIVE: ("群体性事件舆情", "群体性事件舆情(风险隐患来源,M6、E9)"),
-}
-
-
-def _now(at: datetime | None) -> datetime:
-    at = at or timezone.now()
-    if timezone.is_naive(at):
-        raise ValidationError({"at": _("时间必须带时区")})
-    return at
-
-
-def _day(at: datetime) -> date:
-    return timezone.localtime(at).date()
-
-
-def city_region() -> Region | None:
-    cities = list(Region.objects.filter(level=RegionLevel.CITY)[:2])
-    return cities[0] if len(cities) == 1 else None
-
-
-def _county_of(enterprise: Enterprise) -> Region:
-    county = Region.objects.filter(pk=enterprise.region_id[:6]).first()
-    return county or enterprise.region
-
-
-def _default_region(actor: User | None, enterprises: list[Enterprise]) -> Region | None:
-    """The linked enterprises' county (one the actor may write first), the actor's own county,
-    or the city."""
-    counties = [_county_of(e) for e in enterprises]
-    if actor is not None:
-        for county in counties:
-            if can(actor, Cap.WRITE, county.code):
-                return county
-        if actor.region is not None and actor.region.level not in (
-            RegionLevel.PROVINCE,
-            RegionLevel.CITY,
-        ):
-            return actor.region
-    return counties[0] if counties else city_region()
-
-
-# --- Evaluation -------------------------------------------------------------------------------
-
-
-def _spreading(item: OpinionItem, on: date) -> tuple[bool, dict[str, Any]]:
-    version = policy_get("opinion.spreading.min_reposts", on=on)
-    by_count = item.reposts is not None and item.reposts >= int(version.value)
-    return bool(item.spreading_flag or by_count), policy_cite(version)
-
-
-def _deadlines(item: OpinionItem, actor: User | None, at: datetime) -> list[Deadline]:
-    out = []
-    if item.source in OpinionItem.TRANSFERRED:
-        if item.region is None:
-            raise ValidationError({"region": _("转办舆情须指定涉及区划")})
-        version = policy_get("public_opinion.verify_report_hours", on=_day(item.received_at))
-        out.append(
-            deadline_create(
-                kind=VERIFY_KIND,
-                title=_("核实%(by)s转办的舆情并报告有关情况")
-                % {"by": OpinionItem.Source(item.source).label.removesuffix("转办")},
-                clause="E5,L2",
-                subject=item,
-                region=item.region,
-                due_at=item.received_at + timedelta(hours=float(version.value)),
-                actor=actor,
-                policy={version.key: policy_cite(version)},
-            )
-        )
-    if item.spreading and Category.LAYOFF in item.categories:
-        if item.region is None:
-            raise ValidationError({"region": _("传播较快的裁员舆情须指定涉及区划")})
-        version = policy_get("opinion.report_city.due_hours", on=_day(at))
-        out.append(
-            deadline_create(
-                kind=REPORT_CITY_KIND,
-                title=_("向市人社局报告传播较快的裁员舆情并持续跟踪"),
-                clause="E4",
-                subject=item,
-                region=item.region,
-                due_at=at + timedelta(hours=float(version.value)),
-                actor=actor,
-                policy={version.key: policy_cite(version), "reasons": item.reasons},
-            )
-        )
-    return out
-
-
-def _citation(item: OpinionItem, period: str) -> dict[str, Any]:
-    return {
-        "opinion_id": item.pk,
-        "title": item.title[:200],
-        "url": item.url,
-        "published_at": item.published_at.isoformat() if item.published_at else None,
-        "received_at": item.received_at.isoformat(),
-        "categories": item.categories,
-        "source": item.source,
-        "period": period,
-    }
-
-
-def _ledger(item: OpinionItem, enterprise: Enterprise, actor: User | None) -> LedgerEntry:
-    """Put the enterprise on the key-concern list with reason 舆情 and the item as evidence,
-    once per item (``monitoring.ledger.ledger_cite``)."""
-    period = timezone.localtime(item.received_at).strftime("%Y%m")
-    return ledger_cite(
-        actor=actor,
-        ledger=LedgerEntry.Ledger.KEY_ENTERPRISE,
-        subject_type=Flag.Subject.ENTERPRISE,
-        subject_id=enterprise.uscc,
-        region_code=enterprise.region_id,
-        name=enterprise.name,
-        reason=LEDGER_REASON,
-        reason_text=_("舆情涉及该企业"),
-        period=period,
-        key="opinion_id",
-        citation=_citation(item, period),
-        note=_("舆情#%(id)d:%(title)s") % {"id": item.pk, "title": item.title[:80]},
-    )
-
-
-def _risk_ledger(item: OpinionItem, actor: User | None) -> list[LedgerEntry]:
-    """Layoff and collective-action opinion is a risk source (M6, E9): each enterprise it names,
-    or else its region, enters the risk ledger with reason 裁员舆情 / 群体性事件舆情."""
-    reasons = [RISK_REASONS[c] for c in item.categories if c in RISK_REASONS]
-    if not reasons:
-        return []
-    subjects: list[tuple[str, str, str, str]] = [
-        (Flag.Subject.ENTERPRISE, e.uscc, e.region_id, e.name)
-        for e in item.enterprises.order_by("uscc")
-    ]
-    if not subjects and item.region is not None:
-        code = item.region.code
-        subjects = [(Flag.Subject.REGION, code, code, item.region.name)]
-    period = timezone.localtime(item.received_at).strftime("%Y%m")
-    out = []
-    for reason, text in reasons:
-        for subject_type, subject_id, region_code, name in subjects:
-            out.append(
-                ledger_cite(
-                    actor=actor,
-                    ledger=LedgerEntry.Ledger.RISK,
-                    subject_type=subject_type,
-                    subject_id=subject_id,
-                    region_code=region_code,
-                    name=name,
-                    reason=reason,
-                    reason_text=text,
-                    period=period,
-                    key="opinion_id",
-                    citation=_citation(item, period),
-                    note=_("舆情#%(id)d:%(title)s") % {"id": item.pk, "title": item.title[:80]},
-                )
-            )
-    return out
-
-
-def _evaluate(
-    item: OpinionItem, actor: User | None, at: datetime, matcher: EnterpriseMatcher | None
-) -> None:
-    """Classify, link enterprises, mark spreading; then deadlines and the key-concern list."""
-    text = f"{item.title}\n{item.text}"
-    result = classify(text, on=_day(at))
-    item.categories, item.reasons = result["categories"], result["reasons"]
-    item.spreading, _cite = _spreading(item, _day(at))
-    matcher = matcher or EnterpriseMatcher.build(on=_day(at))
-    found = matcher.find(text)
-    enterprises = list(Enterprise.objects.filter(uscc__in=found).order_by("uscc"))
-    if item.region is None:
-        item.region = _default_region(actor, enterprises)
-    item.full_clean(exclude=["enterprises"])
-    item.save()
-    item.enterprises.add(*enterprises)
-    _deadlines(item, actor, at)
-    for enterprise in item.enterprises.all():
-        _ledger(item, enterprise, actor)
-    _risk_ledger(item, actor)
 
 
 # --- Items --------------------------------------------------------------------------------------
@@ -289,7 +98,7 @@ def opinion_create(
     (:func:`_already_collected`). ``actor=None`` is the system (feed import from the command
     line), which sees every item.
     """
-    at = _now(at)
+    at = at or timezone.now()
     if actor is not None:
         require(actor, Cap.WRITE, region.code if region is not None else None)
     if not title.strip():
@@ -327,7 +136,7 @@ def opinion_create(
         )
         item.full_clean(exclude=["enterprises", "categories", "reasons"])
         item.save()
-        _evaluate(item, actor, at, matcher)
+        evaluate(item, actor, at, matcher)
         if actor is not None and item.region is not None:
             require(actor, Cap.WRITE, item.region_id)
         record_event(
@@ -357,7 +166,7 @@ def opinion_update(
     """Change the repost count, the spreading flag, the status or the linked incident; the item
     is evaluated again (new deadlines and key-concern entries are added, none removed)."""
     require(actor, Cap.WRITE, item.region_id)
-    at = _now(at)
+    at = at or timezone.now()
     if reposts is not None and reposts < 0:
         raise ValidationError({"reposts": _("转发次数不能为负")})
     if status is not None and status not in OpinionItem.Status.values:
@@ -374,7 +183,7 @@ def opinion_update(
         if incident is not None:
             require(actor, Cap.WRITE, incident.region_id)
             item.incident = incident
-        _evaluate(item, actor, at, None)
+        evaluate(item, actor, at, None)
         changes = diff(before, snapshot(item, ITEM_FIELDS))
         record_event(
             actor=actor,
@@ -486,7 +295,7 @@ def opinion_ingest(
 
     ``data`` gives the bytes of uploaded files by name instead of reading ``locations``.
     """
-    at = _now(at)
+    at = at or timezone.now()
     if source is not None and source not in OpinionItem.Source.values:
         raise ValidationError({"source": _("未知的舆情来源")})
     if actor is not None:
@@ -499,7 +308,7 @@ def opinion_ingest(
         for location in locations:
             name, content = feeds.read_source(location)
             parsed.append(feeds.parse(name, content))
-    matcher = EnterpriseMatcher.build(on=_day(at))
+    matcher = EnterpriseMatcher.build(on=local_day(at))
     out = []
     for feed in parsed:
         created = skipped = 0

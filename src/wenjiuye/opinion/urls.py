@@ -10,4 +10,15 @@ urlpatterns = [
     path("opinion/<int:pk>/", views.opinion_detail, name="opinion-detail"),
     path("opinion/<int:pk>/link/", views.opinion_link, name="opinion-link"),
     path("opinion/<int:pk>/unlink/", views.opinion_unlink, name="opinion-unlink"),
+    # on an incident's page (mounted before the incidents' own actions: wenjiuye.urls)
+    path(
+        "incidents/<int:pk>/link-opinion/",
+        views.incident_link_opinion,
+        name="incident-link-opinion",
+    ),
+    path(
+        "incidents/<int:pk>/unlink-opinion/",
+        views.incident_unlink_opinion,
+        name="incident-unlink-opinion",
+    ),
 ]

@@ -1,4 +1,5 @@
-"""Pages of public opinion: list, create, detail (update) and the keyword lexicon."""
+"""Pages of public opinion: list, create, detail (update) and the keyword lexicon; on an
+incident's page, linking and unlinking its items (I6: the panel is ``{% incident_opinion %}``)."""
 
 from __future__ import annotations
 
@@ -9,27 +10,21 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from wenjiuye.core.audit import events_for
+from wenjiuye.core.errors import error_messages
+from wenjiuye.core.periods import today
 from wenjiuye.core.roles import Cap
 from wenjiuye.core.scope import can, can_city, require, require_city
 from wenjiuye.core.types import AuthedHttpRequest
 from wenjiuye.deadlines.services import deadlines_for
+from wenjiuye.incidents.selectors import incident_get
+from wenjiuye.incidents.views import action_response
 from wenjiuye.opinion import feeds, forms, selectors, services
 from wenjiuye.opinion.classify import classify
 from wenjiuye.opinion.models import Category, LexiconTerm, OpinionItem
-
-
-def _form_errors(form: Any) -> list[str]:
-    return [
-        f"{form.fields[f].label or f}:{'; '.join(str(m) for m in e)}"
-        if f in form.fields
-        else "; ".join(str(m) for m in e)
-        for f, e in form.errors.items()
-    ]
 
 
 @login_required
@@ -67,11 +62,11 @@ def opinion_create(request: AuthedHttpRequest) -> HttpResponse:
             try:
                 item, _created = services.opinion_create(actor=request.user, **data)
             except ValidationError as exc:
-                errors = list(exc.messages)
+                errors = error_messages(exc)
             else:
                 return redirect("opinion-detail", pk=item.pk)
         else:
-            errors = _form_errors(form)
+            errors = error_messages(form)
         status = 400
     else:
         form, status = forms.OpinionForm(user=request.user), 200
@@ -99,11 +94,11 @@ def opinion_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
                     reclassify="reclassify" in request.POST,
                 )
             except ValidationError as exc:
-                errors = list(exc.messages)
+                errors = error_messages(exc)
             else:
                 return redirect("opinion-detail", pk=item.pk)
         else:
-            errors = _form_errors(form)
+            errors = error_messages(form)
         status = 400
     return _render_detail(request, item, form=form, errors=errors, status=status)
 
@@ -158,11 +153,11 @@ def opinion_link(request: AuthedHttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, item=item, incident=link_form.cleaned_data["incident"]
             )
         except ValidationError as exc:
-            errors = list(exc.messages)
+            errors = error_messages(exc)
         else:
             return redirect("opinion-detail", pk=item.pk)
     else:
-        errors = _form_errors(link_form)
+        errors = error_messages(link_form)
     return _render_detail(request, item, errors=errors, status=400, link_form=link_form)
 
 
@@ -174,7 +169,7 @@ def opinion_unlink(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     try:
         services.opinion_unlink_incident(actor=request.user, item=item)
     except ValidationError as exc:
-        return _render_detail(request, item, errors=list(exc.messages), status=400)
+        return _render_detail(request, item, errors=error_messages(exc), status=400)
     return redirect("opinion-detail", pk=item.pk)
 
 
@@ -206,9 +201,9 @@ def opinion_ingest(request: AuthedHttpRequest) -> HttpResponse:
                 except feeds.FeedError as exc:
                     errors = [str(exc)]
                 except ValidationError as exc:
-                    errors = list(exc.messages)
+                    errors = error_messages(exc)
         else:
-            errors = _form_errors(form)
+            errors = error_messages(form)
         if errors:
             status = 400
         else:
@@ -240,7 +235,7 @@ def lexicon_page(request: AuthedHttpRequest) -> HttpResponse:
         if action == "classify":
             classify_form = forms.ClassifyForm(request.POST)
             if classify_form.is_valid():
-                preview = classify(classify_form.cleaned_data["text"], on=timezone.localdate())
+                preview = classify(classify_form.cleaned_data["text"], on=today())
         else:
             require_city(request.user, Cap.WRITE)
             try:
@@ -249,7 +244,7 @@ def lexicon_page(request: AuthedHttpRequest) -> HttpResponse:
                     if add_form.is_valid():
                         services.lexicon_add(actor=request.user, **add_form.cleaned_data)
                         return redirect("opinion-lexicon")
-                    errors = _form_errors(add_form)
+                    errors = error_messages(add_form)
                 elif action == "update":
                     update = forms.TermUpdateForm(request.POST)
                     if update.is_valid():
@@ -263,11 +258,11 @@ def lexicon_page(request: AuthedHttpRequest) -> HttpResponse:
                             active=update.cleaned_data["active"],
                         )
                         return redirect("opinion-lexicon")
-                    errors = _form_errors(update)
+                    errors = error_messages(update)
                 else:
                     errors = ["未知操作"]
             except ValidationError as exc:
-                errors = list(exc.messages)
+                errors = error_messages(exc)
             status = 400
     return render(
         request,
@@ -282,3 +277,33 @@ def lexicon_page(request: AuthedHttpRequest) -> HttpResponse:
         },
         status=status,
     )
+
+
+@login_required
+@require_POST
+def incident_link_opinion(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """Link an opinion item to the incident, from the incident's page (I6)."""
+    return _incident_opinion_action(request, pk, link=True)
+
+
+@login_required
+@require_POST
+def incident_unlink_opinion(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """Unlink an opinion item from the incident, from the incident's page (I6)."""
+    return _incident_opinion_action(request, pk, link=False)
+
+
+def _incident_opinion_action(request: AuthedHttpRequest, pk: int, *, link: bool) -> HttpResponse:
+    """Both in the user's scope (else 404), the incident writable (else 403); a refusal shows the
+    incident's page again with the reason (400)."""
+    incident = incident_get(user=request.user, pk=pk)
+    require(request.user, Cap.WRITE, incident.region_id)
+
+    def run(data: dict[str, Any]) -> None:
+        item = selectors.opinion_get(user=request.user, pk=data["opinion"])
+        if link:
+            services.opinion_link_incident(actor=request.user, item=item, incident=incident)
+        else:
+            services.opinion_unlink_incident(actor=request.user, item=item, incident=incident)
+
+    return action_response(request, incident, forms.OpinionLinkForm(request.POST), run)

@@ -16,7 +16,7 @@ from ninja import Router, Schema
 from ninja.responses import Status
 
 from wenjiuye.core.models import User
-from wenjiuye.programmes import present, rules, selectors, services
+from wenjiuye.programmes import pairing, present, rules, selectors, services
 from wenjiuye.programmes.models import JobFair
 
 router = Router()
@@ -396,7 +396,7 @@ def pair_create(request: HttpRequest, payload: PairIn) -> Status[Data]:
         selectors.enterprise_find(uscc=payload.helper_uscc) if payload.helper_uscc else None
     )
     persons = [selectors.person_find(user=user, pk=pk) for pk in payload.persons]
-    pair = services.pair_create(
+    pair = pairing.pair_create(
         actor=user,
         helper_kind=payload.helper_kind,
         helper_enterprise=enterprise,
@@ -422,5 +422,5 @@ def pair_end(request: HttpRequest, pk: int, payload: PairEndIn) -> Data:
     user = _user(request)
     pair = selectors.pair_get(user=user, pk=pk)
     return present.pair_out(
-        services.pair_end(actor=user, pair=pair, ends_on=payload.ends_on, note=payload.note)
+        pairing.pair_end(actor=user, pair=pair, ends_on=payload.ends_on, note=payload.note)
     )

@@ -21,6 +21,7 @@ from typing import Any
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from wenjiuye.core.periods import add_months
 from wenjiuye.core.policy import policy_cite, policy_get
 from wenjiuye.programmes.models import (
     Attendance,
@@ -37,13 +38,6 @@ from wenjiuye.programmes.models import (
 COMPLETION_KEY = "programmes.training.completion_min_attendance"
 CERTIFICATE_KEY = "programmes.training.subsidy_requires_certificate"
 CENT = Decimal("0.01")
-
-
-def add_months(day: date, months: int) -> date:
-    """``day`` plus ``months`` calendar months; the 31st becomes the month's last day."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def term_end(starts_on: date, term_months: int) -> date:

@@ -1,4 +1,6 @@
-"""Writes of the programmes. Each checks role and scope, validates, and audits the change.
+"""Writes of the programmes: training (U4), job fairs (U5, E3) and public-welfare jobs (U2, K5,
+K7); pairing is ``programmes.pairing``. Each checks role and scope, validates, and audits the
+change.
 
 Rules refused raise ``ValidationError`` with a Chinese reason (pages and the API answer 400);
 records outside the actor's scope raise ``PermissionDenied`` (403) — callers resolve
@@ -9,17 +11,15 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from wenjiuye.core.audit import diff, record_event, snapshot
-from wenjiuye.core.errors import PolicyNotInForce
-from wenjiuye.core.models import Event, Region, User
-from wenjiuye.core.policy import policy_cite, policy_get
+from wenjiuye.core.audit import save_audited, snapshot
+from wenjiuye.core.models import Region, User
+from wenjiuye.core.policy import Policy
 from wenjiuye.core.roles import Cap
 from wenjiuye.core.scope import can, in_scope, require
 from wenjiuye.intake.models import JobPosting
@@ -34,7 +34,6 @@ from wenjiuye.programmes.models import (
     FairHire,
     FairVacancy,
     JobFair,
-    Pair,
     Placement,
     PublicWelfarePosition,
     SpotCheck,
@@ -44,49 +43,15 @@ from wenjiuye.registry.models import Enterprise, Person
 from wenjiuye.response.models import LayoffReport
 
 
-def _created(actor: User, obj: models.Model, region_code: str, note: str = "") -> None:
-    record_event(
-        actor=actor,
-        action=Event.Action.CREATE,
-        obj=obj,
-        region_code=region_code,
-        changes=diff({}, snapshot(obj)),
-        note=note,
-    )
-
-
-def _updated(
-    actor: User, obj: models.Model, before: dict[str, Any], region_code: str, note: str = ""
-) -> None:
-    changes = diff(before, snapshot(obj))
-    if changes:
-        record_event(
-            actor=actor,
-            action=Event.Action.UPDATE,
-            obj=obj,
-            region_code=region_code,
-            changes=changes,
-            note=note,
-        )
-
-
-def _require_person(actor: User, person: Person) -> None:
+def require_person(actor: User, person: Person) -> None:
     """The person must lie in the actor's scope (persons outside the city are nobody's)."""
     if not can(actor, Cap.WRITE) or not in_scope(actor, person.region_id):
         raise PermissionDenied(_("人员不在您的管辖范围内,或您没有修改权限。"))
 
 
-def _policy(key: str, on: date) -> tuple[Any, dict[str, Any]]:
-    try:
-        version = policy_get(key, on=on)
-    except PolicyNotInForce as exc:
-        raise ValidationError(str(exc)) from exc
-    return version.value, policy_cite(version)
-
-
-def _save(obj: models.Model) -> None:
-    obj.full_clean()
-    obj.save()
+def _fields(obj: models.Model) -> list[str]:
+    """Every concrete field of ``obj``: what the programmes' audit events record."""
+    return [f.attname for f in obj._meta.concrete_fields]
 
 
 # --- Training (U4) ----------------------------------------------------------------------
@@ -116,8 +81,9 @@ def course_create(
         raise ValidationError(_("结业日期不能早于开班日期"))
     if capacity <= 0:
         raise ValidationError(_("招生人数应大于0"))
-    subsidy, subsidy_cite = _policy(f"programmes.training.subsidy_per_person.{kind}", starts_on)
-    allowance, allowance_cite = _policy("programmes.training.living_allowance_per_day", starts_on)
+    policy = Policy(starts_on)
+    subsidy = policy(f"programmes.training.subsidy_per_person.{kind}")
+    allowance = policy("programmes.training.living_allowance_per_day")
     course = Course(
         title=title,
         kind=kind,
@@ -130,18 +96,19 @@ def course_create(
         capacity=capacity,
         subsidy_per_person=Decimal(str(subsidy)).quantize(CENT),
         living_allowance_per_day=Decimal(str(allowance)).quantize(CENT),
-        policy=[subsidy_cite, allowance_cite],
+        policy=policy.cites(),
         created_by=actor,
     )
-    _save(course)
-    _created(actor, course, region.code)
+    save_audited(
+        actor=actor, obj=course, before=None, fields=_fields(course), region_code=region.code
+    )
     return course
 
 
 @transaction.atomic
 def enrolment_add(*, actor: User, course: Course, person: Person, enrolled_on: date) -> Enrolment:
     require(actor, Cap.WRITE, course.region_id)
-    _require_person(actor, person)
+    require_person(actor, person)
     course = Course.objects.select_for_update().get(pk=course.pk)
     if Enrolment.objects.filter(course=course, person=person).exists():
         raise ValidationError(_("该人员已报名本课程"))
@@ -153,8 +120,13 @@ def enrolment_add(*, actor: User, course: Course, person: Person, enrolled_on: d
             _("课程已满员:招生 %(cap)d 人,已报名 %(n)d 人") % {"cap": course.capacity, "n": taken}
         )
     enrolment = Enrolment(course=course, person=person, enrolled_on=enrolled_on)
-    _save(enrolment)
-    _created(actor, enrolment, course.region_id)
+    save_audited(
+        actor=actor,
+        obj=enrolment,
+        before=None,
+        fields=_fields(enrolment),
+        region_code=course.region_id,
+    )
     return enrolment
 
 
@@ -175,18 +147,30 @@ def attendance_record(*, actor: User, enrolment: Enrolment, day: date, present: 
     row = Attendance.objects.select_for_update().filter(enrolment=enrolment, day=day).first()
     if row is None:
         row = Attendance(enrolment=enrolment, day=day, present=present)
-        _save(row)
-        _created(actor, row, course.region_id)
+        save_audited(
+            actor=actor, obj=row, before=None, fields=_fields(row), region_code=course.region_id
+        )
     elif row.present != present:
         before = snapshot(row)
         row.present = present
-        _save(row)
-        _updated(actor, row, before, course.region_id, note=_("更正考勤"))
+        save_audited(
+            actor=actor,
+            obj=row,
+            before=before,
+            fields=_fields(row),
+            region_code=course.region_id,
+            note=_("更正考勤"),
+        )
     if enrolment.status == Enrolment.Status.ENROLLED:
         before = snapshot(enrolment)
         enrolment.status = Enrolment.Status.ATTENDING
-        _save(enrolment)
-        _updated(actor, enrolment, before, course.region_id)
+        save_audited(
+            actor=actor,
+            obj=enrolment,
+            before=before,
+            fields=_fields(enrolment),
+            region_code=course.region_id,
+        )
     return row
 
 
@@ -224,8 +208,13 @@ def enrolment_complete(*, actor: User, enrolment: Enrolment, on: date) -> Enrolm
     enrolment.status = Enrolment.Status.COMPLETED
     enrolment.completed_on = on
     enrolment.completion = check.as_dict()
-    _save(enrolment)
-    _updated(actor, enrolment, before, course.region_id)
+    save_audited(
+        actor=actor,
+        obj=enrolment,
+        before=before,
+        fields=_fields(enrolment),
+        region_code=course.region_id,
+    )
     return enrolment
 
 
@@ -240,8 +229,14 @@ def enrolment_drop(*, actor: User, enrolment: Enrolment, reason: str) -> Enrolme
         raise ValidationError(_("请填写退出原因"))
     before = snapshot(enrolment)
     enrolment.status = Enrolment.Status.DROPPED
-    _save(enrolment)
-    _updated(actor, enrolment, before, enrolment.course.region_id, note=reason.strip())
+    save_audited(
+        actor=actor,
+        obj=enrolment,
+        before=before,
+        fields=_fields(enrolment),
+        region_code=enrolment.course.region_id,
+        note=reason.strip(),
+    )
     return enrolment
 
 
@@ -264,8 +259,13 @@ def certificate_issue(
     if issued_on < enrolment.course.starts_on:
         raise ValidationError(_("发证日期不能早于开班日期"))
     certificate = Certificate(enrolment=enrolment, number=number, kind=kind, issued_on=issued_on)
-    _save(certificate)
-    _created(actor, certificate, enrolment.course.region_id)
+    save_audited(
+        actor=actor,
+        obj=certificate,
+        before=None,
+        fields=_fields(certificate),
+        region_code=enrolment.course.region_id,
+    )
     return certificate
 
 
@@ -301,8 +301,7 @@ def fair_create(
         layoff_report_id=layoff_report_id,
         created_by=actor,
     )
-    _save(fair)
-    _created(actor, fair, region.code)
+    save_audited(actor=actor, obj=fair, before=None, fields=_fields(fair), region_code=region.code)
     return fair
 
 
@@ -315,8 +314,9 @@ def fair_employer_add(
     if FairEmployer.objects.filter(fair=fair, enterprise=enterprise).exists():
         raise ValidationError(_("该企业已登记参加本场招聘会"))
     employer = FairEmployer(fair=fair, enterprise=enterprise, booth=booth, vacancies=vacancies)
-    _save(employer)
-    _created(actor, employer, fair.region_id)
+    save_audited(
+        actor=actor, obj=employer, before=None, fields=_fields(employer), region_code=fair.region_id
+    )
     return employer
 
 
@@ -332,20 +332,22 @@ def fair_vacancy_add(
     if posting_id and not JobPosting.objects.filter(posting_id=posting_id).exists():
         raise ValidationError(_("岗位编号 %(p)s 不存在于已导入的招聘岗位中") % {"p": posting_id})
     vacancy = FairVacancy(employer=employer, title=title, openings=openings, posting_id=posting_id)
-    _save(vacancy)
-    _created(actor, vacancy, fair.region_id)
+    save_audited(
+        actor=actor, obj=vacancy, before=None, fields=_fields(vacancy), region_code=fair.region_id
+    )
     return vacancy
 
 
 @transaction.atomic
 def fair_attendee_add(*, actor: User, fair: JobFair, person: Person) -> FairAttendee:
     require(actor, Cap.WRITE, fair.region_id)
-    _require_person(actor, person)
+    require_person(actor, person)
     if FairAttendee.objects.filter(fair=fair, person=person).exists():
         raise ValidationError(_("该人员已登记参加本场招聘会"))
     attendee = FairAttendee(fair=fair, person=person)
-    _save(attendee)
-    _created(actor, attendee, fair.region_id)
+    save_audited(
+        actor=actor, obj=attendee, before=None, fields=_fields(attendee), region_code=fair.region_id
+    )
     return attendee
 
 
@@ -360,7 +362,7 @@ def fair_hire_record(
     hired_on: date,
 ) -> FairHire:
     require(actor, Cap.WRITE, fair.region_id)
-    _require_person(actor, person)
+    require_person(actor, person)
     if employer.fair_id != fair.pk:
         raise ValidationError(_("该企业未参加本场招聘会"))
     if not FairAttendee.objects.filter(fair=fair, person=person).exists():
@@ -379,8 +381,9 @@ def fair_hire_record(
                 % {"t": vacancy.title, "n": vacancy.openings}
             )
     hire = FairHire(fair=fair, person=person, employer=employer, vacancy=vacancy, hired_on=hired_on)
-    _save(hire)
-    _created(actor, hire, fair.region_id)
+    save_audited(
+        actor=actor, obj=hire, before=None, fields=_fields(hire), region_code=fair.region_id
+    )
     return hire
 
 
@@ -404,8 +407,9 @@ def position_create(
         raise ValidationError(_("未知公益性岗位类别"))
     if count <= 0:
         raise ValidationError(_("岗位数应大于0"))
-    subsidy, subsidy_cite = _policy(f"programmes.public_welfare.monthly_subsidy.{area}", opened_on)
-    term, term_cite = _policy(f"programmes.public_welfare.term_months.{area}", opened_on)
+    policy = Policy(opened_on)
+    subsidy = policy(f"programmes.public_welfare.monthly_subsidy.{area}")
+    term = policy(f"programmes.public_welfare.term_months.{area}")
     position = PublicWelfarePosition(
         title=title,
         area=area,
@@ -415,11 +419,12 @@ def position_create(
         monthly_subsidy=Decimal(str(subsidy)).quantize(CENT),
         term_months=int(term),
         opened_on=opened_on,
-        policy=[subsidy_cite, term_cite],
+        policy=policy.cites(),
         created_by=actor,
     )
-    _save(position)
-    _created(actor, position, region.code)
+    save_audited(
+        actor=actor, obj=position, before=None, fields=_fields(position), region_code=region.code
+    )
     return position
 
 
@@ -429,7 +434,7 @@ def placement_start(
 ) -> Placement:
     """Place ``person``; one position at a time per person, and no more than the count."""
     require(actor, Cap.WRITE, position.region_id)
-    _require_person(actor, person)
+    require_person(actor, person)
     position = PublicWelfarePosition.objects.select_for_update().get(pk=position.pk)
     if starts_on < position.opened_on:
         raise ValidationError(_("上岗日期不能早于岗位开发日期 %(d)s") % {"d": position.opened_on})
@@ -459,8 +464,13 @@ def placement_start(
         term_ends_on=ends,
         subsidy_per_month=position.monthly_subsidy,
     )
-    _save(placement)
-    _created(actor, placement, position.region_id)
+    save_audited(
+        actor=actor,
+        obj=placement,
+        before=None,
+        fields=_fields(placement),
+        region_code=position.region_id,
+    )
     return placement
 
 
@@ -476,8 +486,13 @@ def placement_exit(*, actor: User, placement: Placement, exited_on: date, reason
     before = snapshot(placement)
     placement.exited_on = exited_on
     placement.exit_reason = reason.strip()
-    _save(placement)
-    _updated(actor, placement, before, placement.position.region_id)
+    save_audited(
+        actor=actor,
+        obj=placement,
+        before=before,
+        fields=_fields(placement),
+        region_code=placement.position.region_id,
+    )
     return placement
 
 
@@ -508,88 +523,11 @@ def spot_check_add(
         finding=finding.strip(),
         checked_by=actor,
     )
-    _save(check)
-    _created(actor, check, placement.position.region_id)
-    return check
-
-
-# --- Pairing (U2) -----------------------------------------------------------------------
-
-
-@transaction.atomic
-def pair_create(
-    *,
-    actor: User,
-    helper_kind: str,
-    mode: str,
-    persons: list[Person],
-    region: Region,
-    starts_on: date,
-    helper_enterprise: Enterprise | None = None,
-    helper_name: str = "",
-    helper_contact: str = "",
-    ends_on: date | None = None,
-    note: str = "",
-) -> Pair:
-    require(actor, Cap.WRITE, region.code)
-    if helper_kind not in Pair.HelperKind.values:
-        raise ValidationError(_("未知帮扶方类型"))
-    if mode not in Pair.Mode.values:
-        raise ValidationError(_("未知结对方式"))
-    if helper_kind == Pair.HelperKind.ENTERPRISE:
-        if helper_enterprise is None:
-            raise ValidationError(_("企业结对须选择帮扶企业"))
-        helper_name = helper_name.strip() or helper_enterprise.name
-    elif helper_enterprise is not None:
-        raise ValidationError(_("事业单位或机关结对不能选择企业"))
-    if not helper_name.strip():
-        raise ValidationError(_("请填写帮扶单位"))
-    unique = {p.pk: p for p in persons}
-    if mode == Pair.Mode.ONE_TO_ONE and len(unique) != 1:
-        raise ValidationError(
-            _("“一对一”结对须且只能有1名帮扶对象,现有 %(n)d 名") % {"n": len(unique)}
-        )
-    if mode == Pair.Mode.ONE_TO_MANY and len(unique) < 2:
-        raise ValidationError(
-            _("“一对多”结对应有2名及以上帮扶对象,现有 %(n)d 名") % {"n": len(unique)}
-        )
-    for person in unique.values():
-        _require_person(actor, person)
-    if ends_on is not None and ends_on < starts_on:
-        raise ValidationError(_("结束日期不能早于结对日期"))
-    pair = Pair(
-        helper_kind=helper_kind,
-        helper_enterprise=helper_enterprise,
-        helper_name=helper_name.strip(),
-        helper_contact=helper_contact.strip(),
-        mode=mode,
-        region=region,
-        starts_on=starts_on,
-        ends_on=ends_on,
-        note=note,
-        created_by=actor,
-    )
-    _save(pair)
-    pair.persons.set(list(unique.values()))
-    record_event(
+    save_audited(
         actor=actor,
-        action=Event.Action.CREATE,
-        obj=pair,
-        region_code=region.code,
-        changes={**diff({}, snapshot(pair)), "persons": [None, sorted(unique)]},
+        obj=check,
+        before=None,
+        fields=_fields(check),
+        region_code=placement.position.region_id,
     )
-    return pair
-
-
-@transaction.atomic
-def pair_end(*, actor: User, pair: Pair, ends_on: date, note: str = "") -> Pair:
-    require(actor, Cap.WRITE, pair.region_id)
-    if pair.ends_on is not None:
-        raise ValidationError(_("该结对已于 %(d)s 结束") % {"d": pair.ends_on})
-    if ends_on < pair.starts_on:
-        raise ValidationError(_("结束日期不能早于结对日期"))
-    before = snapshot(pair)
-    pair.ends_on = ends_on
-    _save(pair)
-    _updated(actor, pair, before, pair.region_id, note=note)
-    return pair
+    return check

@@ -26,7 +26,7 @@ from wenjiuye.core.models import User
 from wenjiuye.core.roles import Cap
 from wenjiuye.core.scope import can, require
 from wenjiuye.core.types import AuthedHttpRequest
-from wenjiuye.programmes import forms, rules, selectors, services
+from wenjiuye.programmes import forms, pairing, rules, selectors, services
 from wenjiuye.programmes.models import Certificate, Enrolment, SpotCheck
 from wenjiuye.registry.models import Person
 
@@ -436,7 +436,7 @@ def pair_list(request: AuthedHttpRequest) -> HttpResponse:
                 enterprise = selectors.enterprise_find(uscc=d["helper_uscc"])
             except Http404 as exc:
                 raise ValidationError(str(exc)) from exc
-        return services.pair_create(
+        return pairing.pair_create(
             actor=user,
             helper_kind=d["helper_kind"],
             helper_enterprise=enterprise,
@@ -467,7 +467,7 @@ def pair_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
     def end() -> None:
         d = _data(forms.PairEndForm(request.POST))
-        services.pair_end(actor=user, pair=pair, ends_on=d["ends_on"], note=d["note"])
+        pairing.pair_end(actor=user, pair=pair, ends_on=d["ends_on"], note=d["note"])
 
     errors = None
     if request.method == "POST":

@@ -19,11 +19,13 @@ from ninja.files import UploadedFile
 from wenjiuye.core.errors import DomainError, PolicyNotInForce
 from wenjiuye.core.identifiers import mask_id
 from wenjiuye.core.models import User
+from wenjiuye.core.periods import today
 from wenjiuye.core.roles import Cap
 from wenjiuye.core.scope import require
 from wenjiuye.registry.selectors import enterprise_get
+from wenjiuye.response import obligations, selectors, services
 from wenjiuye.response import roster as roster_io
-from wenjiuye.response import selectors, services
+from wenjiuye.response import visits as visit_services
 from wenjiuye.response.models import LayoffReport, Visit
 from wenjiuye.response.rules import layoff_check, severance
 
@@ -115,8 +117,8 @@ def report_dict(report: LayoffReport, *, full: bool = False) -> dict[str, Any]:
         "submitted_at": report.submitted_at,
     }
     if full:
-        out["check"] = report.check_result or services.report_check(report)
-        out["checks"] = services.report_checks(report)
+        out["check"] = report.check_result or obligations.report_check(report)
+        out["checks"] = obligations.report_checks(report)
         out["deadlines"] = [
             {
                 "id": d.pk,
@@ -266,7 +268,7 @@ def layoff_check_calc(request: HttpRequest, q: Query[LayoffCheckQuery]) -> dict[
             employees=q.employees,
             layoffs=q.layoffs,
             influential=q.influential,
-            on=q.on or services.today(),
+            on=q.on or today(),
         )
     except PolicyNotInForce as exc:
         raise DomainError(str(exc)) from exc
@@ -301,5 +303,5 @@ def visit_create(request: HttpRequest, data: VisitIn) -> Status:
     enterprise = enterprise_get(user=user, uscc=values.pop("enterprise_uscc").strip().upper())
     values["policies_briefed"] = [str(v) for v in values["policies_briefed"]]
     values["measures"] = [str(v) for v in values["measures"]]
-    visit = services.visit_create(actor=user, enterprise=enterprise, **values)
+    visit = visit_services.visit_create(actor=user, enterprise=enterprise, **values)
     return Status(201, visit_dict(visit))

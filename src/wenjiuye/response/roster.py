@@ -4,7 +4,7 @@
 (header = line 1); :func:`parse_row` turns one row into clean values or a list of problems
 ``(column, value, reason)``. Nothing here touches the database except the region lookup.
 
-The file is read with the intake's shared reader (``wenjiuye.intake.readers``) within its limits
+The file is read with the intake's shared readers (``wenjiuye.intake.readers``) within their limits
 and the roster's own (``WENJIUYE_ROSTER_MAX_BYTES``, ``WENJIUYE_ROSTER_MAX_ROWS``): an upload
 beyond them, an XLSX that expands too far, a CSV whose lines mix encodings or whose field never
 ends is refused as a whole with the reason, before any row. Values echoed in problems are cut to
@@ -26,18 +26,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from wenjiuye.core.identifiers import check_resident_id, validate_phone
-from wenjiuye.intake.readers import (
-    Deadline,
-    Limits,
-    UnreadableFile,
-    check_size,
-    clip,
-    csv_encoding,
-    csv_records,
-    sniff_format,
-    xlsx_check,
-    xlsx_rows,
-)
+from wenjiuye.intake.bounds import Deadline, Limits, UnreadableFile, check_size
+from wenjiuye.intake.csvfile import csv_records
+from wenjiuye.intake.encoding import csv_encoding
+from wenjiuye.intake.readers import sniff_format
+from wenjiuye.intake.validation import clip
+from wenjiuye.intake.xlsx import xlsx_check, xlsx_rows
 
 # field -> accepted headers (Chinese as the bureau's forms print them, and the field name)
 HEADERS: dict[str, tuple[str, ...]] = {

@@ -1,17 +1,16 @@
-"""Writes of the response app: layoff reports through their lifecycle, rosters, visits.
+"""Layoff reports and their workflow: draft, submitted, reviewed, implemented, closed; the
+report's roster (loaded from a file, revealed) and attachments.
 
 Every service checks the actor's capability in the record's region and writes its audit event
-inside the same transaction as the change. Each obligation that :func:`rules.layoff_check`
-returns becomes a :class:`~wenjiuye.deadlines.models.Deadline` of the report (its county as the
-region, escalation toward the city work-group office), due at a time the policy table fixes.
+inside the same transaction as the change. The procedure and the obligations' deadlines are
+``response.obligations``; what each worker is owed, ``response.entitlements``; workers of other
+counties are referred to them (``response.referrals``). Visits are ``response.visits``.
 """
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from decimal import Decimal
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,29 +19,22 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
-from wenjiuye.assistance.models import Case, Source
+from wenjiuye.assistance.models import Source
 from wenjiuye.assistance.services import case_open
 from wenjiuye.core.audit import diff, record_event, snapshot
-from wenjiuye.core.models import Event, Region, RegionLevel, User
-from wenjiuye.core.policy import policy_cite, policy_get, policy_value
+from wenjiuye.core.models import Event, Region, User
 from wenjiuye.core.roles import Cap
 from wenjiuye.core.scope import require
 from wenjiuye.deadlines.models import Deadline
-from wenjiuye.deadlines.services import (
-    deadline_cancel,
-    deadline_complete,
-    deadline_create,
-    deadlines_for,
-)
-from wenjiuye.monitoring import ledger
-from wenjiuye.monitoring.models import LedgerEntry
+from wenjiuye.deadlines.services import deadline_cancel, deadlines_for
 from wenjiuye.registry.models import Enterprise, Person
 from wenjiuye.registry.services import person_upsert
+from wenjiuye.response import obligations
 from wenjiuye.response import roster as roster_io
-from wenjiuye.response.models import LayoffAttachment, LayoffReport, LayoffWorker, Visit
-from wenjiuye.response.rules import layoff_check, service_length, severance
+from wenjiuye.response.entitlements import apply_entitlements, recompute_workers
+from wenjiuye.response.models import LayoffAttachment, LayoffReport, LayoffWorker
+from wenjiuye.response.referrals import refer_to_county
 
 S = LayoffReport.Status
 REPORT_FIELDS = [
@@ -76,154 +68,6 @@ WORKER_FIELDS = [
     "protections",
     "retirement_on",
 ]
-#: obligations due "at once" (from the moment the bureau learns of the layoff) and their hours
-AT_ONCE_HOURS = {
-    "layoff.report_city": "layoff.report_city.due_hours",
-    "layoff.report_province": "layoff.report_province.due_hours",
-    "layoff.early_intervention": "layoff.early_intervention.due_hours",
-    "layoff.report_party_government": "layoff.early_intervention.due_hours",
-}
-ESCALATE_TO = "city_office"
-
-
-def today() -> date:
-    return timezone.localdate()
-
-
-def add_months(day: date, months: int) -> date:
-    """``day`` plus whole months, on the last day of a shorter month (08-31 + 6 → 02-28/29)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def day_start(day: date) -> datetime:
-    """Midnight at the start of ``day`` in the bureau's time zone."""
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
-def county_of(region: Region) -> Region:
-    """The county (or functional zone) that ``region`` lies in (itself when it is one)."""
-    current: Region | None = region
-    while current is not None:
-        if current.level in (RegionLevel.COUNTY, RegionLevel.ZONE):
-            return current
-        current = current.parent
-    raise ValidationError(_("企业所在区划不属于任何县(市、区)"))
-
-
-# --- Checks ---------------------------------------------------------------------------------
-
-
-def report_check(report: LayoffReport, *, on: date | None = None) -> dict[str, Any]:
-    """Art. 41 and the plan's obligations for the report (rules.layoff_check on the day)."""
-    return layoff_check(
-        employees=report.total_employees,
-        layoffs=report.planned_layoffs,
-        influential=report.influential,
-        on=on or (report.submitted_at.date() if report.submitted_at else today()),
-    )
-
-
-def report_checks(report: LayoffReport) -> list[dict[str, Any]]:
-    """The procedural checks shown on the report: each with ok True/False/None (not yet known)."""
-    check = report.check_result or report_check(report)
-    applies = check["art41_applies"]
-    impl = report.planned_implementation_on
-    notice = policy_get("layoff.art41.notice_days", on=impl)
-    days = notice.value
-    items: list[dict[str, Any]] = [
-        {
-            "key": "art41",
-            "label": _("是否属于规模裁员(第四十一条)"),
-            "ok": None,
-            "applies": applies,
-            "detail": check["reason"],
-            "clause": "L1",
-        }
-    ]
-    if report.explained_on is None:
-        ok, detail = None, _("尚未填写向工会或全体职工说明情况的日期")
-    else:
-        ahead = (impl - report.explained_on).days
-        ok = ahead >= days
-        detail = _("说明情况日期 %(d)s,距计划实施 %(n)d 日(须提前 %(days)d 日)") % {
-            "d": report.explained_on.isoformat(),
-            "n": ahead,
-            "days": days,
-        }
-    items.append(
-        {
-            "key": "notice",
-            "label": _("提前三十日说明情况"),
-            "ok": ok if applies else None,
-            "applies": applies,
-            "detail": detail,
-            "clause": "L1,E3",
-            "policy": [policy_cite(notice)],
-        }
-    )
-    if report.reported_on is None:
-        ok, detail = None, _("尚未填写向人社部门报告的日期")
-    else:
-        ok = report.reported_on <= impl
-        detail = _("报告日期 %(r)s,计划实施日期 %(i)s") % {
-            "r": report.reported_on.isoformat(),
-            "i": impl.isoformat(),
-        }
-    # E3: an influential enterprise reports before implementing even below art. 41's threshold
-    must_report = applies or bool(check.get("influential"))
-    items.append(
-        {
-            "key": "reported",
-            "label": _("裁减人员方案报告后方可实施"),
-            "ok": ok if must_report else None,
-            "applies": must_report,
-            "detail": detail,
-            "clause": "E3,L3",
-        }
-    )
-    workers = report.workers.count() if report.pk else 0
-    retained = report.workers.filter(retained_first=True).count() if report.pk else 0
-    items.append(
-        {
-            "key": "retained_first",
-            "label": _("优先留用人员"),
-            "ok": (retained == 0) if workers else None,
-            "applies": applies,
-            "detail": _("名单 %(n)d 人,其中应优先留用 %(r)d 人") % {"n": workers, "r": retained},
-            "clause": "L1",
-        }
-    )
-    protected = list(report.workers.exclude(art42_reasons=[])) if report.pk else []
-    count = len(protected)
-    reasons = sorted({r for w in protected for r in w.art42_reasons if r in ART42_LABELS})
-    items.append(
-        {
-            "key": "art42",
-            "label": _("不得依照第四十一条裁减的人员(第四十二条)"),
-            "ok": (count == 0) if workers else None,
-            "applies": applies,
-            "detail": _("名单 %(n)d 人,其中依第四十二条不得裁减 %(k)d 人")
-            % {"n": workers, "k": count}
-            + "".join(f";{ART42_LABELS[r]}" for r in reasons),
-            "clause": "L1,L4",
-        }
-    )
-    return items
-
-
-def _blocking(report: LayoffReport) -> list[str]:
-    """Reasons the layoff may not be implemented yet (art. 41 procedure not followed)."""
-    return [
-        f"{item['label']}:{item['detail']}"
-        for item in report_checks(report)
-        if item["applies"]
-        and (
-            (item["key"] in {"notice", "reported"} and item["ok"] is not True)
-            or (item["key"] == "art42" and item["ok"] is False)
-        )
-    ]
 
 
 # --- Layoff reports -------------------------------------------------------------------------
@@ -248,7 +92,9 @@ def layoff_create(*, actor: User, enterprise: Enterprise, **values: Any) -> Layo
     if unknown:
         raise ValidationError(_("未知字段: %(f)s") % {"f": ", ".join(sorted(unknown))})
     require(actor, Cap.WRITE, enterprise.region_id)
-    region = county_of(enterprise.region)
+    region = enterprise.region.county
+    if region is None:
+        raise ValidationError(_("企业所在区划不属于任何县(市、区)"))
     # The report lives in the county: whoever files it must be able to see and change it there
     # (a township grid worker may not file one they could not see afterwards).
     require(actor, Cap.WRITE, region.code)
@@ -293,9 +139,9 @@ def layoff_update(*, actor: User, report: LayoffReport, **values: Any) -> Layoff
             region_code=report.region_id,
             changes=changes,
         )
-        _recompute_workers(report)
+        recompute_workers(report)
         if report.status != S.DRAFT:
-            _complete_met_obligations(report, actor)
+            obligations.complete_met_obligations(report, actor)
         _review_again(report, actor)
     return report
 
@@ -338,83 +184,6 @@ def _audit_status(report: LayoffReport, actor: User, before: str, note: str = ""
     )
 
 
-def _policy_of(check: dict[str, Any], keys: list[str]) -> dict[str, Any]:
-    return {c["key"]: c for c in check["policy"] if c["key"] in keys}
-
-
-def _due(report: LayoffReport, kind: str, on: date) -> tuple[datetime, dict[str, Any]]:
-    """When obligation ``kind`` is due, and the policy versions that say so."""
-    impl = report.planned_implementation_on
-    if kind in AT_ONCE_HOURS:
-        version = policy_get(AT_ONCE_HOURS[kind], on=on)
-        assert report.submitted_at is not None
-        return report.submitted_at + timedelta(hours=version.value), {
-            version.key: policy_cite(version)
-        }
-    if kind == "layoff.explain":
-        version = policy_get("layoff.art41.notice_days", on=on)
-        return day_start(impl - timedelta(days=version.value - 1)), {
-            version.key: policy_cite(version)
-        }
-    if kind in ("layoff.report_bureau", "layoff.retain_first"):
-        return day_start(impl), {}
-    if kind == "layoff.job_fair":
-        version = policy_get("layoff.job_fair.due_days", on=on)
-        return day_start(impl + timedelta(days=version.value + 1)), {
-            version.key: policy_cite(version)
-        }
-    if kind == "layoff.rehire_priority":
-        version = policy_get("layoff.art41.rehire_priority_months", on=on)
-        done = report.implemented_on or impl
-        return day_start(add_months(done, version.value) + timedelta(days=1)), {
-            version.key: policy_cite(version)
-        }
-    raise ValueError(f"unknown obligation {kind}")
-
-
-def _create_deadlines(
-    report: LayoffReport, actor: User, check: dict[str, Any], kinds: set[str] | None = None
-) -> list[Deadline]:
-    on = report.submitted_at.date() if report.submitted_at else today()
-    remind = policy_get("layoff.deadline.remind_before_minutes", on=on)
-    escalate = policy_get("layoff.deadline.escalate_after_minutes", on=on)
-    out = []
-    for obligation in check["obligations"]:
-        kind = obligation["kind"]
-        if kinds is not None and kind not in kinds:
-            continue
-        if kinds is None and kind == "layoff.rehire_priority":
-            continue  # created when the layoff is implemented (its window starts then)
-        due_at, cites = _due(report, kind, on)
-        cites |= _policy_of(check, obligation["parameters"])
-        cites |= {remind.key: policy_cite(remind), escalate.key: policy_cite(escalate)}
-        out.append(
-            deadline_create(
-                kind=kind,
-                title=f"{obligation['what']}({obligation['who']})"[:200],
-                clause=obligation["clause"],
-                subject=report,
-                region=report.region,
-                due_at=due_at,
-                actor=actor,
-                policy=cites,
-                reminders=list(remind.value),
-                escalation=[{"after_minutes": escalate.value, "to": ESCALATE_TO}],
-            )
-        )
-    return out
-
-
-def _complete_met_obligations(report: LayoffReport, actor: User) -> None:
-    """Close the notice and report deadlines once the report shows them done in time."""
-    met = {item["key"]: item for item in report_checks(report) if item["ok"] is True}
-    for kind, key in (("layoff.explain", "notice"), ("layoff.report_bureau", "reported")):
-        if key not in met:
-            continue
-        for deadline in deadlines_for(report).filter(kind=kind, status=Deadline.Status.OPEN):
-            deadline_complete(deadline=deadline, actor=actor, note=str(met[key]["detail"]))
-
-
 @transaction.atomic
 def layoff_submit(*, actor: User, report: LayoffReport) -> LayoffReport:
     """Draft → submitted: the art. 41 check is fixed on the report and its obligations become
@@ -422,13 +191,13 @@ def layoff_submit(*, actor: User, report: LayoffReport) -> LayoffReport:
     locked = _transition(report, actor, S.DRAFT, S.SUBMITTED)
     locked.submitted_at = timezone.now()
     locked.submitted_by = actor
-    locked.check_result = report_check(locked, on=locked.submitted_at.date())
+    locked.check_result = obligations.report_check(locked, on=locked.submitted_at.date())
     locked.save(
         update_fields=["status", "submitted_at", "submitted_by", "check_result", "updated_at"]
     )
     _audit_status(locked, actor, S.DRAFT)
-    _create_deadlines(locked, actor, locked.check_result)
-    _complete_met_obligations(locked, actor)
+    obligations.create_deadlines(locked, actor, locked.check_result)
+    obligations.complete_met_obligations(locked, actor)
     return locked
 
 
@@ -465,13 +234,13 @@ def layoff_implement(
     Each worker gets the re-hiring priority window and the severance at the implementation date.
     """
     locked = _transition(report, actor, S.REVIEWED, S.IMPLEMENTED)
-    blocking = _blocking(locked)
+    blocking = obligations.blocking(locked)
     if blocking:
         raise ValidationError([_("不符合法定程序,不能实施:") + b for b in blocking])
     locked.implemented_on = implemented_on or locked.planned_implementation_on
     locked.save(update_fields=["status", "implemented_on", "updated_at"])
     _audit_status(locked, actor, S.REVIEWED)
-    _recompute_workers(locked)
+    recompute_workers(locked)
     county = locked.region_id
 
     def of_county(code: str | None) -> bool:
@@ -488,7 +257,7 @@ def layoff_implement(
             if existing is not None:
                 worker.person = existing
                 worker.save(update_fields=["person"])
-            _refer_to_county(locked, worker, home, actor)
+            refer_to_county(locked, worker, home, actor)
             continue
         grid = worker.region_id if of_county(worker.region_id) else county
         if existing is not None and not existing.region_id:
@@ -512,71 +281,10 @@ def layoff_implement(
             grid=person.region_id or grid,
         )
         persons.append(person)
-    _create_deadlines(locked, actor, locked.check_result, kinds={"layoff.rehire_priority"})
+    obligations.create_deadlines(
+        locked, actor, locked.check_result, kinds={"layoff.rehire_priority"}
+    )
     return persons
-
-
-def _refer_to_county(report: LayoffReport, worker: LayoffWorker, home: str, actor: User) -> None:
-    """A request to the county where the worker is registered or lives (``home``): take them
-    onto that county's assistance ledger (E6 常住地责任, U1). The request is a deadline of that
-    county about the roster row; :func:`referral_accept` answers it."""
-    on = report.implemented_on or today()
-    version = policy_get("layoff.roster.referral_days", on=on)
-    deadline_create(
-        kind=LayoffWorker.REFERRAL_KIND,
-        title=_("外县裁员名册人员:%(enterprise)s 裁减人员 %(name)s,请核实并纳入失业人员帮扶台账")
-        % {"enterprise": report.enterprise.name, "name": worker.name},
-        clause="E6,U1",
-        subject=worker,
-        region=home,
-        due_at=day_start(on + timedelta(days=version.value + 1)),
-        actor=actor,
-        policy={version.key: policy_cite(version)},
-    )
-    record_event(
-        actor=actor,
-        action=Event.Action.UPDATE,
-        obj=report,
-        region_code=report.region_id,
-        note=_("名册人员 %(name)s 登记或常住在其他县(市、区),未改写其信息,已转请所在县纳入台账")
-        % {"name": worker.name},
-    )
-
-
-@transaction.atomic
-def referral_accept(*, actor: User, worker: LayoffWorker, note: str = "") -> Case:
-    """The receiving county takes a laid-off worker of another county's report onto its own
-    ledger, as itself: the person is created if new (never rewritten if known), the case opened
-    and the request completed."""
-    deadline = deadlines_for(worker).filter(kind=LayoffWorker.REFERRAL_KIND).first()
-    if deadline is None:
-        raise ValidationError(_("该人员没有转请本县办理的事项"))
-    require(actor, Cap.CASE_WORK, deadline.region_id)
-    if deadline.status != Deadline.Status.OPEN:
-        raise ValidationError(_("该事项已办结或已撤销"))
-    report = worker.report
-    person = Person.objects.filter(id_number=worker.id_number).first()
-    if person is None:
-        person = person_upsert(
-            actor=actor,
-            id_number=worker.id_number,
-            name=worker.name,
-            phone=worker.phone,
-            region_id=deadline.region_id,
-        )
-    worker.person = person
-    worker.save(update_fields=["person"])
-    case = case_open(
-        person=person,
-        source=Source.LAYOFF_ROSTER,
-        source_ref=f"layoff:{report.pk}",
-        actor=actor,
-        registered_on=report.implemented_on,
-    )
-    deadline_complete(
-        deadline=deadline, actor=actor, note=note.strip() or _("已纳入本县失业人员帮扶台账")
-    )
-    return case
 
 
 @transaction.atomic
@@ -597,86 +305,6 @@ def layoff_close(*, actor: User, report: LayoffReport, note: str = "") -> Layoff
 
 
 # --- Roster ---------------------------------------------------------------------------------
-
-
-def is_retained_first(worker: LayoffWorker) -> bool:
-    """Art. 41 para. 2: long fixed-term or open-ended contracts, or the family's only earner
-    with elderly or minor dependants."""
-    return worker.contract_type in (
-        LayoffWorker.Contract.LONG_FIXED,
-        LayoffWorker.Contract.OPEN_ENDED,
-    ) or (worker.sole_earner and worker.has_dependants)
-
-
-#: art. 42 items (1)–(5) and how the report shows them
-ART42_LABELS = {
-    "occupational_check": _lazy(
-        "未进行离岗前职业健康检查或疑似职业病病人在诊断、医学观察期间(第四十二条第一项)"
-    ),
-    "occupational_injury": _lazy(
-        "在本单位患职业病或因工负伤并被确认丧失或部分丧失劳动能力(第四十二条第二项)"
-    ),
-    "medical_period": _lazy("患病或非因工负伤在规定的医疗期内(第四十二条第三项)"),
-    "maternity": _lazy("女职工在孕期、产期、哺乳期(第四十二条第四项)"),
-    "near_retirement": _lazy("在本单位连续工作满十五年且距法定退休年龄不足五年(第四十二条第五项)"),
-}
-
-
-def art42_reasons(worker: LayoffWorker, end: date) -> list[str]:
-    """Why the worker may not be laid off under art. 41 (《劳动合同法》 art. 42), on ``end``.
-
-    Items (1)–(4) come from the roster's yes/no columns. Item (5) needs both at least 15 full
-    years with the employer (hire date to ``end``, both included: "满十五年" includes 15) and less
-    than 5 years to the statutory retirement date ("不足五年": exactly five years is not protected),
-    from the roster's retirement date, or from its "距法定退休年龄不足五年" column when no date is
-    given.
-    """
-    reasons = [f for f in worker.protections if f in ART42_LABELS and f != "near_retirement"]
-    if worker.hire_date <= end:
-        years = service_length(worker.hire_date, end)[0]
-        if years >= policy_value("layoff.art42.min_service_years", on=end):
-            to_retire = policy_value("layoff.art42.years_to_retirement", on=end)
-            if worker.retirement_on is not None:
-                near = worker.retirement_on < add_months(end, 12 * to_retire)
-            else:
-                near = "near_retirement_age" in worker.protections
-            if near:
-                reasons.append("near_retirement")
-    return reasons
-
-
-def _compute(worker: LayoffWorker, report: LayoffReport) -> None:
-    worker.retained_first = is_retained_first(worker)
-    end = report.implemented_on or report.planned_implementation_on
-    worker.art42_reasons = art42_reasons(worker, end)
-    if report.implemented_on is not None:
-        months = policy_value("layoff.art41.rehire_priority_months", on=report.implemented_on)
-        worker.rehire_priority_until = add_months(report.implemented_on, months)
-    if report.local_average_wage and worker.hire_date <= end:
-        result = severance(
-            start=worker.hire_date,
-            end=end,
-            monthly_wage=Decimal(worker.monthly_wage),
-            local_average_wage=Decimal(report.local_average_wage),
-        )
-        worker.severance = result
-        worker.severance_amount = Decimal(str(result["amount"]))
-    else:
-        worker.severance, worker.severance_amount = {}, None
-
-
-def _recompute_workers(report: LayoffReport) -> None:
-    for worker in report.workers.all():
-        _compute(worker, report)
-        worker.save(
-            update_fields=[
-                "retained_first",
-                "art42_reasons",
-                "rehire_priority_until",
-                "severance",
-                "severance_amount",
-            ]
-        )
 
 
 @dataclass
@@ -732,7 +360,7 @@ def roster_import(
         if before is not None and not diff(before, after):
             result.unchanged += 1
             continue
-        _compute(worker, report)
+        apply_entitlements(worker, report)
         worker.save()
         if before is None:
             result.created += 1
@@ -791,106 +419,3 @@ def roster_reveal(*, actor: User, report: LayoffReport, ip: str | None = None) -
         note="roster id_number,phone",
         ip=ip,
     )
-
-
-# --- Visits ---------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def visit_create(*, actor: User, enterprise: Enterprise, **values: Any) -> Visit:
-    """Record a visit (E1, E2) and update the enterprise's key-concern ledger entry: an open entry
-    gains the visit as a note and is confirmed for the visit's month; otherwise an entry opens."""
-    require(actor, Cap.WRITE, enterprise.region_id)
-    visit = Visit(enterprise=enterprise, created_by=actor, **values)
-    policies = set(visit.policies_briefed)
-    if not policies <= set(Visit.PolicyBriefed.values):
-        raise ValidationError({"policies_briefed": _("未知的宣讲政策")})
-    if not set(visit.measures) <= set(Visit.Measure.values):
-        raise ValidationError({"measures": _("未知的稳岗措施")})
-    if visit.visited_on > today():
-        raise ValidationError({"visited_on": _("走访日期不能晚于今天")})
-    if visit.next_visit_on is not None and visit.next_visit_on <= visit.visited_on:
-        raise ValidationError({"next_visit_on": _("下次走访日期应晚于本次走访日期")})
-    visit.full_clean(exclude=["created_by", "enterprise"])
-    visit.save()
-    record_event(
-        actor=actor,
-        action=Event.Action.CREATE,
-        obj=visit,
-        region_code=enterprise.region_id,
-        changes=diff({}, snapshot(visit, [f for f in VISIT_FIELDS])),
-    )
-    _ledger_note(actor, visit)
-    return visit
-
-
-VISIT_FIELDS = [
-    "enterprise_id",
-    "visited_on",
-    "visitors",
-    "difficulties",
-    "policies_briefed",
-    "measures",
-    "handbook_given",
-    "outcome",
-    "next_visit_on",
-]
-
-
-def visit_summary(visit: Visit) -> str:
-    briefed = "、".join(str(Visit.PolicyBriefed(v).label) for v in visit.policies_briefed)
-    measures = "、".join(str(Visit.Measure(v).label) for v in visit.measures)
-    parts = [
-        f"{visit.visited_on:%Y-%m-%d} 走访({visit.visitors})",
-        f"困难:{visit.difficulties}" if visit.difficulties else "",
-        f"宣讲:{briefed}" if briefed else "",
-        f"措施:{measures}" if measures else "",
-        "已发放裁员工作手册" if visit.handbook_given else "",
-        f"结果:{visit.outcome}" if visit.outcome else "",
-    ]
-    return ";".join(p for p in parts if p)
-
-
-def _ledger_note(actor: User, visit: Visit) -> LedgerEntry:
-    enterprise = visit.enterprise
-    period = visit.visited_on.strftime("%Y%m")
-    summary = visit_summary(visit)
-    entry = (
-        LedgerEntry.objects.select_for_update()
-        .filter(
-            ledger=LedgerEntry.Ledger.KEY_ENTERPRISE,
-            subject_type="enterprise",
-            subject_id=enterprise.uscc,
-            group="",
-        )
-        .exclude(status=LedgerEntry.Status.CLOSED)
-        .first()
-    )
-    if entry is None:
-        return ledger.ledger_add(
-            actor=actor,
-            ledger=LedgerEntry.Ledger.KEY_ENTERPRISE,
-            subject_type="enterprise",
-            subject_id=enterprise.uscc,
-            region_code=enterprise.region_id,
-            reason=_("走访发现困难:%(d)s") % {"d": visit.difficulties[:100]}
-            if visit.difficulties
-            else _("走访重点企业"),
-            period=period,
-            name=enterprise.name,
-            note=summary,
-        )
-    require(actor, Cap.WRITE, entry.region_code)
-    before = snapshot(entry, ledger.FIELDS)
-    entry.note = "\n".join(filter(None, [entry.note, summary]))
-    entry.last_confirmed = max(entry.last_confirmed, period)
-    entry.save(update_fields=["note", "last_confirmed", "updated_at"])
-    record_event(
-        actor=actor,
-        action=Event.Action.UPDATE,
-        obj=entry,
-        region_code=entry.region_code,
-        changes=diff(before, snapshot(entry, ledger.FIELDS)),
-        note=_("走访记录 %(pk)s") % {"pk": visit.pk},
-    )
-    return entry

@@ -14,11 +14,12 @@ from django.views.decorators.http import require_POST
 from wenjiuye.core.audit import events_for
 from wenjiuye.core.errors import PolicyNotInForce
 from wenjiuye.core.identifiers import mask_id, mask_phone
+from wenjiuye.core.periods import today
 from wenjiuye.core.roles import Cap
 from wenjiuye.core.scope import can, require
 from wenjiuye.core.types import AuthedHttpRequest
+from wenjiuye.response import obligations, referrals, selectors, services, visits
 from wenjiuye.response import roster as roster_io
-from wenjiuye.response import selectors, services
 from wenjiuye.response.forms import (
     AttachmentForm,
     LayoffCheckForm,
@@ -123,7 +124,7 @@ def _detail(
         "response/layoff_detail.html",
         {
             "report": report,
-            "checks": services.report_checks(report),
+            "checks": obligations.report_checks(report),
             "deadlines": selectors.report_deadlines(report),
             "rows": selectors.roster_rows(report, unmasked=unmasked),
             "totals": selectors.roster_totals(report),
@@ -241,7 +242,7 @@ def referral(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         try:
-            case = services.referral_accept(
+            case = referrals.referral_accept(
                 actor=request.user, worker=worker, note=request.POST.get("note", "")
             )
         except ValidationError as exc:
@@ -299,7 +300,7 @@ def layoff_check_page(request: AuthedHttpRequest) -> HttpResponse:
                     employees=data["employees"],
                     layoffs=data["layoffs"],
                     influential=data["influential"],
-                    on=data["on"] or services.today(),
+                    on=data["on"] or today(),
                 )
             except (ValueError, PolicyNotInForce) as exc:
                 error, status = str(exc), 400
@@ -336,7 +337,7 @@ def visit_create(request: AuthedHttpRequest) -> HttpResponse:
             data = dict(form.cleaned_data)
             enterprise = data.pop("enterprise_uscc")
             try:
-                visit = services.visit_create(actor=request.user, enterprise=enterprise, **data)
+                visit = visits.visit_create(actor=request.user, enterprise=enterprise, **data)
                 return redirect("response-visit-detail", pk=visit.pk)
             except ValidationError as exc:
                 form.add_error(None, exc)
@@ -346,7 +347,7 @@ def visit_create(request: AuthedHttpRequest) -> HttpResponse:
             user=request.user,
             initial={
                 "enterprise_uscc": request.GET.get("uscc", ""),
-                "visited_on": services.today(),
+                "visited_on": today(),
             },
         )
     return render(request, "response/visit_form.html", {"form": form}, status=status)
@@ -358,5 +359,5 @@ def visit_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "response/visit_detail.html",
-        {"visit": visit, "summary": services.visit_summary(visit)},
+        {"visit": visit, "summary": visits.visit_summary(visit)},
     )

@@ -16,8 +16,9 @@ from typing import Any
 from django.core.management.base import CommandError, CommandParser
 
 from wenjiuye.core.management.base import JsonCommand
+from wenjiuye.intake.bounds import Limits, UnreadableFile
 from wenjiuye.intake.contract import KINDS
-from wenjiuye.intake.readers import Limits, UnreadableFile, open_file, read_rows
+from wenjiuye.intake.readers import open_file, read_rows
 from wenjiuye.intake.services import ingest_file
 
 

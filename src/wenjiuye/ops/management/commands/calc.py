@@ -24,8 +24,9 @@ from django.utils import timezone
 from wenjiuye.assistance.benefits import BenefitInput, assess_dict
 from wenjiuye.core.errors import PolicyNotInForce
 from wenjiuye.core.management.base import JsonCommand, add_json_switch, parse_day
+from wenjiuye.incidents.rules import incident_escalation
 from wenjiuye.monitoring.region_rule import sahm_style
-from wenjiuye.response.rules import incident_escalation, layoff_check, severance
+from wenjiuye.response.rules import layoff_check, severance
 
 
 def read_series(path: Path, period_column: str, value_column: str) -> list[tuple[str, str]]:
