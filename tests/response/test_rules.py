@@ -24,11 +24,9 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from tests.factories import HEADER, OWN_COUNTY, TZ, make_id, make_report, roster_csv
-from wenjiuye.core.errors import PolicyNotInForce
 from wenjiuye.core.models import Region
 from wenjiuye.core.roles import Role
 from wenjiuye.deadlines.services import deadlines_for, deadlines_overdue
-from wenjiuye.incidents.rules import incident_escalation
 from wenjiuye.opinion.evaluation import VERIFY_KIND
 from wenjiuye.response import obligations, roster, services
 from wenjiuye.response.models import LayoffReport, LayoffWorker
@@ -486,37 +484,6 @@ def test_influential_enterprise_below_art41_must_still_report_first(world, offic
     assert "layoff.report_bureau" in set(deadlines_for(report).values_list("kind", flat=True))
     with pytest.raises(ValidationError):
         services.layoff_implement(actor=officer, report=report)
-
-
-# --- Mass incidents (E8, I8): who is told, from the plan's issue ------------------------------
-
-ALWAYS = {"当地党委政府", "上级人力资源社会保障部门", "局党组"}
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize(
-    ("people", "extra"),
-    [
-        (1, set()),
-        (49, set()),
-        (50, {"市人社局"}),  # E8: 50人以上 → the city bureau
-        (99, {"市人社局"}),
-        # E8: 100人以上 → the province; I8: 百人以上 → the city committee and government
-        (100, {"市人社局", "省人社厅", "市委", "市政府"}),
-    ],
-)
-def test_incident_recipients_at_49_50_99_100(policy, people, extra):
-    r = incident_escalation(people=people, on=DAY)
-    assert {x["to"] for x in r["recipients"]} == ALWAYS | extra
-    assert r["max_representatives"] == 5  # "不超过5人" includes 5
-
-
-@pytest.mark.django_db
-def test_the_incident_thresholds_start_on_the_day_the_plan_was_issued(policy):
-    recipients = incident_escalation(people=50, on=date(2022, 10, 14))["recipients"]
-    assert "市人社局" in {x["to"] for x in recipients}
-    with pytest.raises(PolicyNotInForce):
-        incident_escalation(people=50, on=date(2022, 10, 13))
 
 
 # --- The command line -------------------------------------------------------------------------
