@@ -22,6 +22,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from wenjiuye.core.errors import PolicyNotInForce
 from wenjiuye.core.models import PolicyParameter
@@ -68,7 +69,7 @@ class BenefitInput:
     def from_dict(cls, data: dict[str, Any]) -> BenefitInput:
         """Parse JSON-like input; unknown keys, wrong types and negative counts are refused."""
         if not isinstance(data, dict):
-            raise ValidationError("输入应为 JSON 对象")
+            raise ValidationError(_("输入应为 JSON 对象"))
         names = {f.name for f in fields(cls)}
         unknown = sorted(set(data) - names)
         errors: dict[str, list[str]] = {}

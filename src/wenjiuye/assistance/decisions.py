@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from wenjiuye.assistance.benefits import BenefitInput, assess_dict
 from wenjiuye.assistance.models import BenefitDecision, Case, FundBudget
@@ -57,11 +58,11 @@ def benefit_decide(*, case: Case, actor: User, inp: BenefitInput) -> BenefitDeci
 
 def fund_budget_set(*, actor: User, county: Region, year: int, amount: Decimal) -> FundBudget:
     if county.level not in (RegionLevel.COUNTY, RegionLevel.ZONE):
-        raise ValidationError({"county": "预算须按县(市、区)设置"})
+        raise ValidationError({"county": _("预算须按县(市、区)设置")})
     if amount < 0:
-        raise ValidationError({"amount": "预算不能为负"})
+        raise ValidationError({"amount": _("预算不能为负")})
     if not 2000 <= year <= 2100:
-        raise ValidationError({"year": "年度无效"})
+        raise ValidationError({"year": _("年度无效")})
     with transaction.atomic():
         require(actor, Cap.WRITE, county.code)
         budget = FundBudget.objects.select_for_update().filter(county=county, year=year).first()

@@ -41,6 +41,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from wenjiuye.assistance import payments
 from wenjiuye.assistance.inspection_dimensions import (
@@ -135,7 +136,7 @@ def county_get(*, user: User, code: str) -> Region:
     try:
         return _counties(user).get(code=code)
     except Region.DoesNotExist as exc:
-        raise Http404("县(市、区)不存在或不在您的管辖范围内") from exc
+        raise Http404(_("县(市、区)不存在或不在您的管辖范围内")) from exc
 
 
 def _contact_days(on: date) -> tuple[dict[str, int], int, PolicyParameter]:
@@ -283,7 +284,7 @@ def inspection_record(
     region = county_get(user=actor, code=county)
     require(actor, Cap.WRITE, region.code)
     if not may_record(actor, region.code):
-        raise PermissionDenied("只有市稳就业工作专班办公室、工作组成员可以记录检查评估")
+        raise PermissionDenied(_("只有市稳就业工作专班办公室、工作组成员可以记录检查评估"))
     errors: dict[str, str] = {}
     text = (findings or "").strip()
     if not text:
@@ -302,7 +303,9 @@ def inspection_record(
     except PolicyNotInForce as exc:
         # Product rule: the inspection day is the recorder's input, and an inspection is recorded
         # only on a day its thresholds are in force: a day before them is refused on that field.
-        raise ValidationError({"on": f"检查日期没有生效的检查评估参数:{exc}"}) from exc
+        raise ValidationError(
+            {"on": _("检查日期没有生效的检查评估参数:%(exc)s") % {"exc": exc}}
+        ) from exc
     row = result.rows[0] if result.rows else None
     with transaction.atomic():
         record = CountyInspection.objects.create(

@@ -35,6 +35,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from wenjiuye.core.i18n import gettext as _
 from wenjiuye.demo.ground_truth import build_ground_truth
 from wenjiuye.demo.model import GENERATOR, KINDS, SCALES
 from wenjiuye.demo.profile import DemoError, load_city
@@ -66,14 +67,17 @@ def _clear_previous(out: Path) -> None:
         out.mkdir(parents=True)
         return
     if not out.is_dir():
-        raise DemoError(f"{out} 不是文件夹")
+        raise DemoError(_("%(out)s 不是文件夹") % {"out": out})
     ours = re.compile(
         rf"^(si_contributions_\d{{6}}\.csv|({'|'.join(KINDS)})\.(csv|xlsx)|{re.escape(GROUND_TRUTH)}|{re.escape(MANIFEST)})$"
     )
     names = sorted(p.name for p in out.iterdir())
     foreign = [n for n in names if not ours.match(n)]
     if foreign:
-        raise DemoError(f"{out} 不是空文件夹,也不是演示数据文件夹(含 {', '.join(foreign[:5])})")
+        raise DemoError(
+            _("%(out)s 不是空文件夹,也不是演示数据文件夹(含 %(value)s)")
+            % {"out": out, "value": ", ".join(foreign[:5])}
+        )
     for name in names:
         (out / name).unlink()
 
@@ -90,9 +94,14 @@ def demo_generate(
 ) -> DemoResult:
     """Generate the demo city into ``out`` (created; an earlier demo run there is replaced)."""
     if scale not in SCALES:
-        raise DemoError(f"规模应为 {' / '.join(SCALES)}:{scale!r}")
+        raise DemoError(
+            _("规模应为 %(value)s:%(scale)s") % {"value": " / ".join(SCALES), "scale": repr(scale)}
+        )
     if not MIN_MONTHS <= months <= MAX_MONTHS:
-        raise DemoError(f"月数应在 {MIN_MONTHS}–{MAX_MONTHS} 之间:{months}")
+        raise DemoError(
+            _("月数应在 %(MIN_MONTHS)s–%(MAX_MONTHS)s 之间:%(months)s")
+            % {"MIN_MONTHS": MIN_MONTHS, "MAX_MONTHS": MAX_MONTHS, "months": months}
+        )
     profile = load_city(city_dir)
     timeline = Timeline(end, months)
     out = Path(out)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from wenjiuye.core.errors import DomainError
+from wenjiuye.core.i18n import gettext as _
 
 PROFILE_FILE = "demo_profile.json"
 REGIONS_FILE = "regions.csv"
@@ -143,7 +144,7 @@ class CityProfile:
         for county in self.counties:
             if county.code == code:
                 return county
-        raise DemoError(f"{code} 不是本市的县级区划")
+        raise DemoError(_("%(code)s 不是本市的县级区划") % {"code": code})
 
     def ui_benefit(self, year: int) -> int:
         """The monthly UI benefit of ``year``: the profile's amount of that year or the last before."""
@@ -159,11 +160,14 @@ def _read_json(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise DemoError(f"找不到 {path}") from None
+        raise DemoError(_("找不到 %(path)s") % {"path": path}) from None
     except json.JSONDecodeError as exc:
-        raise DemoError(f"{path} 不是有效的 JSON:第{exc.lineno}行 {exc.msg}") from None
+        raise DemoError(
+            _("%(path)s 不是有效的 JSON:第%(lineno)s行 %(msg)s")
+            % {"path": path, "lineno": exc.lineno, "msg": exc.msg}
+        ) from None
     if not isinstance(data, dict):
-        raise DemoError(f"{path} 应为 JSON 对象")
+        raise DemoError(_("%(path)s 应为 JSON 对象") % {"path": path})
     return data
 
 
@@ -173,10 +177,10 @@ def _read_regions(path: Path) -> tuple[str, str, dict[str, str]]:
         with path.open(encoding="utf-8-sig", newline="") as fh:
             rows = list(csv.DictReader(fh))
     except FileNotFoundError:
-        raise DemoError(f"找不到 {path}") from None
+        raise DemoError(_("找不到 %(path)s") % {"path": path}) from None
     cities = [r for r in rows if r.get("level") == "city"]
     if len(cities) != 1:
-        raise DemoError(f"{path} 应恰有一行 level=city")
+        raise DemoError(_("%(path)s 应恰有一行 level=city") % {"path": path})
     city = cities[0]
     counties = {
         r["code"]: r["name"]
@@ -184,7 +188,7 @@ def _read_regions(path: Path) -> tuple[str, str, dict[str, str]]:
         if r.get("level") in COUNTY_LEVELS and r.get("parent_code") == city["code"]
     }
     if not counties:
-        raise DemoError(f"{path} 没有县级区划(level=county 或 zone)")
+        raise DemoError(_("%(path)s 没有县级区划(level=county 或 zone)") % {"path": path})
     return city["code"], city["name"], counties
 
 
@@ -204,7 +208,7 @@ def _read_policy(files: list[Path]) -> dict[str, PolicyValue]:
 def _weights(raw: dict[str, Any], where: str) -> dict[str, float]:
     out = {str(k): float(v) for k, v in raw.items()}
     if not out or any(v < 0 for v in out.values()) or sum(out.values()) <= 0:
-        raise DemoError(f"{where}: 权重应为非负数且不全为零")
+        raise DemoError(_("%(where)s: 权重应为非负数且不全为零") % {"where": where})
     return out
 
 
@@ -229,10 +233,15 @@ def load_city(folder: Path) -> CityProfile:
     for code, i in raw["industries"].items():
         missing_jobs = [k for k in i["jobs"] if k not in jobs]
         if missing_jobs:
-            raise DemoError(f"行业 {code} 引用了未定义的岗位 {missing_jobs}")
+            raise DemoError(
+                _("行业 %(code)s 引用了未定义的岗位 %(missing_jobs)s")
+                % {"code": code, "missing_jobs": missing_jobs}
+            )
         org_types = _weights(i["org_types"], f"行业 {code} org_types")
         if any(t not in i["names"] for t in org_types):
-            raise DemoError(f"行业 {code}: 每种 org_types 都要在 names 中给出名称用词")
+            raise DemoError(
+                _("行业 %(code)s: 每种 org_types 都要在 names 中给出名称用词") % {"code": code}
+            )
         industries[code] = Industry(
             code=code,
             name=i["name"],
@@ -251,10 +260,15 @@ def load_city(folder: Path) -> CityProfile:
     counties: list[County] = []
     for code, c in raw["counties"].items():
         if code not in county_names:
-            raise DemoError(f"demo_profile.json 的县 {code} 不在 regions.csv 的本市县级区划中")
+            raise DemoError(
+                _("demo_profile.json 的县 %(code)s 不在 regions.csv 的本市县级区划中")
+                % {"code": code}
+            )
         unknown = [k for k in c["industries"] if k not in industries]
         if unknown:
-            raise DemoError(f"县 {code} 引用了未定义的行业 {unknown}")
+            raise DemoError(
+                _("县 %(code)s 引用了未定义的行业 %(unknown)s") % {"code": code, "unknown": unknown}
+            )
         counties.append(
             County(
                 code=code,
@@ -268,17 +282,20 @@ def load_city(folder: Path) -> CityProfile:
         )
     for code, i in industries.items():
         if len(i.size_mix) != len(size_buckets):
-            raise DemoError(f"行业 {code} 的 size_mix 应有 {len(size_buckets)} 项")
+            raise DemoError(
+                _("行业 %(code)s 的 size_mix 应有 %(size_buckets)s 项")
+                % {"code": code, "size_buckets": len(size_buckets)}
+            )
     migrants = raw["migrants"]
     scenarios = raw["scenarios"]
     missing = [s for s in SCENARIO_PLACEMENTS if s not in scenarios]
     if missing:
-        raise DemoError(f"demo_profile.json 的 scenarios 缺少 {missing}")
+        raise DemoError(_("demo_profile.json 的 scenarios 缺少 %(missing)s") % {"missing": missing})
     for name, placement in scenarios.items():
         if "region_code" in placement and placement["region_code"] not in county_names:
-            raise DemoError(f"场景 {name} 的 region_code 不是本市县级区划")
+            raise DemoError(_("场景 %(name)s 的 region_code 不是本市县级区划") % {"name": name})
         if "industry" in placement and placement["industry"] not in industries:
-            raise DemoError(f"场景 {name} 的 industry 未定义")
+            raise DemoError(_("场景 %(name)s 的 industry 未定义") % {"name": name})
     points = tuple(
         MonitoringPoint(
             p["point_id"], p["region_code"], p["name"], int(p["outbound"]), int(p["returned"])
@@ -286,10 +303,12 @@ def load_city(folder: Path) -> CityProfile:
         for p in raw["monitoring_points"]
     )
     if not any(p.point_id == scenarios["returned_unemployed_rise"]["point_id"] for p in points):
-        raise DemoError("场景 returned_unemployed_rise 的 point_id 不在 monitoring_points 中")
+        raise DemoError(_("场景 returned_unemployed_rise 的 point_id 不在 monitoring_points 中"))
     for p in points:
         if p.region_code[:6] not in county_names:
-            raise DemoError(f"监测点 {p.point_id} 的区划代码不属于本市县级区划")
+            raise DemoError(
+                _("监测点 %(point_id)s 的区划代码不属于本市县级区划") % {"point_id": p.point_id}
+            )
     partners = tuple(
         PartnerCity(
             p["name"],
@@ -306,9 +325,9 @@ def load_city(folder: Path) -> CityProfile:
         (int(below), tuple(float(w) for w in weights)) for below, weights in raw["education_by_age"]
     )
     if not education_by_age or any(len(w) != len(levels) for _, w in education_by_age):
-        raise DemoError("education_by_age 的每组权重应与 education_levels 一一对应")
+        raise DemoError(_("education_by_age 的每组权重应与 education_levels 一一对应"))
     if education_by_age[-1][0] <= 65:
-        raise DemoError("education_by_age 的最后一组应覆盖所有年龄(上限大于65)")
+        raise DemoError(_("education_by_age 的最后一组应覆盖所有年龄(上限大于65)"))
     return CityProfile(
         folder=folder,
         city_code=city_code,

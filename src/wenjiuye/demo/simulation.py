@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from wenjiuye.core.i18n import gettext as _
 from wenjiuye.demo import market
 from wenjiuye.demo.benefits import ui_months, write_benefits
 from wenjiuye.demo.contributions import Filing, write_contributions, write_filings
@@ -88,8 +89,8 @@ class Simulation:
         )
         self.filings: list[Filing] = []
         self.forced_regs: dict[int, list[tuple[int, date, str, str | None]]] = {}
-        self.stock = [[0] * M for _ in profile.counties]
-        self.employed = [[0] * M for _ in profile.counties]
+        self.stock = [[0] * M for _x in profile.counties]
+        self.employed = [[0] * M for _x in profile.counties]
         self.planted: dict[str, Any] = {
             "laid_off": [],
             "layoff_registered": [],
@@ -117,7 +118,7 @@ class Simulation:
         start = self.t.start
         retire_pool: list[tuple[int, Enterprise]] = []
         for e in self.enterprises:
-            for _ in range(e.plan[0]):
+            for _slot in range(e.plan[0]):
                 male = rng.random() < e.industry.male_share
                 top = RETIREMENT_AGE[male] - years
                 person = people.add(
@@ -144,7 +145,7 @@ class Simulation:
         he lives in; when it has no vacancy a background firm there grows by one.
         """
         rng, t = self.rng, self.t
-        slots: list[list[Enterprise]] = [[] for _ in self.profile.counties]
+        slots: list[list[Enterprise]] = [[] for _x in self.profile.counties]
         for e in self.enterprises:
             need = e.plan[m] - len(e.roster)
             if need > 0:
@@ -220,7 +221,10 @@ class Simulation:
             regs = [r for r in regs if r.insured_months == 0 and r.month <= m - 1]
             overlap = 4
         if len(regs) < 6:
-            raise DemoError(f"内部错误:{kind} 场景的候选人不足({len(regs)})")
+            raise DemoError(
+                _("内部错误:%(kind)s 场景的候选人不足(%(regs)s)")
+                % {"kind": kind, "regs": len(regs)}
+            )
         out = []
         for reg in rng.sample(regs, 6):
             reg.special = kind
@@ -272,8 +276,8 @@ class Simulation:
             elif fate == "churn":
                 churned.append((person, e, on, fate))
         picks = self.separations.pick_planted(m, churned, self.register.targets)
-        by_county: list[list[tuple[int, Enterprise, date]]] = [[] for _ in self.profile.counties]
-        for person, e, on, _ in churned:
+        by_county: list[list[tuple[int, Enterprise, date]]] = [[] for _x in self.profile.counties]
+        for person, e, on, _when in churned:
             kind = picks.get(person)
             if kind is None:
                 by_county[people.home[person]].append((person, e, on))
@@ -290,7 +294,7 @@ class Simulation:
                 due.append((person, when, reason, e.industry.code))
                 self.planted["boundary"].append((person, e, on, when, days))
         forced_by_county = [0] * len(self.profile.counties)
-        for person, *_ in forced:
+        for person, *_rest in forced:
             forced_by_county[people.home[person]] += 1
         quotas = self.register.quotas(m, forced_by_county)
         for person, on, reason, industry in forced:
@@ -326,9 +330,9 @@ class Simulation:
                         ("个人辞职", "协商解除", "合同到期"), (60, 25, 15)
                     )[0]
                     movers.append((person, False))
-            for _ in range(newcomers):
+            for _step in range(newcomers):
                 self.register.add_newcomer(c, m)
-        for person, e, on, _ in separated:
+        for person, e, on, _x in separated:
             if person in reasons:
                 self.filings.append((people.pid[person], e.uscc, "separation", on, reasons[person]))
         obligatory = (
@@ -374,7 +378,9 @@ class Simulation:
                 f"登记失业 {sum(len(r) for r in self.register.open_regs)} 人"
             )
         if self.separations.backlog:
-            raise DemoError(f"内部错误:未能安排的预设离职 {self.separations.backlog}")
+            raise DemoError(
+                _("内部错误:未能安排的预设离职 %(backlog)s") % {"backlog": self.separations.backlog}
+            )
         self.progress("写出企业、用工备案、失业登记、待遇发放")
         self.files.append(
             write_enterprises(

@@ -6,6 +6,7 @@ import calendar
 import re
 from datetime import date
 
+from wenjiuye.core.i18n import gettext as _
 from wenjiuye.demo.profile import DemoError
 
 _PERIOD = re.compile(r"^(\d{4})(\d{2})$")
@@ -15,7 +16,7 @@ class Timeline:
     def __init__(self, end: str, months: int) -> None:
         match = _PERIOD.match(end)
         if not match or not 1 <= int(match.group(2)) <= 12:
-            raise DemoError(f"--end 应为 YYYYMM:{end!r}")
+            raise DemoError(_("--end 应为 YYYYMM:%(end)s") % {"end": repr(end)})
         year, month = int(match.group(1)), int(match.group(2))
         serial = year * 12 + month - 1 - (months - 1)
         self.ym: list[tuple[int, int]] = [divmod(serial + i, 12) for i in range(months)]

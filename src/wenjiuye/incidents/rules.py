@@ -8,6 +8,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from wenjiuye.core.errors import DomainError
 from wenjiuye.core.policy import Policy
 
@@ -21,7 +23,7 @@ def incident_escalation(*, people: int, on: date, cause: str | None = None) -> d
     over pay, hours or rest (I1) is reported to the city committee, city government and province
     whatever its size (I2: "及时向局党组、市委、市政府和省人社厅报告")."""
     if people < 0:
-        raise DomainError("人数不能为负")
+        raise DomainError(_("人数不能为负"))
     p = Policy(on)
     recipients = [
         {"to": "当地党委政府", "due": "立即", "clause": "E8"},

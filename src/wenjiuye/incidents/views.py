@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wenjiuye.core.audit import events_for
@@ -28,7 +29,7 @@ from wenjiuye.incidents.models import Incident
 def incident_list(request: AuthedHttpRequest) -> HttpResponse:
     status = request.GET.get("status") or None
     if status and status not in Incident.Status.values:
-        return HttpResponse("未知状态", status=400)
+        return HttpResponse(_("未知状态"), status=400)
     page = Paginator(selectors.incident_list(user=request.user, status=status), 50).get_page(
         request.GET.get("page")
     )
@@ -159,7 +160,7 @@ def _do(request: AuthedHttpRequest, incident: Incident, action: str, data: dict[
     elif action == "reported":
         deadline = selectors.report_deadlines(incident).filter(pk=data["deadline"]).first()
         if deadline is None:
-            raise Http404("时限事项不存在")
+            raise Http404(_("时限事项不存在"))
         services.report_deadline_done(
             actor=user, incident=incident, deadline=deadline, note=data["note"]
         )
@@ -174,7 +175,7 @@ def incident_action(request: AuthedHttpRequest, pk: int, action: str) -> HttpRes
         try:
             rep_pk = int(request.POST.get("representative", ""))
         except ValueError as exc:
-            raise Http404("代表不存在") from exc
+            raise Http404(_("代表不存在")) from exc
         rep = selectors.representative_get(user=request.user, incident=incident, pk=rep_pk)
         revealed = services.representative_reveal(
             actor=request.user, representative=rep, ip=request.META.get("REMOTE_ADDR")
@@ -186,7 +187,7 @@ def incident_action(request: AuthedHttpRequest, pk: int, action: str) -> HttpRes
         )
     form_class = ACTION_FORMS.get(action)
     if form_class is None:
-        raise Http404("没有这个操作")
+        raise Http404(_("没有这个操作"))
     require(request.user, Cap.WRITE, incident.region_id)
     return action_response(
         request,

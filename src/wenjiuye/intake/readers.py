@@ -36,7 +36,7 @@ def sniff_format(head: bytes) -> str:
     if head.startswith(_ZIP):
         return "xlsx"
     if head.startswith(b"PAR1"):
-        raise UnreadableFile("Parquet 文件请使用数据导入命令(ingest)")
+        raise UnreadableFile(_("Parquet 文件请使用数据导入命令(ingest)"))
     if head.startswith(_OLE2):
         raise UnreadableFile(
             _("旧版 Excel(.xls)文件或加密的工作簿无法读取,请另存为 .xlsx 或 CSV(UTF-8)后导入")
@@ -60,16 +60,22 @@ def _resolve(path: Path, headers: list[str], kind: str | None) -> tuple[str, lis
     kind = kind or detect_kind(headers)
     if kind is None:
         shown = ", ".join(clip(h, 40) for h in headers[:12])
-        raise UnreadableFile(f"{path.name}: 无法从表头识别文件类型(表头:{shown})")
+        raise UnreadableFile(
+            _("%(name)s: 无法从表头识别文件类型(表头:%(shown)s)")
+            % {"name": path.name, "shown": shown}
+        )
     if kind not in KINDS:
-        raise UnreadableFile(f"{path.name}: 未知的文件类型 {kind}")
+        raise UnreadableFile(
+            _("%(name)s: 未知的文件类型 %(kind)s") % {"name": path.name, "kind": kind}
+        )
     mapping = KINDS[kind].header_map()
     columns = [mapping.get(normalise_header(h)) for h in headers]
     missing = [c.name for c in KINDS[kind].required if c.name not in columns]
     if missing:
         zh = {c.name: c.zh for c in KINDS[kind].columns}
         raise UnreadableFile(
-            f"{path.name}: 缺少必需的列 " + ", ".join(f"{m}({zh[m]})" for m in missing)
+            (_("%(name)s: 缺少必需的列 ") % {"name": path.name})
+            + ", ".join(f"{m}({zh[m]})" for m in missing)
         )
     return kind, columns
 
@@ -79,7 +85,7 @@ def open_file(path: Path, kind: str | None = None, *, limits: Limits | None = No
     size, format, for an XLSX the archive (:func:`xlsx_check`), for a CSV the encoding of every
     line (:func:`csv_encoding`), and the header."""
     if not path.is_file():
-        raise UnreadableFile(f"{path}: 文件不存在")
+        raise UnreadableFile(_("%(path)s: 文件不存在") % {"path": path})
     limits = limits or Limits.from_settings()
     deadline = Deadline(limits.max_seconds)
     encoding: str | None = None
@@ -97,7 +103,7 @@ def open_file(path: Path, kind: str | None = None, *, limits: Limits | None = No
             with path.open(encoding=encoding, newline="") as text:
                 headers = next(csv_records(text, limits, deadline), (1, []))[1]
             if not headers:
-                raise UnreadableFile("文件为空")
+                raise UnreadableFile(_("文件为空"))
     except UnreadableFile as exc:
         raise UnreadableFile(f"{path.name}: {exc}") from exc
     resolved_kind, columns = _resolve(path, headers, kind)

@@ -70,34 +70,34 @@ _FLAGS = {
 def parse_period(raw: str) -> str:
     m = _PERIOD.match(raw)
     if not m or not 1 <= int(m.group(2)) <= 12:
-        raise BadValue("期间格式应为 YYYYMM 或 YYYY-MM")
+        raise BadValue(_("期间格式应为 YYYYMM 或 YYYY-MM"))
     return m.group(1) + m.group(2)
 
 
 def parse_date(raw: str) -> date:
     m = _DATE.match(raw) if _DATE_FORMS.match(raw) else None
     if not m:
-        raise BadValue("日期格式应为 YYYY-MM-DD、YYYY/MM/DD 或 YYYYMMDD")
+        raise BadValue(_("日期格式应为 YYYY-MM-DD、YYYY/MM/DD 或 YYYYMMDD"))
     try:
         return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     except ValueError as exc:
-        raise BadValue("日期不存在") from exc
+        raise BadValue(_("日期不存在")) from exc
 
 
 def parse_count(raw: str) -> int:
     try:
         number = Decimal(raw)
     except InvalidOperation as exc:
-        raise BadValue("应为整数") from exc
+        raise BadValue(_("应为整数")) from exc
     if not number.is_finite():
-        raise BadValue("应为整数")
+        raise BadValue(_("应为整数"))
     if number.adjusted() >= 9:  # before int(): 1e100000000 would be a 100-million-digit integer
         raise BadValue(_("人数/数量超出范围(上限 {limit:,})").format(limit=COUNT_MAX))
     value = int(number)
     if number != value:
-        raise BadValue("应为整数")
+        raise BadValue(_("应为整数"))
     if value < 0:
-        raise BadValue("人数/数量不能为负数")
+        raise BadValue(_("人数/数量不能为负数"))
     if value > COUNT_MAX:
         raise BadValue(_("人数/数量超出范围(上限 {limit:,})").format(limit=COUNT_MAX))
     return value
@@ -107,11 +107,11 @@ def parse_amount(raw: str) -> Decimal:
     try:
         value = Decimal(raw.replace(",", ""))
     except InvalidOperation as exc:
-        raise BadValue("应为数字") from exc
+        raise BadValue(_("应为数字")) from exc
     if not value.is_finite():
-        raise BadValue("应为数字")
+        raise BadValue(_("应为数字"))
     if value < 0:
-        raise BadValue("金额/数值不能为负数")
+        raise BadValue(_("金额/数值不能为负数"))
     if value > AMOUNT_MAX:
         raise BadValue(_("金额/数值超出范围(上限 {limit:,})").format(limit=AMOUNT_MAX))
     return value
@@ -128,7 +128,7 @@ def parse_flag(raw: str) -> bool:
     try:
         return _FLAGS[raw.lower()]
     except KeyError as exc:
-        raise BadValue("应为 0 或 1") from exc
+        raise BadValue(_("应为 0 或 1")) from exc
 
 
 # Column types whose checks are pure functions of the text and whose values repeat in an export
@@ -242,9 +242,9 @@ class RowValidator:
 
     def _region(self, raw: str) -> str:
         if not re.fullmatch(r"\d{6}(\d{3}(\d{3})?)?", raw):
-            raise BadValue("区划代码应为6、9或12位数字")
+            raise BadValue(_("区划代码应为6、9或12位数字"))
         if raw[:6] not in self.regions:
-            raise BadValue("未知区划代码")
+            raise BadValue(_("未知区划代码"))
         return raw
 
     @staticmethod
@@ -253,7 +253,7 @@ class RowValidator:
             return column.choices[raw.strip().lower() if raw.isascii() else raw.strip()]
         except KeyError as exc:
             allowed = "、".join(sorted(set(column.choices)))
-            raise BadValue(f"取值应为 {allowed} 之一") from exc
+            raise BadValue(_("取值应为 %(allowed)s 之一") % {"allowed": allowed}) from exc
 
     def validate(
         self, line: int, raw: dict[str, str]

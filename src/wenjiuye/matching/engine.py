@@ -41,6 +41,7 @@ from typing import Any
 import numpy as np
 
 from wenjiuye.core.errors import DomainError
+from wenjiuye.core.i18n import gettext as _
 from wenjiuye.matching.filters import eligible
 from wenjiuye.matching.params import MatchParams
 from wenjiuye.matching.results import MatchResult
@@ -129,14 +130,19 @@ def match(
     scores of its sparse product and keeps its top ``top`` (:func:`_topk`).
     """
     if direction not in ("person", "vacancy"):
-        raise DomainError(f"direction 应为 person 或 vacancy:{direction!r}")
+        raise DomainError(
+            _("direction 应为 person 或 vacancy:%(direction)s") % {"direction": repr(direction)}
+        )
     if method not in METHODS:
-        raise DomainError(f"method 应为 {' / '.join(METHODS)}:{method!r}")
+        raise DomainError(
+            _("method 应为 %(value)s:%(method)s")
+            % {"value": " / ".join(METHODS), "method": repr(method)}
+        )
     if direction == "vacancy" and method != "text":
-        raise DomainError("基准方法只用于为人员排序岗位")
+        raise DomainError(_("基准方法只用于为人员排序岗位"))
     top = params.top if top is None else top
     if top < 1:
-        raise DomainError("top 应为正整数")
+        raise DomainError(_("top 应为正整数"))
     ps = person_arrays(persons, params)
     vtable = input_table(vacancies, VACANCY_COLUMNS, ("posting_id", "posted_on"))
     vs = vacancy_arrays(vtable[open_mask(vtable, on=on, params=params)], params)
@@ -203,12 +209,12 @@ def match(
         edu_rows = np.zeros((len(e_keys), width), dtype=np.float32)
         for g, key in enumerate(e_keys):
             if person_left:
-                ok, _ = eligible(
+                ok, _why = eligible(
                     -1, -1, False, np.int16(key[0]), np.int16(key[1]),
                     -1, -1, False, vs.edu, vs.age_max,
                 )  # fmt: skip
             else:
-                ok, _ = eligible(
+                ok, _why = eligible(
                     -1, -1, False, ps.edu, ps.age,
                     -1, -1, False, np.int16(key[0]), np.int16(key[1]),
                 )  # fmt: skip

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from wenjiuye.core.errors import PolicyNotInForce
+from wenjiuye.core.i18n import gettext as _
 from wenjiuye.matching.cells import as_text
 
 #: The policy keys a :class:`MatchParams` is built from.
@@ -67,7 +68,7 @@ class MatchParams:
         for name, key in POLICY_KEYS.items():
             value = lookup(key)
             if value is None and name != "partner_cities":
-                raise PolicyNotInForce(f"政策参数 {key} 没有生效的版本")
+                raise PolicyNotInForce(_("政策参数 %(key)s 没有生效的版本") % {"key": key})
             values[name] = value
             c = cite(key) if cite else None
             if c:

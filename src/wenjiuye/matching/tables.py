@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from wenjiuye.core.errors import DomainError
+from wenjiuye.core.i18n import gettext as _
 from wenjiuye.matching.cells import as_flag, as_text
 from wenjiuye.matching.params import MatchParams
 
@@ -49,7 +50,7 @@ def input_table(data: Any, columns: tuple[str, ...], required: tuple[str, ...]) 
     frame = data if isinstance(data, pd.DataFrame) else pd.DataFrame(list(data))
     missing = [c for c in required if c not in frame.columns]
     if missing and len(frame):
-        raise DomainError(f"缺少列:{', '.join(missing)}")
+        raise DomainError(_("缺少列:%(value)s") % {"value": ", ".join(missing)})
     frame = frame.reset_index(drop=True)
     for c in columns:
         if c not in frame.columns:

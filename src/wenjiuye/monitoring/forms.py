@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from wenjiuye.core.models import User
 from wenjiuye.monitoring.models import LedgerEntry
@@ -23,7 +24,7 @@ class StatusForm(forms.Form):
             data.get("status") == LedgerEntry.Status.CLOSED
             and not (data.get("reason") or "").strip()
         ):
-            self.add_error("reason", "销号须填写原因")
+            self.add_error("reason", _("销号须填写原因"))
         return data
 
 

@@ -53,7 +53,7 @@ def send_email(*, to: str, subject: str, body: str, msg_uuid: str) -> None:
         headers={"Message-ID": message_id(msg_uuid)},
     )
     if message.send(fail_silently=False) != 1:
-        raise DeliveryError("邮件未被接收")
+        raise DeliveryError(_("邮件未被接收"))
 
 
 # --- SMS and WeChat (personal messages through a gateway) -------------------------------
@@ -200,11 +200,13 @@ def post_robot(*, platform: str, url: str, secret: str, payload: dict[str, Any])
         status = response.status
         raw = response.read(MAX_ANSWER_BYTES)
     except (OSError, http.client.HTTPException) as exc:
-        raise DeliveryError(f"连接失败:{type(exc).__name__}: {exc}") from exc
+        raise DeliveryError(
+            _("连接失败:%(name)s: %(exc)s") % {"name": type(exc).__name__, "exc": exc}
+        ) from exc
     finally:
         connection.close()
     if 300 <= status < 400:
-        raise DeliveryError(f"HTTP {status}:不跟随跳转")
+        raise DeliveryError(_("HTTP %(status)s:不跟随跳转") % {"status": status})
     if not 200 <= status < 300:
         raise DeliveryError(f"HTTP {status}")
     try:
@@ -324,7 +326,9 @@ def resolve_public(host: str, port: int) -> Resolved:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
     except (OSError, UnicodeError) as exc:
-        raise DeliveryError(f"域名解析失败:{host}({exc})") from exc
+        raise DeliveryError(
+            _("域名解析失败:%(host)s(%(exc)s)") % {"host": host, "exc": exc}
+        ) from exc
     out: Resolved = []
     for family, _type, _proto, _name, sockaddr in infos:
         if family not in (socket.AF_INET, socket.AF_INET6):
@@ -335,7 +339,7 @@ def resolve_public(host: str, port: int) -> Resolved:
             raise RefusedTarget(_("拒绝连接:%(host)s 解析为%(why)s") % {"host": host, "why": why})
         out.append((family, tuple(sockaddr)))
     if not out:
-        raise DeliveryError(f"域名解析失败:{host}(没有 IPv4/IPv6 地址)")
+        raise DeliveryError(_("域名解析失败:%(host)s(没有 IPv4/IPv6 地址)") % {"host": host})
     return out
 
 

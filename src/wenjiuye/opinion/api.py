@@ -11,6 +11,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 
@@ -102,7 +103,7 @@ def opinion_ingest(
     user = request_user(request)
     require(user, Cap.WRITE)
     if file.size is not None and file.size > MAX_UPLOAD:
-        raise DomainError("文件过大")
+        raise DomainError(_("文件过大"))
     region = get_object_or_404(Region, pk=region_code) if region_code else None
     return services.opinion_ingest(  # an unreadable feed is a FeedError (a DomainError: 400)
         locations=[],

@@ -86,14 +86,19 @@ def read_source(location: str) -> tuple[str, bytes]:
             with urllib.request.urlopen(location, timeout=30) as response:  # noqa: S310 (http(s) only)
                 data = response.read(MAX_BYTES + 1)
         except OSError as exc:
-            raise FeedError(f"{location}: 无法读取({exc})") from exc
+            raise FeedError(
+                _("%(location)s: 无法读取(%(exc)s)") % {"location": location, "exc": exc}
+            ) from exc
     else:
         path = Path(location)
         if not path.is_file():
-            raise FeedError(f"{location}: 文件不存在")
+            raise FeedError(_("%(location)s: 文件不存在") % {"location": location})
         data = path.read_bytes()
     if len(data) > MAX_BYTES:
-        raise FeedError(f"{location}: 文件过大(超过 {MAX_BYTES // 1024 // 1024} MB)")
+        raise FeedError(
+            _("%(location)s: 文件过大(超过 %(value)s MB)")
+            % {"location": location, "value": MAX_BYTES // 1024 // 1024}
+        )
     return location, data
 
 
@@ -125,7 +130,7 @@ def _xml(name: str, data: bytes) -> Feed:
     if root.tag == "rss":
         channel = root.find("channel")
         if channel is None:
-            raise FeedError(f"{name}: RSS 缺少 channel")
+            raise FeedError(_("%(name)s: RSS 缺少 channel") % {"name": name})
         feed = Feed(name=name, format="rss")
         for i, item in enumerate(channel.findall("item"), start=1):
             title = plain(item.findtext("title"))
@@ -170,14 +175,14 @@ def _xml(name: str, data: bytes) -> Feed:
                 )
             )
         return feed
-    raise FeedError(f"{name}: 不是 RSS 2.0、Atom 或 JSON Lines 格式")
+    raise FeedError(_("%(name)s: 不是 RSS 2.0、Atom 或 JSON Lines 格式") % {"name": name})
 
 
 def _jsonl(name: str, data: bytes) -> Feed:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise FeedError(f"{name}: JSON Lines 须为 UTF-8 编码") from exc
+        raise FeedError(_("%(name)s: JSON Lines 须为 UTF-8 编码") % {"name": name}) from exc
     feed = Feed(name=name, format="jsonl")
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():

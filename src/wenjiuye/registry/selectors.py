@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from wenjiuye.core.models import User
 from wenjiuye.core.scope import scoped
@@ -22,7 +23,7 @@ def enterprise_get(*, user: User, uscc: str) -> Enterprise:
     try:
         return enterprise_list(user=user).get(uscc=uscc)
     except Enterprise.DoesNotExist as exc:
-        raise Http404("企业不存在或不在您的管辖范围内") from exc
+        raise Http404(_("企业不存在或不在您的管辖范围内")) from exc
 
 
 def person_list(*, user: User) -> QuerySet[Person]:
@@ -33,4 +34,4 @@ def person_get(*, user: User, pk: int) -> Person:
     try:
         return person_list(user=user).get(pk=pk)
     except Person.DoesNotExist as exc:
-        raise Http404("人员不存在或不在您的管辖范围内") from exc
+        raise Http404(_("人员不存在或不在您的管辖范围内")) from exc

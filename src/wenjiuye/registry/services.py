@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from wenjiuye.core.audit import diff, record_event, snapshot
 from wenjiuye.core.errors import DomainError
@@ -45,10 +46,12 @@ def enterprise_upsert(*, actor: User | None, uscc: str, **values: Any) -> Enterp
     """Create or update the enterprise with this USCC. ``actor=None`` is the system (imports)."""
     check = check_uscc(uscc)
     if not check.valid:
-        raise RegistryError(f"统一社会信用代码 {uscc}: {check.reason}")
+        raise RegistryError(
+            _("统一社会信用代码 %(uscc)s: %(reason)s") % {"uscc": uscc, "reason": check.reason}
+        )
     unknown = set(values) - set(ENTERPRISE_FIELDS)
     if unknown:
-        raise RegistryError(f"未知字段: {', '.join(sorted(unknown))}")
+        raise RegistryError(_("未知字段: %(value)s") % {"value": ", ".join(sorted(unknown))})
     enterprise = Enterprise.objects.select_for_update().filter(uscc=check.value).first()
     if actor is not None:
         require(
@@ -72,10 +75,10 @@ def person_upsert(*, actor: User | None, id_number: str, **values: Any) -> Perso
     """Create or update the person with this ID number; birth date and gender come from it."""
     check = check_resident_id(id_number)
     if not check.valid:
-        raise RegistryError(f"公民身份号码: {check.reason}")
+        raise RegistryError(_("公民身份号码: %(reason)s") % {"reason": check.reason})
     unknown = set(values) - set(PERSON_FIELDS)
     if unknown:
-        raise RegistryError(f"未知字段: {', '.join(sorted(unknown))}")
+        raise RegistryError(_("未知字段: %(value)s") % {"value": ", ".join(sorted(unknown))})
     person = Person.objects.select_for_update().filter(id_number=check.value).first()
     if actor is not None:
         target = values.get("region_id") or (person.region_id if person else None)

@@ -120,7 +120,7 @@ def _columns(headers: list[str]) -> list[str | None]:
     columns = [lookup.get(re.sub(r"\s+", "", h or "").lower()) for h in headers]
     missing = [COLUMN_ZH[f] for f in REQUIRED if f not in columns]
     if missing:
-        raise ValidationError("名单缺少必需的列:" + "、".join(missing))
+        raise ValidationError(_("名单缺少必需的列:") + "、".join(missing))
     return columns
 
 
@@ -173,7 +173,7 @@ def _read(content: bytes, limits: Limits) -> Iterator[tuple[int, dict[str, str]]
         rows = xlsx_rows(fh, limits, deadline)
         header = next(rows, None)
         if header is None:
-            raise ValidationError("名单文件为空")
+            raise ValidationError(_("名单文件为空"))
         columns = _columns([_cell(v) for v in header[1]])
         for line, values in rows:
             cells = [_cell(v) for v in values]
@@ -186,7 +186,7 @@ def _read(content: bytes, limits: Limits) -> Iterator[tuple[int, dict[str, str]]
     records = csv_records(text, limits, deadline)
     first = next(records, None)
     if first is None or not first[1]:
-        raise ValidationError("名单文件为空")
+        raise ValidationError(_("名单文件为空"))
     columns = _columns(first[1])
     for line, fields in records:
         if any(v.strip() for v in fields):

@@ -11,6 +11,8 @@ from datetime import date, timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from wenjiuye.core.errors import DomainError
 from wenjiuye.core.policy import Policy
 
@@ -38,7 +40,7 @@ def service_length(start: date, end: date) -> tuple[int, int, int]:
     months and 29 days, not six (``dateutil.relativedelta`` clamps instead and says six).
     """
     if end < start:
-        raise DomainError("离职日期早于入职日期")
+        raise DomainError(_("离职日期早于入职日期"))
     after = end + timedelta(days=1)
     months = (after.year - start.year) * 12 + (after.month - start.month)
     while months > 0 and _month_step(start, months) > after:
@@ -53,9 +55,9 @@ def monthly_wage_average(wages: list[Decimal]) -> Decimal:
     (《劳动合同法实施条例》 art. 27). Each month's wage includes hourly or piece wages, bonuses,
     allowances and subsidies; the caller sums those per month."""
     if not wages:
-        raise DomainError("至少需要一个月的工资")
+        raise DomainError(_("至少需要一个月的工资"))
     if any(w < 0 for w in wages):
-        raise DomainError("月工资不能为负")
+        raise DomainError(_("月工资不能为负"))
     last = wages[-12:]
     return (sum(last, Decimal(0)) / len(last)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
@@ -80,9 +82,9 @@ def severance(
     capped, and only then are the years limited to 12 (art. 47 para. 2).
     """
     if monthly_wage < 0 or local_average_wage <= 0:
-        raise DomainError("月工资不能为负,当地平均工资须大于零")
+        raise DomainError(_("月工资不能为负,当地平均工资须大于零"))
     if minimum_wage is not None and minimum_wage < 0:
-        raise DomainError("最低工资标准不能为负")
+        raise DomainError(_("最低工资标准不能为负"))
     p = Policy(end)
     years, rem_months, rem_days = service_length(start, end)
     per_year = Decimal(str(p("severance.art47.months_per_year")))
@@ -151,7 +153,7 @@ def layoff_check(
     *, employees: int, layoffs: int, influential: bool = False, on: date
 ) -> dict[str, Any]:
     if employees <= 0 or layoffs < 0 or layoffs > employees:
-        raise DomainError("职工总数须大于零,裁减人数不能为负且不超过职工总数")
+        raise DomainError(_("职工总数须大于零,裁减人数不能为负且不超过职工总数"))
     p = Policy(on)
     min_people, min_ratio = p("layoff.art41.min_people"), p("layoff.art41.min_ratio")
     applies = layoffs >= min_people or Decimal(layoffs) >= Decimal(str(min_ratio)) * employees

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
 
 
 def to_jsonable(value: Any) -> Any:
@@ -47,7 +48,9 @@ def parse_day(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"日期格式应为 YYYY-MM-DD:{text}") from exc
+        raise argparse.ArgumentTypeError(
+            _("日期格式应为 YYYY-MM-DD:%(text)s") % {"text": text}
+        ) from exc
 
 
 class JsonCommand(BaseCommand):

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from django.core.management.base import CommandParser
+from django.utils.translation import gettext as _
 
 from wenjiuye.core.identifiers import check_resident_id, check_uscc
 from wenjiuye.core.management.base import JsonCommand, add_json_switch
@@ -24,7 +25,9 @@ def parse_day(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"日期应为 YYYY-MM-DD 格式：{text!r}") from None
+        raise argparse.ArgumentTypeError(
+            _("日期应为 YYYY-MM-DD 格式：%(text)s") % {"text": repr(text)}
+        ) from None
 
 
 def display_width(text: str) -> int:

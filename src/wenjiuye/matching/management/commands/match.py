@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from wenjiuye.core.errors import PolicyNotInForce
 from wenjiuye.core.identifiers import mask_id
@@ -42,21 +43,25 @@ class Command(JsonCommand):
         try:
             on = as_day(options["on"]) or today()
         except ValueError as exc:
-            raise CommandError(f"日期格式应为 YYYY-MM-DD:{options['on']}", returncode=2) from exc
+            raise CommandError(
+                _("日期格式应为 YYYY-MM-DD:%(value)s") % {"value": options["on"]}, returncode=2
+            ) from exc
         top = options["top"]
         if top is not None and top < 1:
-            raise CommandError("--top 应为正整数", returncode=2)
+            raise CommandError(_("--top 应为正整数"), returncode=2)
         try:
             if options["person"]:
                 return self._for_person(str(options["person"]), on=on, top=top)
             return self._for_posting(options["posting"], on=on, top=top)
         except PolicyNotInForce as exc:
-            raise CommandError(f"人岗匹配的政策参数未加载:{exc}", returncode=2) from exc
+            raise CommandError(
+                _("人岗匹配的政策参数未加载:%(exc)s") % {"exc": exc}, returncode=2
+            ) from exc
 
     def _for_person(self, key: str, *, on: date, top: int | None) -> dict[str, Any]:
         person = person_for_key(key)
         if person is None:
-            raise CommandError(f"人员不存在:{key.strip()}", returncode=2)
+            raise CommandError(_("人员不存在:%(value)s") % {"value": key.strip()}, returncode=2)
         matches, result = vacancies_for_person(user=None, person=person, on=on, top=top)
         profile = result.persons.frame.iloc[0].to_dict()
         return {
@@ -76,7 +81,9 @@ class Command(JsonCommand):
         try:
             posting = posting_get(user=None, posting_id=posting_id)
         except Http404 as exc:
-            raise CommandError(f"岗位不存在:{posting_id}", returncode=2) from exc
+            raise CommandError(
+                _("岗位不存在:%(posting_id)s") % {"posting_id": posting_id}, returncode=2
+            ) from exc
         persons = people_to_help(on=on)
         self.stderr.write(f"候选人员 {persons.count()} 人,匹配中…")
         matches, result = candidates_for_posting(

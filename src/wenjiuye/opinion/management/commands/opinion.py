@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from wenjiuye.core.management.base import JsonCommand, add_json_switch
 from wenjiuye.core.models import Region, User
@@ -41,12 +42,16 @@ class Command(JsonCommand):
         if options.get("user"):
             actor = User.objects.filter(username=options["user"]).first()
             if actor is None:
-                raise CommandError(f"用户 {options['user']} 不存在", returncode=2)
+                raise CommandError(
+                    _("用户 %(value)s 不存在") % {"value": options["user"]}, returncode=2
+                )
         region = None
         if options.get("region"):
             region = Region.objects.filter(pk=options["region"]).first()
             if region is None:
-                raise CommandError(f"区划代码 {options['region']} 不存在", returncode=2)
+                raise CommandError(
+                    _("区划代码 %(value)s 不存在") % {"value": options["region"]}, returncode=2
+                )
         quiet = options["json"]
 
         def progress(name: str, done: int, total: int) -> None:

@@ -20,6 +20,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError, CommandParser
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from wenjiuye.assistance.benefits import BenefitInput, assess_dict
 from wenjiuye.core.errors import PolicyNotInForce
@@ -31,7 +32,7 @@ from wenjiuye.response.rules import layoff_check, severance
 
 def read_series(path: Path, period_column: str, value_column: str) -> list[tuple[str, str]]:
     if not path.is_file():
-        raise CommandError(f"{path}: 文件不存在", returncode=2)
+        raise CommandError(_("%(path)s: 文件不存在") % {"path": path}, returncode=2)
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
@@ -41,19 +42,23 @@ def read_series(path: Path, period_column: str, value_column: str) -> list[tuple
     missing = [c for c in (period_column, value_column) if c not in (reader.fieldnames or [])]
     if missing:
         raise CommandError(
-            f"{path.name}: 没有列 {', '.join(missing)}(表头:{reader.fieldnames})", returncode=2
+            _("%(name)s: 没有列 %(value)s(表头:%(fieldnames)s)")
+            % {"name": path.name, "value": ", ".join(missing), "fieldnames": reader.fieldnames},
+            returncode=2,
         )
     return [(row[period_column], row[value_column]) for row in reader]
 
 
 def run_benefits(path: Path) -> dict[str, Any]:
     if not path.is_file():
-        raise CommandError(f"{path}: 文件不存在", returncode=2)
+        raise CommandError(_("%(path)s: 文件不存在") % {"path": path}, returncode=2)
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
         return assess_dict(BenefitInput.from_dict(data))
     except json.JSONDecodeError as exc:
-        raise CommandError(f"{path.name}: 不是有效的 JSON({exc})", returncode=2) from exc
+        raise CommandError(
+            _("%(name)s: 不是有效的 JSON(%(exc)s)") % {"name": path.name, "exc": exc}, returncode=2
+        ) from exc
     except ValidationError as exc:
         detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
         raise CommandError(f"{path.name}: {detail}", returncode=2) from exc
