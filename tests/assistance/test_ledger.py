@@ -25,7 +25,7 @@ from wenjiuye.assistance.tiers import case_tier, full_months_between
 from wenjiuye.core.models import Event, Region
 from wenjiuye.core.roles import Role
 from wenjiuye.deadlines.models import Deadline
-from wenjiuye.deadlines.services import deadlines_for
+from wenjiuye.deadlines.selectors import deadlines_for
 from wenjiuye.intake.models import ImportBatch, UnemploymentRegistration
 from wenjiuye.registry.models import Household
 

@@ -29,7 +29,7 @@ from wenjiuye.assistance.payments import dues
 from wenjiuye.assistance.selectors import one_week_overdue
 from wenjiuye.assistance.tiers import age_on, case_tier
 from wenjiuye.core.roles import Role
-from wenjiuye.deadlines.services import deadlines_for
+from wenjiuye.deadlines.selectors import deadlines_for
 from wenjiuye.registry.models import Person
 
 pytestmark = pytest.mark.django_db

@@ -14,13 +14,12 @@ from wenjiuye.core.models import DutyShift, Event, Member, Region, WorkGroup
 from wenjiuye.core.reference import PACKAGED_POLICY_DIR, policy_load
 from wenjiuye.core.roles import Role
 from wenjiuye.deadlines.models import Deadline, DeadlineStep
+from wenjiuye.deadlines.selectors import deadlines_overdue, escalation_level
 from wenjiuye.deadlines.services import (
     deadline_cancel,
     deadline_complete,
     deadline_create,
-    deadlines_overdue,
     deadlines_tick,
-    escalation_level,
     tier_users,
 )
 from wenjiuye.notify.models import Notification

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from tests.incidents.conftest import T0
 from wenjiuye.core.errors import PolicyNotInForce
 from wenjiuye.core.roles import Role
-from wenjiuye.deadlines.services import deadlines_for
+from wenjiuye.deadlines.selectors import deadlines_for
 from wenjiuye.incidents import services
 from wenjiuye.response.rules import incident_escalation
 

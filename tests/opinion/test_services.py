@@ -11,7 +11,7 @@ from tests.conftest import OWN_COUNTY
 from tests.opinion.conftest import T0
 from wenjiuye.core.models import Event, Region
 from wenjiuye.core.roles import Role
-from wenjiuye.deadlines.services import deadlines_for, deadlines_overdue
+from wenjiuye.deadlines.selectors import deadlines_for, deadlines_overdue
 from wenjiuye.monitoring.models import LedgerEntry
 from wenjiuye.opinion import services
 from wenjiuye.opinion.classify import classify, short_name

@@ -22,7 +22,7 @@ from tests.conftest import OWN_COUNTY, make_id
 from tests.response.conftest import HEADER, load_policy, make_report, roster_csv
 from wenjiuye.core.models import Region
 from wenjiuye.core.roles import Role
-from wenjiuye.deadlines.services import deadlines_for, deadlines_overdue
+from wenjiuye.deadlines.selectors import deadlines_for, deadlines_overdue
 from wenjiuye.response import roster, services
 from wenjiuye.response.models import LayoffReport, LayoffWorker
 from wenjiuye.response.rules import (

@@ -15,7 +15,7 @@ from wenjiuye.core.models import PolicyParameter, User
 from wenjiuye.core.policy import policy_cite, policy_get
 from wenjiuye.core.scope import scoped
 from wenjiuye.deadlines.models import Deadline
-from wenjiuye.deadlines.services import deadlines_for
+from wenjiuye.deadlines.selectors import deadlines_for
 from wenjiuye.registry.id_lookup import id_lookup
 
 

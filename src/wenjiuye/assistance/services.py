@@ -45,12 +45,8 @@ from wenjiuye.core.policy import policy_cite, policy_get, policy_value
 from wenjiuye.core.roles import Cap, Role
 from wenjiuye.core.scope import require, scoped
 from wenjiuye.deadlines.models import Deadline
-from wenjiuye.deadlines.services import (
-    deadline_cancel,
-    deadline_complete,
-    deadline_create,
-    deadlines_for,
-)
+from wenjiuye.deadlines.selectors import deadlines_for
+from wenjiuye.deadlines.services import deadline_cancel, deadline_complete, deadline_create
 from wenjiuye.intake.models import UnemploymentRegistration
 from wenjiuye.registry.id_lookup import id_lookup
 from wenjiuye.registry.models import Household, Person

@@ -13,7 +13,7 @@ from wenjiuye.core.models import User
 from wenjiuye.core.roles import Cap
 from wenjiuye.core.scope import can, scoped
 from wenjiuye.deadlines.models import Deadline
-from wenjiuye.deadlines.services import deadlines_for
+from wenjiuye.deadlines.selectors import deadlines_for
 from wenjiuye.incidents.models import Demand, Incident, Representative
 from wenjiuye.opinion.models import Category, OpinionItem
 from wenjiuye.response.rules import incident_escalation

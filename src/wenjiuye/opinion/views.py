@@ -17,7 +17,7 @@ from wenjiuye.core.audit import events_for
 from wenjiuye.core.roles import Cap
 from wenjiuye.core.scope import can, can_city, require, require_city
 from wenjiuye.core.types import AuthedHttpRequest
-from wenjiuye.deadlines.services import deadlines_for
+from wenjiuye.deadlines.selectors import deadlines_for
 from wenjiuye.opinion import feeds, forms, selectors, services
 from wenjiuye.opinion.classify import classify
 from wenjiuye.opinion.models import Category, LexiconTerm, OpinionItem

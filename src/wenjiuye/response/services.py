@@ -30,12 +30,8 @@ from wenjiuye.core.policy import policy_cite, policy_get, policy_value
 from wenjiuye.core.roles import Cap
 from wenjiuye.core.scope import require
 from wenjiuye.deadlines.models import Deadline
-from wenjiuye.deadlines.services import (
-    deadline_cancel,
-    deadline_complete,
-    deadline_create,
-    deadlines_for,
-)
+from wenjiuye.deadlines.selectors import deadlines_for
+from wenjiuye.deadlines.services import deadline_cancel, deadline_complete, deadline_create
 from wenjiuye.monitoring import ledger
 from wenjiuye.monitoring.models import LedgerEntry
 from wenjiuye.registry.models import Enterprise, Person
