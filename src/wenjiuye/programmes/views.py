@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wenjiuye.core.audit import events_for
+from wenjiuye.core.errors import error_messages
 from wenjiuye.core.identifiers import mask_id
 from wenjiuye.core.models import User
 from wenjiuye.core.roles import Cap
@@ -35,11 +36,7 @@ def _data(form: djforms.Form) -> dict[str, Any]:
     """The cleaned data, or a ValidationError listing each field's problem."""
     if form.is_valid():
         return form.cleaned_data
-    messages = []
-    for name, errors in form.errors.items():
-        label = form.fields[name].label if name in form.fields else ""
-        messages += [f"{label}:{e}" if label else str(e) for e in errors]
-    raise ValidationError(messages)
+    raise ValidationError(error_messages(form))
 
 
 def _person(user: User, id_number: str) -> Person:
@@ -60,7 +57,7 @@ def _handle(
     try:
         action()
     except ValidationError as exc:
-        return exc.messages
+        return error_messages(exc)
     return None
 
 
@@ -85,7 +82,7 @@ def _list_page(
             obj = create(data)
             return redirect(detail, pk=obj.pk)
         except ValidationError as exc:
-            errors, status = exc.messages, 400
+            errors, status = error_messages(exc), 400
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
         request,
