@@ -81,16 +81,14 @@ def course_create(request: HttpRequest, payload: CourseIn) -> Status[Data]:
 def course_detail(request: HttpRequest, pk: int) -> Data:
     course = selectors.course_get(user=request_user(request), pk=pk)
     out = present.course_out(course)
-    out["enrolments"] = [
-        present.enrolment_out(e) for e in course.enrolments.select_related("person")
-    ]
+    out["enrolments"] = [present.enrolment_out(e) for e in selectors.course_enrolments(course)]
     return out
 
 
 @router.get("/courses/{int:pk}/claims/")
 def course_claims(request: HttpRequest, pk: int) -> list[Data]:
     course = selectors.course_get(user=request_user(request), pk=pk)
-    return [rules.training_claim(e) for e in course.enrolments.select_related("course")]
+    return [rules.training_claim(e) for e in selectors.course_enrolments(course)]
 
 
 @router.post("/courses/{int:pk}/enrolments/", response={201: dict})
@@ -319,8 +317,7 @@ def position_detail(request: HttpRequest, pk: int, on: date | None = None) -> Da
     day = on or timezone.localdate()
     out = present.position_out(position)
     out["placements"] = [
-        present.placement_out(p, on=day)
-        for p in position.placements.select_related("person", "position")
+        present.placement_out(p, on=day) for p in selectors.position_placements(position)
     ]
     return out
 
