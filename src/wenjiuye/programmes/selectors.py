@@ -145,7 +145,7 @@ def course_enrolments(course: Course) -> QuerySet[Enrolment]:
     return course.enrolments.select_related("person", "course")
 
 
-def course_enrolment(course: Course, pk: object) -> Enrolment:
+def course_enrolment(course: Course, pk: int) -> Enrolment:
     """The enrolment of ``course`` a page's action names, else a refusal of the action (400)."""
     found = course.enrolments.filter(pk=pk).select_related("course").first()
     if found is None:
@@ -158,7 +158,7 @@ def position_placements(position: PublicWelfarePosition) -> QuerySet[Placement]:
     return position.placements.select_related("person", "position")
 
 
-def position_placement(position: PublicWelfarePosition, pk: object) -> Placement:
+def position_placement(position: PublicWelfarePosition, pk: int) -> Placement:
     """The placement on ``position`` a page's action names, else a refusal of the action (400)."""
     found = position.placements.filter(pk=pk).select_related("position").first()
     if found is None:
