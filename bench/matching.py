@@ -41,8 +41,9 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from wenjiuye.matching.engine import match, params_from_policy_files  # noqa: E402
+from wenjiuye.matching.engine import match  # noqa: E402
 from wenjiuye.matching.evaluation import POLICY_DIR, evaluate  # noqa: E402
+from wenjiuye.matching.params import params_from_policy_files  # noqa: E402
 
 CITY_DIR = ROOT / "src" / "wenjiuye" / "reference" / "pingdingshan"
 SCALE_DAY = date(2022, 11, 15)  # partner cities (K4) in force

@@ -3,14 +3,15 @@
     .venv/bin/python bench/monitor.py [--rows 1000000,10000000,30000000] [--json]
                                       [--memory-limit 3GB] [--pandas-max-gib 12] [--keep DIR]
 
-For each ``--rows`` size a seeded lake is generated straight to the Parquet layout (``write_lake``):
+For each ``--rows`` size a seeded lake is generated and written by the lake's ``write_lake``:
 up to 1 M rows it is one city-month of N insured plus the previous month (2 N rows); above, about
 1 M insured × round(N / 1 M) months. Plus enterprises, separation filings, registrations and benefit
 payments, with layoffs, SI breaks, arrears and job moves so every rule and cross-match has work.
 
 Phases (each in its own child process, so each peak RSS is its own):
 
-* ``lake write``   — the Parquet write of the generated lake (``write_lake``; generation excluded);
+* ``lake write``   — the Parquet write of the generated lake (``wenjiuye.intake.lake.write_lake``,
+  the writer ``ingest`` uses; generation excluded);
 * ``ingest``       — ``ingest_file`` of one month's contributions CSV (1 M rows) on a throw-away
   SQLite store (Django set up in the child; migrations not timed). Sizes ≤ 1 M only (``--ingest
   all`` for every size: it is always one month's file);
@@ -48,211 +49,26 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+from monitor_baselines import phase_hand, phase_pandas
+from monitor_lake import MONTH_ROWS, label, layout, make_lake
 
-MONTH_ROWS = 1_000_000  # insured per month above 1 M rows
-FIRST_PIDX = 2023 * 12  # 202301
 SAME_OUTPUTS = ["enterprise_month", "enterprise_flags", "crossmatches"]
 # The same runs with the compiled-SQL cache emptied first: what the first run of a deployment
 # costs. The phases without this mark find their statements compiled by the run before, as
 # every month's run does in the steady state (the months are parameters of the statements).
 COLD_MONTH = "engine month, first run (compiles)"
 COLD_SAME = "engine month (same work), first run (compiles)"
-COUNTED = ("enterprise_month", "layoff_suspected", "si_break", "rbc", "bwc")
 TARGET_MONTH_SECONDS = 5.0
 TARGET_PANDAS_RATIO = 5.0
 TARGET_HAND_RATIO = 1.5
 TARGET_PEAK_GIB = 4.0
 PANDAS_BYTES_PER_ROW = 1_200  # object-string frames, groupby and merges (measured ≈ 1 KB at 1 M)
-
-
-# ---------------------------------------------------------------------------------------------
-# Layout and generation
-# ---------------------------------------------------------------------------------------------
-def layout(rows: int) -> tuple[int, int]:
-    """(insured per month, months) for a size."""
-    if rows <= MONTH_ROWS:
-        return rows, 2
-    months = max(2, round(rows / MONTH_ROWS))
-    return rows // months, months
-
-
-def label(pidx: int) -> str:
-    return f"{pidx // 12:04d}{pidx % 12 + 1:02d}"
-
-
-def month_start(pidx: int) -> date:
-    return date(pidx // 12, pidx % 12 + 1, 1)
-
-
-def month_end(pidx: int) -> date:
-    return month_start(pidx + 1) - timedelta(days=1)
-
-
-def resident_ids(n: int) -> pa.Array:
-    """``n`` distinct valid GB 11643 numbers of 410421 (宝丰县), born 1960 on, 1000 per day."""
-    idx = np.arange(n, dtype=np.int64)
-    born = np.datetime64("1960-01-01") + (idx // 1000).astype("timedelta64[D]")
-    months = born.astype("datetime64[M]")
-    ymd = (
-        (born.astype("datetime64[Y]").astype(np.int64) + 1970) * 10_000
-        + (months.astype(np.int64) % 12 + 1) * 100
-        + (born - months).astype(np.int64)
-        + 1
-    )
-    body = 410421 * 10**11 + ymd * 1000 + idx % 1000
-    total = np.zeros(n, dtype=np.int64)
-    rest = body.copy()
-    for position in range(16, -1, -1):  # digit i (0-based from the left) weighs 2^(17-i) mod 11
-        total += (rest % 10) * pow(2, 17 - position, 11)
-        rest //= 10
-    check = np.array(list("10X98765432"))[total % 11]
-    return pc.binary_join_element_wise(pc.cast(pa.array(body), pa.string()), pa.array(check), "")
-
-
-def usccs(n: int) -> pa.Array:
-    from wenjiuye.core.identifiers import uscc_check_char  # noqa: PLC0415
-
-    firsts = [f"91410421MA{i:07d}" for i in range(n)]
-    return pa.array([f + uscc_check_char(f) for f in firsts])
-
-
-def make_lake(root: Path, rows: int) -> dict[str, Any]:
-    """Generate the lake under ``root``; returns what was written and the write time."""
-    from wenjiuye.monitoring.engines import write_lake  # noqa: PLC0415
-
-    persons, months = layout(rows)
-    rng = np.random.default_rng(7)
-    firms = max(persons // 50, 10)
-    extra = persons // 30  # monthly churn: ~3.3 % leave, as many join
-    pool = persons + months * extra
-    ids = resident_ids(pool)
-    firm_ids = usccs(firms)
-    base_firm = rng.integers(0, firms, pool)
-    alt_firm = rng.integers(0, firms, pool)
-    move_month = rng.integers(0, 10 * months, pool)  # job change after that month (~10 %/month)
-    person_u = rng.random(pool)
-    firm_index = np.arange(firms)
-    layoff_month = np.where(firm_index % 50 == 0, rng.integers(1, months + 1, firms), 10**6)
-    break_month = np.where(firm_index % 173 == 1, rng.integers(1, months + 1, firms), 10**6)
-    status_dict = pa.array(["paid", "arrears"])
-    t_write = 0.0
-    n_rows = 0
-    for m in range(months):
-        pidx = FIRST_PIDX + m
-        idx = np.arange(m * extra, m * extra + persons)
-        emp = np.where(m >= move_month[idx], alt_firm[idx], base_firm[idx])
-        keep = ~((m >= layoff_month[emp]) & (person_u[idx] < 0.3))  # 30 % laid off for good
-        idx, emp = idx[keep], emp[keep]
-        arrears = (rng.random(idx.size) < 0.02) | (m >= break_month[emp])
-        n = idx.size
-        table = pa.table(
-            {
-                "period": pa.array(np.full(n, label(pidx))),
-                "uscc": firm_ids.take(pa.array(emp)),
-                "person_id": ids.take(pa.array(idx)),
-                "base": pa.array(np.round(3000 + 4000 * person_u[idx], 2)),
-                "status": pa.DictionaryArray.from_arrays(
-                    pa.array(arrears.astype(np.int8)), status_dict
-                ).cast(pa.string()),
-            }
-        )
-        t0 = time.perf_counter()
-        write_lake({"si_contributions": table}, root)
-        t_write += time.perf_counter() - t0
-        n_rows += n
-    # side tables: enterprises, filings, registrations, benefit payments
-    first, last = FIRST_PIDX, FIRST_PIDX + months - 1
-    regions = np.array(["410421", "410422", "410423", "410402"])[firm_index % 4]
-    enterprises = pa.table(
-        {
-            "uscc": firm_ids,
-            "name": pc.binary_join_element_wise("企业", pc.cast(firm_ids, pa.string()), ""),
-            "region_code": pa.array(regions),
-            "industry": pa.array(np.full(firms, "C")),
-            "employees": pa.array(np.full(firms, 50, dtype=np.int64)),
-            "export_oriented": pa.array((firm_index % 7 == 0).astype(np.int64)),
-        }
-    )
-    # separation filings for some of each month's leavers (dated in their last month)
-    sep_idx, sep_dates = [], []
-    for m in range(1, months):
-        leaving = np.arange((m - 1) * extra, m * extra)
-        chosen = rng.choice(leaving, size=max(1, leaving.size // 10), replace=False)
-        sep_idx.append(chosen)
-        sep_dates.append(np.full(chosen.size, month_end(first + m - 1), dtype="datetime64[D]"))
-    s_idx = np.concatenate(sep_idx)
-    filings = pa.table(
-        {
-            "person_id": ids.take(pa.array(s_idx)),
-            "uscc": firm_ids.take(pa.array(base_firm[s_idx])),
-            "kind": pa.array(np.full(s_idx.size, "separation")),
-            "date": pa.array(np.concatenate(sep_dates)),
-            "reason": pa.array(np.where(rng.random(s_idx.size) < 0.05, "退休", "合同到期")),
-        }
-    )
-    # registrations: 3 % of the pool (many still insured: the cross-matches have work)
-    n_reg = max(10, pool * 3 // 100)
-    r_idx = rng.choice(pool, size=n_reg, replace=False)
-    span = (month_end(last) - month_start(first)).days
-    reg_on = np.datetime64(month_start(first)) + rng.integers(-60, span, n_reg).astype(
-        "timedelta64[D]"
-    )
-    ended = reg_on + rng.integers(30, 300, n_reg).astype("timedelta64[D]")
-    open_ = rng.random(n_reg) < 0.5
-    registrations = pa.table(
-        {
-            "person_id": ids.take(pa.array(r_idx)),
-            "name": pa.array(np.full(n_reg, "某某")),
-            "region_code": pa.array(np.array(["410421", "410422"])[r_idx % 2]),
-            "registered_on": pa.array(reg_on),
-            "ended_on": pa.array(ended, mask=open_),
-            "end_reason": pa.array(np.where(open_, "", "就业")),
-        }
-    )
-    # benefit payments: each month, a third of the registered persons are paid
-    b_person, b_period = [], []
-    for m in range(months):
-        chosen = r_idx[rng.random(n_reg) < 1 / 3]
-        b_person.append(chosen)
-        b_period.append(np.full(chosen.size, label(first + m)))
-    b_idx = np.concatenate(b_person)
-    payments = pa.table(
-        {
-            "person_id": ids.take(pa.array(b_idx)),
-            "period": pa.array(np.concatenate(b_period)),
-            "kind": pa.array(np.where(rng.random(b_idx.size) < 0.9, "ui_benefit", "subsidy")),
-            "amount": pa.array(np.full(b_idx.size, 1650.0)),
-        }
-    )
-    t0 = time.perf_counter()
-    write_lake(
-        {
-            "enterprises": enterprises,
-            "employment_filings": filings,
-            "unemployment_registrations": registrations,
-            "benefit_payments": payments,
-        },
-        root,
-    )
-    t_write += time.perf_counter() - t0
-    return {
-        "seconds": t_write,
-        "contribution_rows": n_rows,
-        "persons": persons,
-        "months": months,
-        "firms": firms,
-        "filings": filings.num_rows,
-        "registrations": n_reg,
-        "payments": payments.num_rows,
-        "period": label(last),
-    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -288,11 +104,8 @@ def phase_engine(
     # libraries are imported before the clock on both sides (the hand SQL imports duckdb first)
     import ibis.backends.duckdb  # noqa: F401, PLC0415
 
-    from wenjiuye.monitoring.engines import (  # noqa: PLC0415
-        SQL_CACHE_DIR,
-        connect_duckdb,
-        run_monitoring,
-    )
+    from wenjiuye.intake.lake import connect_duckdb  # noqa: PLC0415
+    from wenjiuye.monitoring.engines import SQL_CACHE_DIR, run_monitoring  # noqa: PLC0415
 
     if cold:
         shutil.rmtree(root / "lake" / SQL_CACHE_DIR, ignore_errors=True)
@@ -313,9 +126,9 @@ def phase_engine_all(root: Path, limit: str) -> dict:
     on a smaller lake one all-months ``run_monitoring``, its outputs written to Parquet."""
     import pyarrow.parquet as pq  # noqa: PLC0415
 
+    from wenjiuye.intake.lake import connect_duckdb  # noqa: PLC0415
     from wenjiuye.monitoring.engines import (  # noqa: PLC0415
         ONE_RUN_MAX_ROWS,
-        connect_duckdb,
         lake_contribution_rows,
         run_monitoring,
         run_monitoring_by_month,
@@ -341,235 +154,6 @@ def phase_engine_all(root: Path, limit: str) -> dict:
     seconds = time.perf_counter() - t0
     shutil.rmtree(out_dir, ignore_errors=True)
     return {"seconds": seconds, "rows": rows, "runs": n, "by_month": by_month}
-
-
-HAND_SQL = """
-CREATE TEMP TABLE pe AS
-SELECT uscc, person_id, period,
-       max((status = 'paid')::INT) AS paid, max((status = 'arrears')::INT) AS arrears
-FROM read_parquet({files}, hive_partitioning = true, hive_types_autocast = false)
-GROUP BY ALL;
-
-CREATE TEMP TABLE em AS
-WITH present AS (
-  SELECT bool_or(period = '{prev}') AS prev_present, bool_or(period = '{back}') AS k_present
-  FROM (SELECT DISTINCT period FROM pe)
-), cur AS (
-  SELECT uscc, count(*) AS hc, sum(arrears) AS ar, sum(paid) AS pd
-  FROM pe WHERE period = '{period}' GROUP BY uscc
-), prv AS (
-  SELECT uscc, count(*) AS hc, sum(paid) AS pd FROM pe WHERE period = '{prev}' GROUP BY uscc
-), stay AS (
-  SELECT c.uscc, count(*) AS n
-  FROM pe c JOIN pe p ON c.uscc = p.uscc AND c.person_id = p.person_id
-  WHERE c.period = '{period}' AND p.period = '{prev}' GROUP BY c.uscc
-), kb AS (
-  SELECT uscc, count(*) AS kh FROM pe WHERE period = '{back}' GROUP BY uscc
-), keys AS (
-  SELECT coalesce(cur.uscc, prv.uscc) AS uscc, coalesce(cur.hc, 0) AS hc, coalesce(prv.hc, 0) AS ph,
-         coalesce(cur.ar, 0) AS ar, coalesce(cur.pd, 0) AS pd, coalesce(prv.pd, 0) AS ppd
-  FROM cur FULL OUTER JOIN prv ON cur.uscc = prv.uscc
-)
-SELECT keys.uscc, hc AS headcount,
-       CASE WHEN prev_present THEN ph END AS prev_headcount,
-       CASE WHEN prev_present THEN hc - coalesce(stay.n, 0) END AS joiners,
-       CASE WHEN prev_present THEN ph - coalesce(stay.n, 0) END AS leavers,
-       ar AS arrears_persons, pd AS paid_persons,
-       CASE WHEN prev_present THEN ppd END AS prev_paid_persons,
-       CASE WHEN k_present THEN coalesce(kb.kh, 0) END AS headcount_k_before
-FROM keys CROSS JOIN present
-LEFT JOIN stay ON stay.uscc = keys.uscc
-LEFT JOIN kb ON kb.uscc = keys.uscc
-WHERE hc > 0 OR (prev_present AND ph > 0);
-
-CREATE TEMP TABLE layoff_suspected AS
-WITH d AS (
-  SELECT *, prev_headcount - headcount AS dec, headcount_k_before - headcount AS dec_k FROM em
-), m AS (
-  SELECT *,
-    coalesce(dec >= {min_people} OR (dec >= {small_people}
-             AND dec / nullif(prev_headcount, 0) >= {min_share} - 1e-9), false) AS monthly,
-    coalesce(dec_k >= {min_people} OR (dec_k >= {small_people}
-             AND dec_k / nullif(headcount_k_before, 0) >= {min_share} - 1e-9), false)
-      AND coalesce(dec > 0, false) AS rolling
-  FROM d
-)
-SELECT uscc, CASE WHEN monthly AND rolling THEN greatest(dec, dec_k) WHEN monthly THEN dec
-                  ELSE dec_k END AS people
-FROM m WHERE monthly OR rolling;
-
-CREATE TEMP TABLE si_break AS
-SELECT uscc, prev_headcount AS people FROM em
-WHERE prev_headcount >= {break_min} AND prev_paid_persons > 0 AND paid_persons = 0;
-
-CREATE TEMP TABLE paid AS
-SELECT person_id, min(uscc) AS paid_uscc, count(DISTINCT uscc) AS paid_employers
-FROM pe WHERE period = '{period}' AND paid = 1 GROUP BY person_id;
-
-CREATE TEMP TABLE rbc AS
-SELECT r.person_id, r.registered_on, r.region_code, p.paid_uscc, p.paid_employers
-FROM (
-  SELECT person_id, max(registered_on) AS registered_on, max(region_code) AS region_code
-  FROM read_parquet('{root}/unemployment_registrations/*.parquet')
-  WHERE registered_on <= DATE '{start}' AND (ended_on IS NULL OR ended_on >= DATE '{end}')
-  GROUP BY person_id
-) r JOIN paid p USING (person_id);
-
-CREATE TEMP TABLE bwc AS
-SELECT b.person_id, b.kind, b.kinds, b.amount, p.paid_uscc, e.region_code
-FROM (
-  SELECT person_id, min(kind) AS kind, count(DISTINCT kind) AS kinds, sum(amount) AS amount
-  FROM read_parquet('{root}/benefit_payments/period={period}/*.parquet')
-  WHERE person_id IS NOT NULL GROUP BY person_id
-) b JOIN paid p USING (person_id)
-LEFT JOIN (SELECT uscc, max(region_code) AS region_code
-           FROM read_parquet('{root}/enterprises/*.parquet') GROUP BY uscc) e
-  ON e.uscc = p.paid_uscc;
-"""
-
-
-def _months_needed(period: str) -> tuple[str, str, str, int]:
-    from wenjiuye.monitoring.expressions import period_to_index  # noqa: PLC0415
-    from wenjiuye.monitoring.params import RuleParams  # noqa: PLC0415
-
-    pidx = period_to_index(period)
-    k = RuleParams().layoff_rolling_months
-    return label(pidx), label(pidx - 1), label(pidx - k), pidx
-
-
-def phase_hand(root: Path, period: str, limit: str) -> dict:
-    import duckdb  # noqa: PLC0415
-
-    from wenjiuye.monitoring.params import RuleParams  # noqa: PLC0415
-
-    p = RuleParams()
-    period, prev, back, pidx = _months_needed(period)
-    lake = root / "lake"
-    folders = [lake / "si_contributions" / f"period={x}" for x in (period, prev, back)]
-    files = [str(f / "*.parquet") for f in folders if f.is_dir()]
-    sql = HAND_SQL.format(
-        files="[" + ", ".join(f"'{f}'" for f in files) + "]",
-        root=lake,
-        period=period,
-        prev=prev,
-        back=back,
-        start=month_start(pidx),
-        end=month_end(pidx),
-        min_people=p.layoff_min_people,
-        small_people=p.layoff_small_firm_min_people,
-        min_share=p.layoff_min_share,
-        break_min=p.si_break_min_insured,
-    )
-    t0 = time.perf_counter()
-    con = duckdb.connect()
-    if limit:
-        con.execute(f"SET memory_limit = '{limit}'")
-    con.execute(f"SET temp_directory = '{root.parent / 'duckdb-tmp'}'")
-    con.execute("SET preserve_insertion_order = false")
-    con.execute(sql)
-    # fetch the results as the engine does (Arrow tables)
-    tables = {name: con.table(name).to_arrow_table() for name in ("em", *COUNTED[1:])}
-    seconds = time.perf_counter() - t0
-    counts = {"enterprise_month": tables["em"].num_rows}
-    counts.update({name: tables[name].num_rows for name in COUNTED[1:]})
-    return {"seconds": seconds, "counts": counts}
-
-
-def phase_pandas(root: Path, period: str) -> dict:
-    import pandas as pd  # noqa: PLC0415
-    import pyarrow.parquet as pq  # noqa: PLC0415
-
-    from wenjiuye.monitoring.params import RuleParams  # noqa: PLC0415
-
-    p = RuleParams()
-    period, prev, back, pidx = _months_needed(period)
-    lake = root / "lake"
-    t0 = time.perf_counter()
-    frames = []
-    for x in (period, prev, back):
-        folder = lake / "si_contributions" / f"period={x}"
-        if folder.is_dir():
-            df = pq.read_table(folder, columns=["uscc", "person_id", "status"]).to_pandas()
-            df["period"] = x
-            frames.append(df)
-    c = pd.concat(frames, ignore_index=True)
-    c["paid"] = (c["status"] == "paid").astype("int64")
-    c["arrears"] = (c["status"] == "arrears").astype("int64")
-    pe = c.groupby(["uscc", "person_id", "period"], as_index=False, sort=False)[
-        ["paid", "arrears"]
-    ].max()
-    del c
-    present = set(pe["period"].unique())
-    prev_present, k_present = prev in present, back in present
-    cur_pe, prv_pe = pe[pe["period"] == period], pe[pe["period"] == prev]
-    cur = cur_pe.groupby("uscc").agg(hc=("person_id", "size"), ar=("arrears", "sum"))
-    cur["pd"] = cur_pe.groupby("uscc")["paid"].sum()
-    prv = prv_pe.groupby("uscc").agg(ph=("person_id", "size"), ppd=("paid", "sum"))
-    stay = (
-        cur_pe[["uscc", "person_id"]]
-        .merge(prv_pe[["uscc", "person_id"]], on=["uscc", "person_id"])
-        .groupby("uscc")
-        .size()
-        .rename("stay")
-    )
-    kb = pe[pe["period"] == back].groupby("uscc").size().rename("kb")
-    em = cur.join(prv, how="outer").join(stay).join(kb)
-    em = em.fillna(0).astype("int64")
-    em = em[(em["hc"] > 0) | (prev_present & (em["ph"] > 0))]
-    em["joiners"] = em["hc"] - em["stay"]
-    em["leavers"] = em["ph"] - em["stay"]
-
-    def meets(d: pd.Series, base: pd.Series) -> pd.Series:
-        share = d / base.where(base != 0)
-        return (d >= p.layoff_min_people) | (
-            (d >= p.layoff_small_firm_min_people) & (share >= p.layoff_min_share - 1e-9)
-        )
-
-    dec = em["ph"] - em["hc"]
-    monthly = meets(dec, em["ph"]) if prev_present else pd.Series(False, index=em.index)
-    rolling = (
-        meets(em["kb"] - em["hc"], em["kb"]) & (dec > 0) & prev_present
-        if k_present
-        else pd.Series(False, index=em.index)
-    )
-    layoff = em[monthly | rolling]
-    si_break = (
-        em[(em["ph"] >= p.si_break_min_insured) & (em["ppd"] > 0) & (em["pd"] == 0)]
-        if prev_present
-        else em.iloc[:0]
-    )
-    paid = (
-        cur_pe[cur_pe["paid"] == 1]
-        .groupby("person_id")["uscc"]
-        .agg(paid_uscc="min", paid_employers="nunique")
-    )
-    regs = pq.read_table(lake / "unemployment_registrations").to_pandas()
-    start, end = pd.Timestamp(month_start(pidx)), pd.Timestamp(month_end(pidx))
-    reg_on, ended = pd.to_datetime(regs["registered_on"]), pd.to_datetime(regs["ended_on"])
-    regs = regs[(reg_on <= start) & (ended.isna() | (ended >= end))]
-    regs = regs.groupby("person_id").agg(
-        registered_on=("registered_on", "max"), region_code=("region_code", "max")
-    )
-    rbc = regs.join(paid, how="inner")
-    bp = pq.read_table(lake / "benefit_payments" / f"period={period}").to_pandas()
-    bp = (
-        bp[bp["person_id"].notna()]
-        .groupby("person_id")
-        .agg(kind=("kind", "min"), kinds=("kind", "nunique"), amount=("amount", "sum"))
-    )
-    ent = pq.read_table(lake / "enterprises", columns=["uscc", "region_code"]).to_pandas()
-    ent = ent.groupby("uscc")["region_code"].max()
-    bwc = bp.join(paid, how="inner")
-    bwc = bwc.merge(ent, left_on="paid_uscc", right_index=True, how="left")
-    seconds = time.perf_counter() - t0
-    counts = {
-        "enterprise_month": len(em),
-        "layoff_suspected": len(layoff),
-        "si_break": len(si_break),
-        "rbc": len(rbc),
-        "bwc": len(bwc),
-    }
-    return {"seconds": seconds, "counts": counts, "loaded_rows": int(len(pe))}
 
 
 def phase_ingest(root: Path, period: str) -> dict:
@@ -618,7 +202,7 @@ def run_phase(args: argparse.Namespace) -> None:
     elif phase == "engine_nostore":
         out = phase_engine(root, args.period, None, args.memory_limit, derived=False)
     elif phase == "engine_prev":
-        from wenjiuye.monitoring.expressions import period_to_index  # noqa: PLC0415
+        from wenjiuye.core.periods import period_to_index  # noqa: PLC0415
 
         prev = label(period_to_index(args.period) - 1)
         out = phase_engine(root, prev, None, args.memory_limit)

@@ -13,12 +13,19 @@ import pytest
 
 from wenjiuye.core.models import Region, User
 from wenjiuye.core.roles import Role
+from wenjiuye.home import prepare_home
 
 CITY_DIR = Path(__file__).resolve().parents[1] / "src" / "wenjiuye" / "reference" / "pingdingshan"
 OWN_COUNTY = "410421"
 OTHER_COUNTY = "410422"
 OWN_GRID = "410421100"  # a township (street) of 宝丰县, created by the fixture
 PASSWORD = "Test-password-2022!"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Make the working folder ready, as every entry point of the product does (settings only
+    resolve it)."""
+    prepare_home()
 
 
 @pytest.fixture(autouse=True)
@@ -30,7 +37,7 @@ def fast_password_hashing(request, settings):
 
 @pytest.fixture
 def regions(db):
-    from wenjiuye.core.reference import regions_load  # noqa: PLC0415 (after the db fixture)
+    from wenjiuye.core.reference_regions import regions_load  # noqa: PLC0415 (after the db fixture)
 
     regions_load(path=CITY_DIR / "regions.csv")
     Region.objects.create(code=OWN_GRID, name="测试街道", level="township", parent_id=OWN_COUNTY)

@@ -15,12 +15,15 @@ import json
 import os
 import sys
 
+from wenjiuye.home import prepare_home
+
 #: the exit status of a refusal (as the commands' own ``CommandError(returncode=2)``)
 REFUSED = 2
 
 
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wenjiuye.settings")
+    prepare_home()
     from django.core.management import execute_from_command_line  # noqa: PLC0415 (settings first)
 
     from wenjiuye.core.errors import error_messages, status_of  # noqa: PLC0415

@@ -3,9 +3,12 @@
 Every setting that differs between a laptop and a production server comes from an
 environment variable, read through the helpers below, which fail loudly on bad values.
 
-- ``WENJIUYE_HOME``   the working folder (database, lake, archives, reports); default ``./var``
+- ``WENJIUYE_HOME``   the working folder (database, lake, archives, reports); required in
+                      production; in development the checkout's ``var/`` (``wenjiuye.home``).
+                      Importing these settings writes nothing: the entry points prepare the folder
 - ``DATABASE_URL``    default ``sqlite:///$WENJIUYE_HOME/wenjiuye.sqlite3``; ``postgres://…`` for a city
-- ``SECRET_KEY``      generated once into ``$WENJIUYE_HOME/secret_key`` for development;
+- ``SECRET_KEY``      in development read from ``$WENJIUYE_HOME/secret_key`` (written once by the
+                      entry points), a random one for this process when that file is absent;
                       required when ``WENJIUYE_ENV=production``
 - ``WENJIUYE_ENV``    ``development`` (default) or ``production``
 - ``ALLOWED_HOSTS``   comma-separated; required in production
@@ -19,6 +22,8 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+
+from wenjiuye.home import SECRET_KEY_FILE, HomeNotSet, resolve_home
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -56,8 +61,10 @@ if ENVIRONMENT not in {"development", "production"}:
     raise ImproperlyConfigured("WENJIUYE_ENV must be 'development' or 'production'")
 PRODUCTION = ENVIRONMENT == "production"
 
-WENJIUYE_HOME = Path(env_str("WENJIUYE_HOME", str(Path.cwd() / "var"))).resolve()
-WENJIUYE_HOME.mkdir(parents=True, exist_ok=True)
+try:
+    WENJIUYE_HOME = resolve_home()
+except HomeNotSet as exc:
+    raise ImproperlyConfigured(str(exc)) from exc
 # The Parquet lake; by default $WENJIUYE_HOME/lake. For Spark on a cluster, a path every executor
 # sees (a shared filesystem, or HDFS/S3 mounted through NFS/FUSE).
 WENJIUYE_LAKE = os.environ.get("WENJIUYE_LAKE") or None
@@ -100,11 +107,10 @@ def _secret_key() -> str:
         return os.environ["SECRET_KEY"]
     if PRODUCTION:
         raise ImproperlyConfigured("SECRET_KEY is required when WENJIUYE_ENV=production")
-    key_file = WENJIUYE_HOME / "secret_key"
-    if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
-    return key_file.read_text().strip()
+    key_file = WENJIUYE_HOME / SECRET_KEY_FILE
+    if key_file.is_file():
+        return key_file.read_text().strip()
+    return secrets.token_urlsafe(50)  # this process only: sessions end with it
 
 
 SECRET_KEY = _secret_key()
@@ -140,6 +146,7 @@ INSTALLED_APPS = [
     "wenjiuye.assistance",
     "wenjiuye.matching",
     "wenjiuye.programmes",
+    "wenjiuye.ops",  # cross-app commands: after every capability app
     "ninja",
     "huey.contrib.djhuey",
 ]
@@ -268,7 +275,6 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = WENJIUYE_HOME / "static"
-STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -89,12 +89,12 @@ def test_a_refused_case_leaves_no_person_and_claims_no_stranger(policies, make_p
 def test_confirming_an_online_registration_does_not_rewrite_a_known_person(
     policies, make_person, users, regions
 ):
-    from wenjiuye.assistance import services  # noqa: PLC0415
+    from wenjiuye.assistance import registration  # noqa: PLC0415
     from wenjiuye.assistance.models import Education  # noqa: PLC0415
     from wenjiuye.core.models import Region  # noqa: PLC0415
 
     known = make_person(5, region=OWN_GRID)
-    pending = services.pending_submit(
+    pending = registration.pending_submit(
         id_number=known.id_number,
         name="冒名",
         phone="13012345678",
@@ -104,6 +104,6 @@ def test_confirming_an_online_registration_does_not_rewrite_a_known_person(
         desired_job="电工",
         wants_training=False,
     )
-    case = services.pending_confirm(pending=pending, actor=users[Role.GRID_WORKER])
+    case = registration.pending_confirm(pending=pending, actor=users[Role.GRID_WORKER])
     known.refresh_from_db()
     assert case.person == known and (known.name, known.phone) == ("测试5", "13900000005")

@@ -11,10 +11,10 @@ import pytest
 from django.core.management import call_command
 
 from tests.conftest import OWN_COUNTY, OWN_GRID, make_id
-from wenjiuye.assistance import services
+from wenjiuye.assistance import services, sync
 from wenjiuye.assistance.models import Case
+from wenjiuye.intake.lake import write_lake
 from wenjiuye.intake.models import ImportBatch, UnemploymentRegistration
-from wenjiuye.monitoring.engines import write_lake
 
 pytestmark = pytest.mark.django_db
 
@@ -83,13 +83,13 @@ def test_benefit_recipients_join_the_ledger(policies, make_person, settings, tmp
         ]
     )
     write_lake({"benefit_payments": frame}, tmp_path)
-    assert services.case_sync_benefit_payments() == {
+    assert sync.case_sync_benefit_payments() == {
         "opened": 1,
         "merged": 0,
         "unknown": 1,
         "invalid": 0,
     }
-    assert services.case_sync_benefit_payments()["merged"] == 1
+    assert sync.case_sync_benefit_payments()["merged"] == 1
     case = Case.objects.get(person=known)
     assert case.sources == [
         {"source": "benefit_payment", "ref": "ui_benefit:202204", "on": "2022-04-01"}

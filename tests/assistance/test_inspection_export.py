@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from tests.assistance.test_inspection import ON, case_of, no_lake, world  # noqa: F401
 from tests.conftest import OWN_COUNTY
 from wenjiuye.core.models import PolicyParameter
-from wenjiuye.core.reference import regions_load
+from wenjiuye.core.reference_regions import regions_load
 from wenjiuye.core.roles import Role
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("world")]

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from tests.conftest import OTHER_COUNTY, OWN_COUNTY, OWN_GRID, make_id
-from wenjiuye.assistance import services
+from wenjiuye.assistance import registration, services, sync
 from wenjiuye.assistance.models import (
     Case,
     CaseStatusChange,
@@ -23,6 +23,7 @@ from wenjiuye.assistance.models import (
 from wenjiuye.assistance.selectors import case_list, one_week_overdue
 from wenjiuye.assistance.tiers import case_tier, full_months_between
 from wenjiuye.core.models import Event, Region
+from wenjiuye.core.periods import add_months
 from wenjiuye.core.roles import Role
 from wenjiuye.deadlines.models import Deadline
 from wenjiuye.deadlines.selectors import deadlines_for
@@ -99,8 +100,8 @@ def test_lifecycle_deadlines_and_invalid_transitions(policies, make_person, grid
     assert (case.employer, case.job, case.employed_on) == ("某厂", "电工", employed_on)
     follow = deadlines_for(case).filter(kind__startswith="assistance.follow_up").order_by("due_at")
     assert [timezone.localtime(d.due_at).date() for d in follow] == [
-        services.add_months(employed_on, 1),
-        services.add_months(employed_on, 3),
+        add_months(employed_on, 1),
+        add_months(employed_on, 3),
     ]
     assert all(d.assignee == grid for d in follow)
     week.refresh_from_db()
@@ -132,8 +133,8 @@ def test_lifecycle_deadlines_and_invalid_transitions(policies, make_person, grid
 
 
 def test_add_months_clamps_to_month_end():
-    assert services.add_months(date(2022, 1, 31), 1) == date(2022, 2, 28)
-    assert services.add_months(date(2022, 11, 30), 3) == date(2023, 2, 28)
+    assert add_months(date(2022, 1, 31), 1) == date(2022, 2, 28)
+    assert add_months(date(2022, 11, 30), 3) == date(2023, 2, 28)
 
 
 def test_read_only_roles_cannot_change_status(policies, make_person, users):
@@ -227,22 +228,22 @@ def test_online_registration_pending_confirm(policies, regions, county):
         desired_job="司机",
         wants_training=True,
     )
-    pending = services.pending_submit(**data)
+    pending = registration.pending_submit(**data)
     with pytest.raises(ValidationError, match="等待审核"):
-        services.pending_submit(**data)
-    case = services.pending_confirm(pending=pending, actor=county)
+        registration.pending_submit(**data)
+    case = registration.pending_confirm(pending=pending, actor=county)
     assert case.person.id_number == number and case.grid_id == OWN_GRID
     assert case.sources[0]["source"] == "online"
     assert case.desired_job == "司机" and case.wants_training is True
     with pytest.raises(ValidationError, match="已有在册"):
-        services.pending_submit(**data)
+        registration.pending_submit(**data)
     assert PendingRegistration.objects.count() == 1
 
 
 def test_bad_id_is_refused_and_nothing_saved(policies, regions):
     before = (PendingRegistration.objects.count(), Event.objects.count())
     with pytest.raises(ValidationError) as error:
-        services.pending_submit(
+        registration.pending_submit(
             id_number="410421198505051234",
             name="王五",
             phone="13912345678",
@@ -284,9 +285,9 @@ def test_sync_registrations_opens_and_merges(policies, regions, grid):
     UnemploymentRegistration.objects.create(
         line=4, person_id="410421197501010000", registered_on=date(2022, 3, 1), **common
     )
-    counts = services.case_sync_registrations()
+    counts = sync.case_sync_registrations()
     assert counts == {"opened": 1, "merged": 0, "ended": 1, "invalid": 1}
-    assert services.case_sync_registrations() == {
+    assert sync.case_sync_registrations() == {
         "opened": 0,
         "merged": 1,
         "ended": 1,

@@ -10,12 +10,12 @@ import pandas as pd
 import pytest
 
 from tests.conftest import OWN_COUNTY, make_id
-from wenjiuye.assistance import payments, services
+from wenjiuye.assistance import decisions, payments, services
 from wenjiuye.assistance.benefits import BenefitInput
 from wenjiuye.assistance.models import Case
 from wenjiuye.core.models import Region
 from wenjiuye.core.roles import Role
-from wenjiuye.monitoring.engines import write_lake
+from wenjiuye.intake.lake import write_lake
 
 STRANGER = make_id(OWN_COUNTY, "19900101", 99)
 
@@ -31,7 +31,7 @@ def decided(policies, make_person, users, lake):
     case = services.case_open(
         person=make_person(61), source="registration", registered_on=date(2022, 7, 5)
     )
-    decision = services.benefit_decide(
+    decision = decisions.benefit_decide(
         case=case,
         actor=users[Role.COUNTY_OFFICER],
         inp=BenefitInput(
@@ -100,7 +100,7 @@ def test_paid_but_not_due(decided, users):
 
 def test_fund_budget_warning(decided, users):
     officer = users[Role.COUNTY_OFFICER]
-    services.fund_budget_set(
+    decisions.fund_budget_set(
         actor=officer, county=Region.objects.get(pk=OWN_COUNTY), year=2022, amount=Decimal(1600)
     )
     rows = {
@@ -113,7 +113,7 @@ def test_fund_budget_warning(decided, users):
     assert own["remaining"] == Decimal("80.00")
     assert (own["next_period"], own["next_month_due"]) == ("202212", Decimal(260))
     assert own["warning"] is True and "不足以支付" in own["reason"]
-    services.fund_budget_set(
+    decisions.fund_budget_set(
         actor=officer, county=Region.objects.get(pk=OWN_COUNTY), year=2022, amount=Decimal(1780)
     )
     again = payments.fund_status(user=officer, year=2022, as_of=date(2022, 11, 15))[0]

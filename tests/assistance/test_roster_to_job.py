@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from tests.response import conftest as layoff_fixtures
 from tests.response.conftest import make_report, roster_csv, worker_rows
+from wenjiuye.assistance.case_deadlines import KIND_FOLLOW_UP
 from wenjiuye.assistance.models import Case, Status
-from wenjiuye.assistance.services import KIND_FOLLOW_UP, case_set_status, case_update, contact_add
+from wenjiuye.assistance.services import case_set_status, case_update, contact_add
 from wenjiuye.deadlines.models import Deadline
 from wenjiuye.deadlines.selectors import deadlines_for
 from wenjiuye.intake.services import ingest_file

@@ -16,7 +16,7 @@ import pytest
 from django.utils import timezone
 
 from tests.conftest import OWN_GRID, make_id
-from wenjiuye.assistance import services
+from wenjiuye.assistance import decisions, services
 from wenjiuye.assistance.benefits import (
     BenefitInput,
     assess_dict,
@@ -272,7 +272,7 @@ def test_subsidy_after_ui_expiry_is_due_from_the_month_after_expiry(policies, ma
     case = services.case_open(
         person=make_person(71), source="manual", registered_on=date(2020, 3, 5)
     )
-    decision = services.benefit_decide(
+    decision = decisions.benefit_decide(
         case=case,
         actor=users[Role.COUNTY_OFFICER],
         inp=BenefitInput(

@@ -46,13 +46,12 @@ def _json(client: Client, method: str, url: str, body: dict[str, Any]) -> Any:
 def build_world() -> dict[str, Any]:
     """Create everything (call inside an open transaction that is rolled back afterwards)."""
     from tests.conftest import make_user  # noqa: PLC0415
+    from wenjiuye.assistance import registration  # noqa: PLC0415
     from wenjiuye.assistance import services as assistance  # noqa: PLC0415
     from wenjiuye.assistance.models import Education, Source  # noqa: PLC0415
-    from wenjiuye.core.reference import (  # noqa: PLC0415
-        packaged_policy_files,
-        policy_load,
-        regions_load,
-    )
+    from wenjiuye.core.reference import packaged_policy_files  # noqa: PLC0415
+    from wenjiuye.core.reference_policy import policy_load  # noqa: PLC0415
+    from wenjiuye.core.reference_regions import regions_load  # noqa: PLC0415
     from wenjiuye.deadlines.services import deadline_create  # noqa: PLC0415
     from wenjiuye.incidents import services as incidents  # noqa: PLC0415
     from wenjiuye.notify import services as notify  # noqa: PLC0415
@@ -182,7 +181,7 @@ def build_world() -> dict[str, Any]:
         )
         # Pending online registration (no login) for the township.
         pend_id, pend_phone = make_id(county, "19900101", 950 + n), f"1350000095{n}"
-        pending = assistance.pending_submit(
+        pending = registration.pending_submit(
             id_number=pend_id,
             name=f"矩阵网登{tag}",
             phone=pend_phone,

@@ -13,7 +13,8 @@ from tests.conftest import OTHER_COUNTY, OWN_COUNTY, make_user
 from wenjiuye.core import duty
 from wenjiuye.core.models import DutyShift, Event, User, WorkGroup
 from wenjiuye.core.policy import policy_set
-from wenjiuye.core.reference import PACKAGED_POLICY_DIR, policy_load
+from wenjiuye.core.reference import PACKAGED_POLICY_DIR
+from wenjiuye.core.reference_policy import policy_load
 from wenjiuye.core.roles import Role
 
 pytestmark = pytest.mark.django_db

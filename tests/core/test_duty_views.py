@@ -32,7 +32,9 @@ from tests.conftest import CITY_DIR, OTHER_COUNTY, OWN_COUNTY, OWN_GRID, make_us
 from tests.factories import rolled_back_world
 from wenjiuye.core.identifiers import mask_phone
 from wenjiuye.core.models import DutyShift, Event, Region, WorkGroup
-from wenjiuye.core.reference import PACKAGED_POLICY_DIR, policy_load, regions_load
+from wenjiuye.core.reference import PACKAGED_POLICY_DIR
+from wenjiuye.core.reference_policy import policy_load
+from wenjiuye.core.reference_regions import regions_load
 from wenjiuye.core.roles import Role
 
 pytestmark = pytest.mark.django_db

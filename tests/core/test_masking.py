@@ -27,7 +27,8 @@ from wenjiuye.core.identifiers import (
     resident_id_check_char,
 )
 from wenjiuye.core.models import Event, WorkGroup
-from wenjiuye.core.reference import PACKAGED_POLICY_DIR, policy_load
+from wenjiuye.core.reference import PACKAGED_POLICY_DIR
+from wenjiuye.core.reference_policy import policy_load
 from wenjiuye.core.roles import Role
 from wenjiuye.registry.models import Person
 from wenjiuye.registry.services import person_upsert

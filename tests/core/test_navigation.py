@@ -8,7 +8,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from wenjiuye.core.reference import packaged_policy_files, policy_load
+from wenjiuye.core.reference import packaged_policy_files
+from wenjiuye.core.reference_policy import policy_load
 
 pytestmark = pytest.mark.django_db
 

@@ -17,18 +17,17 @@ from django.core.management.base import CommandError
 from wenjiuye.core.errors import PolicyNotInForce
 from wenjiuye.core.models import Event, PolicyParameter
 from wenjiuye.core.policy import policy_get, policy_set, policy_value
-from wenjiuye.core.reference import (
-    PACKAGED_POLICY_DIR,
-    ReferenceDataError,
-    packaged_policy_files,
-    policy_load,
-)
+from wenjiuye.core.reference import PACKAGED_POLICY_DIR, packaged_policy_files
+from wenjiuye.core.reference_files import ReferenceDataError
+from wenjiuye.core.reference_policy import policy_load
 from wenjiuye.core.roles import Role
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED_NAME = "pingdingshan-1plus4-plan-2022.txt"
-# The plan is kept in the repository (docs/seed/) so that this check can never be skipped.
-SEED_CANDIDATES = [Path(os.environ.get("WENJIUYE_SEED", ROOT / "docs" / "seed" / SEED_NAME))]
+# The plan is kept in the repository (docs/spec/seed/) so that this check can never be skipped.
+SEED_CANDIDATES = [
+    Path(os.environ.get("WENJIUYE_SEED", ROOT / "docs" / "spec" / "seed" / SEED_NAME))
+]
 
 # The seed's own documents (sources whose source_text is quoted from the seed) and the
 # product defaults (whose source_text quotes the seed clause they implement). Any other

@@ -22,14 +22,10 @@ from wenjiuye.core.models import (
     WorkGroup,
     WorkingGroup,
 )
-from wenjiuye.core.reference import (
-    PACKAGED_CITY_DIR,
-    ReferenceDataError,
-    organisation_load,
-    packaged_policy_files,
-    reference_load,
-    regions_load,
-)
+from wenjiuye.core.reference import PACKAGED_CITY_DIR, packaged_policy_files, reference_load
+from wenjiuye.core.reference_files import ReferenceDataError
+from wenjiuye.core.reference_organisation import organisation_load
+from wenjiuye.core.reference_regions import regions_load
 
 REGIONS_CSV = CITY_DIR / "regions.csv"
 ORGANISATION_JSON = CITY_DIR / "organisation.json"

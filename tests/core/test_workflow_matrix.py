@@ -31,6 +31,7 @@ from tests.conftest import OTHER_COUNTY, OWN_COUNTY, make_id, make_user
 from tests.core.scope_matrix_world import OTHER, OWN, build_world
 from tests.factories import rolled_back_world
 from tests.response.conftest import HEADER, roster_csv
+from wenjiuye.assistance import decisions, registration
 from wenjiuye.assistance import services as assistance
 from wenjiuye.core.models import Event, Region
 from wenjiuye.core.roles import Role
@@ -248,7 +249,7 @@ def _enterprise(w: dict[str, Any], where: str) -> Any:
 
 
 def _budget(user: Any, county: Region) -> None:
-    assistance.fund_budget_set(actor=user, county=county, year=2026, amount=Decimal("1000"))
+    decisions.fund_budget_set(actor=user, county=county, year=2026, amount=Decimal("1000"))
 
 
 STEPS: dict[str, Step] = {
@@ -297,10 +298,11 @@ STEPS: dict[str, Step] = {
         _case_deadline, lambda u, d: deadline_complete(deadline=d, actor=u, note="流程办结")
     ),
     "pending.confirm": _on(
-        _rec("pending"), lambda u, p: assistance.pending_confirm(pending=p, actor=u)
+        _rec("pending"), lambda u, p: registration.pending_confirm(pending=p, actor=u)
     ),
     "pending.reject": _on(
-        _rec("pending"), lambda u, p: assistance.pending_reject(pending=p, actor=u, note="流程退回")
+        _rec("pending"),
+        lambda u, p: registration.pending_reject(pending=p, actor=u, note="流程退回"),
     ),
     "referral.accept": _on(_referral, lambda u, wk: response.referral_accept(actor=u, worker=wk)),
     "lexicon.add": _on(

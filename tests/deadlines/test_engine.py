@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from tests.conftest import OWN_COUNTY, make_user
 from wenjiuye.core.models import DutyShift, Event, Member, Region, WorkGroup
-from wenjiuye.core.reference import PACKAGED_POLICY_DIR, policy_load
+from wenjiuye.core.reference import PACKAGED_POLICY_DIR
+from wenjiuye.core.reference_policy import policy_load
 from wenjiuye.core.roles import Role
 from wenjiuye.deadlines.models import Deadline, DeadlineStep
 from wenjiuye.deadlines.selectors import deadlines_overdue, escalation_level

@@ -42,7 +42,7 @@ KINDS = (
     "enterprise_operations",
     "monitoring_point_reports",
 )
-# Required columns of shared/data-contract.md: (English name, Chinese name or None).
+# Required columns of docs/spec/data-contract.md: (English name, Chinese name or None).
 REQUIRED: dict[str, list[tuple[str, str | None]]] = {
     "enterprises": [
         ("uscc", "统一社会信用代码"),

@@ -9,7 +9,8 @@ import pytest
 
 from tests.conftest import OWN_COUNTY
 from wenjiuye.core.models import Region, Unit
-from wenjiuye.core.reference import packaged_policy_files, policy_load
+from wenjiuye.core.reference import packaged_policy_files
+from wenjiuye.core.reference_policy import policy_load
 
 TZ = ZoneInfo("Asia/Shanghai")
 T0 = datetime(2023, 3, 1, 9, 0, tzinfo=TZ)

@@ -8,7 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from wenjiuye.matching.engine import MatchParams, match, pair_reasons, params_from_policy_files
+from wenjiuye.matching.engine import match
+from wenjiuye.matching.filters import pair_reasons
+from wenjiuye.matching.params import MatchParams, params_from_policy_files
 
 POLICY_DIR = Path(__file__).resolve().parents[2] / "src" / "wenjiuye" / "reference" / "policy"
 ON = date(2022, 11, 15)  # the partner cities (K4) are in force from 2022-10-14

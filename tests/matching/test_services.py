@@ -15,7 +15,8 @@ from django.http import Http404
 
 from tests.conftest import OTHER_COUNTY, OWN_COUNTY, make_id
 from wenjiuye.core.models import Event
-from wenjiuye.core.reference import packaged_policy_files, policy_load
+from wenjiuye.core.reference import packaged_policy_files
+from wenjiuye.core.reference_policy import policy_load
 from wenjiuye.core.roles import Role
 from wenjiuye.intake.models import ImportBatch, JobPosting, UnemploymentRegistration
 from wenjiuye.matching import services

@@ -19,10 +19,11 @@ import pytest
 
 from tests.conftest import make_id, make_uscc
 from wenjiuye.core.reference import reference_load_default
+from wenjiuye.intake.lake import connect_duckdb
 from wenjiuye.intake.services import ingest_file
-from wenjiuye.monitoring.engines import connect_duckdb, run_tables
-from wenjiuye.monitoring.expressions import INPUT_SCHEMAS
+from wenjiuye.monitoring.engines import run_tables
 from wenjiuye.monitoring.params import RuleParams
+from wenjiuye.monitoring.schema import INPUT_SCHEMAS
 
 COUNTY = "410421"  # 宝丰县
 OTHER_COUNTY = "410422"  # 叶县

@@ -18,8 +18,9 @@ from django.test import override_settings
 from tests.monitoring.test_engines import assert_same
 from wenjiuye.core.reference import PACKAGED_CITY_DIR, reference_load_default
 from wenjiuye.demo.generator import demo_generate
+from wenjiuye.intake.lake import connect_duckdb
 from wenjiuye.intake.services import ingest_file, store_snapshots_write
-from wenjiuye.monitoring.engines import connect_duckdb, run_monitoring
+from wenjiuye.monitoring.engines import run_monitoring
 
 # The mark makes pytest-django create the test database, which the module fixture fills once.
 pytestmark = [pytest.mark.django_db, pytest.mark.filterwarnings("ignore::DeprecationWarning")]

@@ -11,15 +11,15 @@ import pytest
 
 from tests.monitoring.conftest import periods, synthetic_city
 from tests.monitoring.test_engines import OUTPUTS, assert_same
+from wenjiuye.core.periods import period_to_index
+from wenjiuye.intake.lake import write_lake
 from wenjiuye.monitoring.derived import DERIVED_DIR, DerivedStore, lake_months, plan_run
 from wenjiuye.monitoring.engines import (
     history_months,
     lake_run_info,
     run_monitoring,
     run_monitoring_by_month,
-    write_lake,
 )
-from wenjiuye.monitoring.expressions import period_to_index
 from wenjiuye.monitoring.params import RuleParams
 
 pytestmark = pytest.mark.filterwarnings("ignore:fetch_arrow_table:DeprecationWarning")
@@ -149,3 +149,30 @@ def test_an_all_months_run_month_by_month_equals_the_full_run(tmp_path):
     # the runs filled the derived store month by month: every present month is stored
     stored = sorted(p.name for p in (tmp_path / DERIVED_DIR / "enterprise_month").iterdir())
     assert stored == [f"period={m}" for m in PRESENT]
+
+
+def test_a_run_removes_what_a_republished_period_made_stale(tmp_path):
+    """The intake knows nothing of the store: the next run that uses it prunes the stored months
+    whose fingerprints no longer match (the re-published month and the month after it)."""
+    data = synthetic_city()
+    write_lake(data.frames(), tmp_path)
+    run_monitoring("duckdb", tmp_path)
+    contrib = data.frames()["si_contributions"]
+    march = contrib[contrib["period"] == "202403"]
+    write_lake({"si_contributions": march.iloc[1:]}, tmp_path)
+    stale = [
+        tmp_path / DERIVED_DIR / table / f"period={m}"
+        for table in ("enterprise_month", "region_month")
+        for m in ("202403", "202404")
+    ]
+    assert all(len(list(folder.glob("*.parquet"))) == 1 for folder in stale)
+    removed = DerivedStore(tmp_path).prune(lake_months(tmp_path))
+    assert sorted(p.parent for p in removed) == sorted(stale)
+    assert not any(folder.exists() for folder in stale)
+    # a period run prunes too, then stores the months it recomputed
+    write_lake({"si_contributions": march}, tmp_path)
+    run_monitoring("duckdb", tmp_path, period="202406")
+    months = lake_months(tmp_path)
+    store = DerivedStore(tmp_path)
+    assert all(store.has("enterprise_month", period_to_index(m), months) for m in PRESENT)
+    assert all(len(list(f.glob("*.parquet"))) == 1 for f in stale)

@@ -13,20 +13,12 @@ import pyarrow.parquet as pq
 import pytest
 
 from tests.monitoring.conftest import Data, add_rates, periods, synthetic_city
-from wenjiuye.monitoring.engines import (
-    connect_duckdb,
-    history_months,
-    open_lake,
-    run_monitoring,
-    run_tables,
-    write_lake,
-)
-from wenjiuye.monitoring.expressions import (
-    CROSSMATCH_CODES,
-    ENTERPRISE_FLAG_CODES,
-    REGION_FLAG_CODES,
-)
+from wenjiuye.intake.lake import connect_duckdb, open_lake, write_lake
+from wenjiuye.monitoring.crossmatches import CROSSMATCH_CODES
+from wenjiuye.monitoring.engines import history_months, run_monitoring, run_tables
+from wenjiuye.monitoring.enterprise_rules import ENTERPRISE_FLAG_CODES
 from wenjiuye.monitoring.params import RuleParams
+from wenjiuye.monitoring.region_rules import REGION_FLAG_CODES
 
 # Ibis 12 calls DuckDB's deprecated fetch_arrow_table(); not ours to fix.
 pytestmark = pytest.mark.filterwarnings("ignore:fetch_arrow_table:DeprecationWarning")
@@ -124,7 +116,7 @@ def test_write_lake_layout_replace_and_idempotence(tmp_path):
     write_lake({"si_contributions": corrected}, tmp_path)
     jan = list((tmp_path / "si_contributions" / "period=202401").glob("*.parquet"))
     assert len(jan) == 1 and pq.read_table(jan[0]).num_rows == 1
-    write_lake({"enterprises": enterprises}, tmp_path, mode="append")
+    write_lake({"enterprises": enterprises}, tmp_path)  # a snapshot: written again, still one
     assert len(list((tmp_path / "enterprises").glob("*.parquet"))) == 1
 
 

@@ -24,14 +24,12 @@ from tests.monitoring.conftest import (
     periods,
     run_duckdb,
 )
-from wenjiuye.monitoring.expressions import (
-    CROSSMATCH_CODES,
-    ENTERPRISE_FLAG_CODES,
-    REGION_FLAG_CODES,
-    Monitor,
-    period_to_index,
-)
+from wenjiuye.core.periods import period_to_index
+from wenjiuye.monitoring.crossmatches import CROSSMATCH_CODES
+from wenjiuye.monitoring.enterprise_rules import ENTERPRISE_FLAG_CODES
+from wenjiuye.monitoring.expressions import Monitor
 from wenjiuye.monitoring.params import InvalidRuleParams, RuleParams
+from wenjiuye.monitoring.region_rules import REGION_FLAG_CODES
 
 # Ibis 12 calls DuckDB's deprecated fetch_arrow_table(); not ours to fix.
 pytestmark = pytest.mark.filterwarnings("ignore:fetch_arrow_table:DeprecationWarning")

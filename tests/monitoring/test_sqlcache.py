@@ -12,7 +12,8 @@ import pytest
 
 from tests.monitoring.conftest import synthetic_city
 from tests.monitoring.test_engines import OUTPUTS, assert_same
-from wenjiuye.monitoring.engines import SQL_CACHE_DIR, connect_duckdb, run_monitoring, write_lake
+from wenjiuye.intake.lake import connect_duckdb, write_lake
+from wenjiuye.monitoring.engines import SQL_CACHE_DIR, run_monitoring
 from wenjiuye.monitoring.params import RuleParams
 from wenjiuye.monitoring.sqlcache import SQLCache, fingerprint
 

@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.conftest import OTHER_COUNTY, OWN_COUNTY, make_uscc
-from wenjiuye.core.reference import packaged_policy_files, policy_load
+from wenjiuye.core.reference import packaged_policy_files
+from wenjiuye.core.reference_policy import policy_load
 from wenjiuye.registry.models import Enterprise
 
 TZ = ZoneInfo("Asia/Shanghai")

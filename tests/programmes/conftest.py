@@ -9,7 +9,8 @@ import pytest
 
 from tests.conftest import OTHER_COUNTY, OWN_COUNTY, OWN_GRID, make_id, make_uscc
 from wenjiuye.core.models import Region
-from wenjiuye.core.reference import PACKAGED_POLICY_DIR, policy_load
+from wenjiuye.core.reference import PACKAGED_POLICY_DIR
+from wenjiuye.core.reference_policy import policy_load
 from wenjiuye.core.roles import Role
 from wenjiuye.programmes import services
 from wenjiuye.registry.models import Enterprise, Person

@@ -11,7 +11,8 @@ import pytest
 from django.utils import timezone
 
 from tests.conftest import OTHER_COUNTY, OWN_COUNTY, OWN_GRID, make_id, make_uscc, make_user
-from wenjiuye.core.reference import packaged_policy_files, policy_load
+from wenjiuye.core.reference import packaged_policy_files
+from wenjiuye.core.reference_policy import policy_load
 from wenjiuye.core.roles import Role
 from wenjiuye.registry.models import Enterprise
 from wenjiuye.response import services

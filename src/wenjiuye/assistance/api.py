@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from ninja import Body, Router, Schema
 from ninja.responses import Status as HttpStatus
 
-from wenjiuye.assistance import payments, selectors, services
+from wenjiuye.assistance import case_by_id, decisions, payments, registration, selectors, services
 from wenjiuye.assistance.benefits import BenefitInput, assess_dict
 from wenjiuye.assistance.models import Case, Source
 from wenjiuye.assistance.tiers import case_tier
@@ -163,7 +163,7 @@ def case_list(
 @router.post("/cases/", response={201: CaseOut})
 def case_open(request: HttpRequest, payload: CaseOpenIn) -> HttpStatus[dict[str, Any]]:
     data = payload.dict()
-    case = services.case_open_for_id(actor=request_user(request), **data)
+    case = case_by_id.case_open_for_id(actor=request_user(request), **data)
     return HttpStatus(201, _case_out(case))
 
 
@@ -201,7 +201,7 @@ def case_benefits(
     payload: dict[str, Any] = Body(...),  # noqa: B008
 ) -> HttpStatus[dict[str, Any]]:
     case = selectors.case_get(user=request_user(request), pk=pk)
-    decision = services.benefit_decide(
+    decision = decisions.benefit_decide(
         case=case, actor=request_user(request), inp=BenefitInput.from_dict(payload)
     )
     return HttpStatus(
@@ -273,7 +273,7 @@ def fund(request: HttpRequest, year: int, as_of: date | None = None) -> list[dic
 @router.put("/fund/")
 def fund_set(request: HttpRequest, payload: BudgetIn) -> dict[str, Any]:
     county = selectors.fund_county(payload.county)
-    budget = services.fund_budget_set(
+    budget = decisions.fund_budget_set(
         actor=request_user(request), county=county, year=payload.year, amount=payload.amount
     )
     return {"county": budget.county_id, "year": budget.year, "amount": budget.amount}
@@ -299,12 +299,14 @@ def pending(request: HttpRequest, state: str = "pending") -> list[dict[str, Any]
 @router.post("/pending/{pk}/confirm/")
 def pending_confirm(request: HttpRequest, pk: int, payload: NoteIn) -> dict[str, Any]:
     item = selectors.pending_get(user=request_user(request), pk=pk)
-    case = services.pending_confirm(pending=item, actor=request_user(request), note=payload.note)
+    case = registration.pending_confirm(
+        pending=item, actor=request_user(request), note=payload.note
+    )
     return _case_out(case)
 
 
 @router.post("/pending/{pk}/reject/")
 def pending_reject(request: HttpRequest, pk: int, payload: NoteIn) -> dict[str, Any]:
     item = selectors.pending_get(user=request_user(request), pk=pk)
-    done = services.pending_reject(pending=item, actor=request_user(request), note=payload.note)
+    done = registration.pending_reject(pending=item, actor=request_user(request), note=payload.note)
     return {"id": done.pk, "state": done.state}

@@ -17,8 +17,8 @@ and opens a new one when it has findings again.
 Figures:
 
 - 台账: open cases (registered / being helped); an open case is complete when every field of
-  :data:`REQUIRED_FIELDS` (the U1 facts: education, skills, health, training willingness,
-  employment needs) is filled.
+  :data:`~wenjiuye.assistance.inspection_dimensions.REQUIRED_FIELDS` (the U1 facts: education,
+  skills, health, training willingness, employment needs) is filled.
 - 保障生活: persons with a benefit due but not found paid, from
   :func:`wenjiuye.assistance.payments.due_unpaid` (decisions against the payment lake; no lake
   means nothing was paid).
@@ -32,8 +32,8 @@ Figures:
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -41,9 +41,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max, QuerySet
 from django.http import Http404
-from django.utils import timezone
 
 from wenjiuye.assistance import payments
+from wenjiuye.assistance.inspection_dimensions import (
+    Dimension,
+    guarantee_dimension,
+    ledger_dimension,
+    measures_dimension,
+    results_dimension,
+)
 from wenjiuye.assistance.models import (
     EMPLOYED_STATUSES,
     OPEN_STATUSES,
@@ -53,25 +59,15 @@ from wenjiuye.assistance.models import (
     CountyInspection,
     Status,
 )
-from wenjiuye.assistance.services import end_of_day
 from wenjiuye.core.audit import record_event
 from wenjiuye.core.errors import PolicyNotInForce
 from wenjiuye.core.models import Event, PolicyParameter, Region, RegionLevel, User
+from wenjiuye.core.periods import day_start, end_of_day, today
 from wenjiuye.core.policy import policy_cite, policy_get
 from wenjiuye.core.roles import Cap, Role
 from wenjiuye.core.scope import NOTHING, can, require, scope_prefix, scoped
 from wenjiuye.deadlines.models import Deadline
 from wenjiuye.deadlines.services import deadline_complete, deadline_create
-
-#: the U1 facts an open case must have (Case field -> label); ``wants_training`` is filled when
-#: not null (a yes or a no), the others when not blank
-REQUIRED_FIELDS: dict[str, str] = {
-    "education": "学历",
-    "skills": "技能",
-    "health": "身体状况",
-    "wants_training": "培训意愿",
-    "desired_job": "就业需求",
-}
 
 KEYS = (
     "inspection.ledger.min_complete_ratio",
@@ -89,70 +85,6 @@ KIND_REINSPECT = "inspection.reinspect"
 
 #: the roles that may record an inspection (with a city-wide or no region)
 RECORDING_ROLES = frozenset({Role.CITY_OFFICE, Role.GROUP_MEMBER, Role.ADMIN})
-
-DIMENSIONS = (
-    ("ledger", "台账"),
-    ("guarantee", "保障生活"),
-    ("measures", "帮扶措施"),
-    ("results", "成效"),
-)
-
-
-FIGURE_LABELS = {
-    "open_cases": "在册未就业人数",
-    "complete": "信息完整人数",
-    "missing": "缺项人数",
-    "complete_ratio": "信息完整率",
-    "required_fields": "必填信息",
-    "unpaid_persons": "应发未发人数",
-    "overdue_contacts": "逾期未联系件数",
-    "contacted_in_time": "按频次联系人数",
-    "contacted_ratio": "按频次联系比例",
-    "window_days": "统计期(天)",
-    "employed": "实现就业人数",
-    "reemployed_ratio": "实现就业占比",
-    "promises": "到期的一周内就业承诺",
-    "promises_kept": "按期兑现",
-    "promise_kept_ratio": "兑现率",
-}
-
-
-@dataclass
-class Dimension:
-    key: str
-    label: str
-    figures: dict[str, Any]
-    ok: bool
-    finding: str  # "" when ok, else 台账不健全 / 措施不到位 / 成效不明显
-    reasons: list[str] = field(default_factory=list)
-    cites: list[str] = field(default_factory=list)  # parameter keys behind the verdict
-
-    @property
-    def shown(self) -> list[tuple[str, str]]:
-        """The figures as (label, text) for pages."""
-        out = []
-        for key, value in self.figures.items():
-            if key not in FIGURE_LABELS:
-                continue
-            if key.endswith("ratio"):
-                text = _pct(value)
-            elif isinstance(value, list):
-                text = "、".join(str(x) for x in value)
-            else:
-                text = str(value)
-            out.append((FIGURE_LABELS[key], text))
-        return out
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "key": self.key,
-            "label": self.label,
-            "figures": self.figures,
-            "ok": self.ok,
-            "finding": self.finding,
-            "reasons": self.reasons,
-            "cites": self.cites,
-        }
 
 
 @dataclass
@@ -188,26 +120,6 @@ class Inspection:
         }
 
 
-def _pct(ratio: float | None) -> str:
-    return "—" if ratio is None else f"{ratio * 100:.1f}%"
-
-
-def _below(text: str, ratio: float, v: dict[str, Any], key: str) -> tuple[bool, str]:
-    """Is ``ratio`` below the minimum ``v[key]`` (equal is fine)? With the reason: ``text`` (the
-    figure as the reader sees it) and the comparison with the cited parameter."""
-    minimum = float(v[key])
-    low = ratio < minimum
-    return low, f"{text}{'低于' if low else '不低于'}下限 {_pct(minimum)}({key})"
-
-
-def _ratio(part: int, whole: int) -> float | None:
-    return None if whole == 0 else part / whole
-
-
-def _start_of(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
 def _counties(user: User) -> QuerySet[Region]:
     prefix = scope_prefix(user)
     qs = Region.objects.filter(level__in=[RegionLevel.COUNTY, RegionLevel.ZONE], active=True)
@@ -224,14 +136,6 @@ def county_get(*, user: User, code: str) -> Region:
         return _counties(user).get(code=code)
     except Region.DoesNotExist as exc:
         raise Http404("县(市、区)不存在或不在您的管辖范围内") from exc
-
-
-def _is_complete(case: Case) -> bool:
-    for name in REQUIRED_FIELDS:
-        value = getattr(case, name)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            return False
-    return True
 
 
 def _contact_days(on: date) -> tuple[dict[str, int], int, PolicyParameter]:
@@ -264,6 +168,8 @@ def _promises(cases: list[Case], *, first: date, last: date) -> list[tuple[Case,
                     policy_get("key_region.employment_solved_days", on=start).value
                 )
             except PolicyNotInForce:
+                # Product rule (K8): help started before the promise was in force has no clock
+                # (as for the deadline, ``case_deadlines.schedule_one_week``).
                 days_of[start] = None
         days = days_of[start]
         if days is None:
@@ -295,7 +201,7 @@ def county_inspection(
         if case.county_code in codes:
             cases_by[case.county_code].append(case)
     last_contact = dict(
-        Contact.objects.filter(case__status__in=OPEN_STATUSES, at__lt=_start_of(on + timedelta(1)))
+        Contact.objects.filter(case__status__in=OPEN_STATUSES, at__lt=day_start(on + timedelta(1)))
         .values("case_id")
         .annotate(last=Max("at"))
         .values_list("case_id", "last")
@@ -307,7 +213,7 @@ def county_inspection(
     for region_id in Deadline.objects.filter(
         kind__startswith="assistance.contact",
         status=Deadline.Status.OPEN,
-        due_at__lt=_start_of(on),
+        due_at__lt=day_start(on),
     ).values_list("region_id", flat=True):
         overdue_by[str(region_id)[:6]] += 1
     employed_by: dict[str, set[int]] = defaultdict(set)
@@ -321,9 +227,9 @@ def county_inspection(
         cases = cases_by.get(region.code, [])
         open_cases = [c for c in cases if c.status in OPEN_STATUSES]
         dims = [
-            _ledger(open_cases, v),
-            _guarantee(len(unpaid_by.get(region.code, set())), v),
-            _measures(
+            ledger_dimension(open_cases, v),
+            guarantee_dimension(len(unpaid_by.get(region.code, set())), v),
+            measures_dimension(
                 open_cases,
                 overdue_by.get(region.code, 0),
                 last_contact,
@@ -332,7 +238,7 @@ def county_inspection(
                 on,
                 v,
             ),
-            _results(
+            results_dimension(
                 len(employed_by.get(region.code, set())),
                 len(open_cases),
                 _promises(cases, first=first, last=on - timedelta(days=1)),
@@ -343,144 +249,6 @@ def county_inspection(
         rows.append(CountyRow(code=region.code, name=region.name, dimensions=dims))
     cites = [policy_cite(versions[k]) for k in KEYS] + [policy_cite(packages)]
     return Inspection(on=on, rows=rows, policy=cites)
-
-
-def _ledger(open_cases: list[Case], v: dict[str, Any]) -> Dimension:
-    key = "inspection.ledger.min_complete_ratio"
-    complete = sum(1 for c in open_cases if _is_complete(c))
-    ratio = _ratio(complete, len(open_cases))
-    figures = {
-        "open_cases": len(open_cases),
-        "complete": complete,
-        "missing": len(open_cases) - complete,
-        "complete_ratio": ratio,
-        "required_fields": list(REQUIRED_FIELDS.values()),
-    }
-    if ratio is None:
-        return Dimension("ledger", "台账", figures, True, "", ["无在册未就业人员,不作评价"], [key])
-    bad, why = _below(
-        f"信息完整率 {_pct(ratio)}({complete}/{len(open_cases)},"
-        f"{len(open_cases) - complete} 人缺项)",
-        ratio,
-        v,
-        key,
-    )
-    return Dimension("ledger", "台账", figures, not bad, "台账不健全" if bad else "", [why], [key])
-
-
-def _guarantee(unpaid: int, v: dict[str, Any]) -> Dimension:
-    key = "inspection.guarantee.max_unpaid_persons"
-    bad = unpaid > int(v[key])
-    why = f"应发未发 {unpaid} 人,{'超过' if bad else '未超过'}上限 {v[key]} 人({key})"
-    return Dimension(
-        "guarantee",
-        "保障生活",
-        {"unpaid_persons": unpaid},
-        not bad,
-        "措施不到位" if bad else "",
-        [why],
-        [key],
-    )
-
-
-def _measures(
-    open_cases: list[Case],
-    overdue: int,
-    last_contact: dict[int, datetime],
-    tier_days: dict[str, int],
-    default_days: int,
-    on: date,
-    v: dict[str, Any],
-) -> Dimension:
-    k_over = "inspection.measures.max_overdue_contacts"
-    k_ratio = "inspection.measures.min_contacted_ratio"
-    in_time = 0
-    for case in open_cases:
-        days = tier_days.get(case.tier, default_days)
-        last = last_contact.get(case.pk)
-        ref = max(timezone.localdate(last), case.registered_on) if last else case.registered_on
-        if (on - ref).days <= days:
-            in_time += 1
-    ratio = _ratio(in_time, len(open_cases))
-    figures = {
-        "overdue_contacts": overdue,
-        "open_cases": len(open_cases),
-        "contacted_in_time": in_time,
-        "contacted_ratio": ratio,
-    }
-    reasons = []
-    bad = False
-    if overdue > int(v[k_over]):
-        bad = True
-        reasons.append(f"逾期未联系 {overdue} 件,超过上限 {v[k_over]} 件({k_over})")
-    else:
-        reasons.append(f"逾期未联系 {overdue} 件,未超过上限 {v[k_over]} 件({k_over})")
-    if ratio is None:
-        reasons.append("无在册未就业人员,联系频次不作评价")
-    else:
-        low, why = _below(
-            f"按档次频次联系比例 {_pct(ratio)}({in_time}/{len(open_cases)})", ratio, v, k_ratio
-        )
-        bad = bad or low
-        reasons.append(why)
-    return Dimension(
-        "measures",
-        "帮扶措施",
-        figures,
-        not bad,
-        "措施不到位" if bad else "",
-        reasons,
-        [k_over, k_ratio, "assistance.tier.packages"],
-    )
-
-
-def _results(
-    employed: int,
-    open_count: int,
-    promises: list[tuple[Case, date, bool]],
-    window: int,
-    v: dict[str, Any],
-) -> Dimension:
-    k_emp = "inspection.results.min_reemployed_ratio"
-    k_kept = "inspection.results.min_promise_kept_ratio"
-    kept = sum(1 for _, _, ok in promises if ok)
-    emp_ratio = _ratio(employed, employed + open_count)
-    kept_ratio = _ratio(kept, len(promises))
-    figures = {
-        "window_days": window,
-        "employed": employed,
-        "reemployed_ratio": emp_ratio,
-        "promises": len(promises),
-        "promises_kept": kept,
-        "promise_kept_ratio": kept_ratio,
-    }
-    reasons = []
-    bad = False
-    if emp_ratio is None:
-        reasons.append(f"近 {window} 天无实现就业人员且无在册未就业人员,不作评价")
-    else:
-        low, why = _below(
-            f"近 {window} 天实现就业 {employed} 人,占比 {_pct(emp_ratio)}", emp_ratio, v, k_emp
-        )
-        bad = bad or low
-        reasons.append(why)
-    if kept_ratio is None:
-        reasons.append(f"近 {window} 天无到期的一周内就业承诺,不作评价")
-    else:
-        low, why = _below(
-            f"一周内就业承诺兑现 {kept}/{len(promises)}({_pct(kept_ratio)})", kept_ratio, v, k_kept
-        )
-        bad = bad or low
-        reasons.append(why)
-    return Dimension(
-        "results",
-        "成效",
-        figures,
-        not bad,
-        "成效不明显" if bad else "",
-        reasons,
-        ["inspection.results.window_days", k_emp, k_kept, "key_region.employment_solved_days"],
-    )
 
 
 # --- records ---------------------------------------------------------------------------------
@@ -524,7 +292,7 @@ def inspection_record(
         errors["findings"] = "检查发现不能超过5000字"
     if action not in CountyInspection.Action.values:
         errors["action"] = f"未知督导措施:{action}(可选:无、信息通报、约谈负责人)"
-    if on > timezone.localdate():
+    if on > today():
         errors["on"] = "检查日期不能晚于今天"
     if errors:
         raise ValidationError(errors)
@@ -532,6 +300,8 @@ def inspection_record(
         result = county_inspection(user=actor, on=on, root=root, county=region.code)
         reinspect = policy_get(REINSPECT_KEY, on=on)
     except PolicyNotInForce as exc:
+        # Product rule: the inspection day is the recorder's input, and an inspection is recorded
+        # only on a day its thresholds are in force: a day before them is refused on that field.
         raise ValidationError({"on": f"检查日期没有生效的检查评估参数:{exc}"}) from exc
     row = result.rows[0] if result.rows else None
     with transaction.atomic():

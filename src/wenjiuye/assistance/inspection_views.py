@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from wenjiuye.assistance import inspection
+from wenjiuye.assistance.inspection_dimensions import DIMENSIONS
 from wenjiuye.assistance.models import CountyInspection
 from wenjiuye.core.errors import error_messages
 from wenjiuye.core.exports import Sheet, write_workbook
@@ -38,7 +39,7 @@ def table(request: AuthedHttpRequest) -> HttpResponse:
     return render(
         request,
         "assistance/inspection/table.html",
-        {"on": on, "result": result, "dimensions": inspection.DIMENSIONS},
+        {"on": on, "result": result, "dimensions": DIMENSIONS},
     )
 
 
@@ -119,7 +120,7 @@ def xlsx(request: AuthedHttpRequest) -> HttpResponse:
             dims = {d.key: d for d in row.dimensions}
             values: list[Any] = [row.code, row.name]
             values += [dims[d].figures.get(k) for d, k, _h in COLUMNS]
-            values += [dims[k].finding or _("正常") for k, _l in inspection.DIMENSIONS]
+            values += [dims[k].finding or _("正常") for k, _l in DIMENSIONS]
             values.append(";".join(r for d in row.dimensions for r in d.reasons))
             yield values
 

@@ -6,7 +6,8 @@ decisions (U3) are kept with their inputs and cited policy versions; online regi
 as :class:`PendingRegistration` until the county confirms them (U5); re-employment creates
 :class:`ReemploymentTask` rows (E6); :class:`FundBudget` is a county's yearly UI-fund budget (U3).
 
-Writes go through ``assistance.services`` only (audited in the same transaction).
+Writes go through the assistance service modules only (``services``, ``case_by_id``,
+``registration``, ``decisions``, ``sync``; audited in the same transaction).
 """
 
 from __future__ import annotations

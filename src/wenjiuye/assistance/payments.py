@@ -3,9 +3,9 @@ UI-fund spending against its budget.
 
 Payments are the intake kind ``benefit_payments`` in the Parquet lake
 (``$WENJIUYE_LAKE/benefit_payments/period=YYYYMM/*.parquet``: person_id, kind, amount), read with
-DuckDB through the monitoring engine's :func:`open_lake`. What is *due* comes from each case's
-latest :class:`BenefitDecision`: every eligible benefit is due monthly from the decision's start
-period for its number of months, and stops the month the person is employed.
+DuckDB through the lake module (:func:`wenjiuye.intake.lake.open_lake`). What is *due* comes from
+each case's latest :class:`BenefitDecision`: every eligible benefit is due monthly from the
+decision's start period for its number of months, and stops the month the person is employed.
 """
 
 from __future__ import annotations
@@ -23,8 +23,7 @@ from wenjiuye.core.identifiers import mask_id
 from wenjiuye.core.models import Region, RegionLevel, User
 from wenjiuye.core.roles import Cap
 from wenjiuye.core.scope import NOTHING, can, scope_prefix, scoped
-from wenjiuye.intake.lake import lake_root
-from wenjiuye.monitoring.engines import connect_duckdb, open_lake
+from wenjiuye.intake.lake import connect_duckdb, lake_root, open_lake
 from wenjiuye.registry.models import Person
 
 

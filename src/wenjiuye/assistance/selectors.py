@@ -87,6 +87,7 @@ def one_week_overdue(*, user: User, on: date) -> list[dict[str, Any]]:
             try:
                 versions[start] = policy_get("key_region.employment_solved_days", on=start)
             except PolicyNotInForce:
+                # Product rule (K8): help started before the promise was in force has no clock.
                 versions[start] = None
         version = versions[start]
         if version is None:

@@ -2,7 +2,10 @@
 
 The item texts are a data file (``data/subsidy_items.json``); the numbers in the standard are
 placeholders ``{policy.key}`` filled with the parameter value in force on the day shown, or, for an
-item whose rule has lapsed, its latest version (shown with its dates, marked not in force).
+item whose rule has lapsed, its latest version (shown with its dates, marked not in force). An item
+whose rule has no version at all (a rule the city has not loaded) is still listed, marked not in
+force, a number without a version shown as "—" (product rule: the published list names every
+item). A number missing beside a loaded rule is a missing parameter (``PolicyNotInForce``).
 """
 
 from __future__ import annotations
@@ -15,17 +18,22 @@ from typing import Any
 
 from wenjiuye.core.errors import PolicyNotInForce
 from wenjiuye.core.models import PolicyParameter
-from wenjiuye.core.policy import policy_get
+from wenjiuye.core.policy import policy_value
 
 ITEMS_FILE = Path(__file__).resolve().parent / "data" / "subsidy_items.json"
 PLACEHOLDER = re.compile(r"\{([a-z0-9_.]+)\}")
 
 
-def _fill(text: str, day: date) -> str:
+def _fill(text: str, day: date, *, loaded: bool) -> str:
+    """``text`` with its placeholders filled with the values in force on ``day``; ``loaded``:
+    the item's rule has a version (else a number without one is "—", see the module)."""
+
     def value(match: re.Match[str]) -> str:
         try:
-            return str(policy_get(match.group(1), on=day).value)
+            return str(policy_value(match.group(1), on=day))
         except PolicyNotInForce:
+            if loaded:
+                raise
             return "—"
 
     return PLACEHOLDER.sub(value, text)
@@ -53,8 +61,8 @@ def subsidy_items(on: date) -> list[dict[str, Any]]:
                 "code": item["code"],
                 "name": item["name"],
                 "target": item["target"],
-                "conditions": _fill(item["conditions"], day),
-                "standard": _fill(item["standard"], day),
+                "conditions": _fill(item["conditions"], day, loaded=shown is not None),
+                "standard": _fill(item["standard"], day, loaded=shown is not None),
                 "process": item["process"],
                 "in_force": current is not None,
                 "effective_from": shown.effective_from if shown else None,

@@ -7,7 +7,7 @@ from typing import Any
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-from wenjiuye.assistance.services import cases_sweep
+from wenjiuye.assistance.sync import cases_sweep
 
 
 @db_periodic_task(crontab(hour="1", minute="30"))

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from wenjiuye.assistance import payments, selectors, services
+from wenjiuye.assistance import decisions, payments, registration, selectors, services
 from wenjiuye.assistance.benefits import BenefitInput
 from wenjiuye.assistance.forms import (
     BenefitForm,
@@ -169,7 +169,7 @@ def case_benefits(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         return _post_back(request, pk, error_messages(form))
     try:
         inp = BenefitInput.from_dict(form.input_data())
-        services.benefit_decide(case=case, actor=request.user, inp=inp)
+        decisions.benefit_decide(case=case, actor=request.user, inp=inp)
     except ValidationError as exc:
         return _post_back(request, pk, error_messages(exc))
     messages.success(request, _("待遇已核定"))
@@ -212,7 +212,7 @@ def payments_page(request: AuthedHttpRequest) -> HttpResponse:
         form = BudgetForm(request.POST)
         if form.is_valid():
             try:
-                services.fund_budget_set(actor=request.user, **form.cleaned_data)
+                decisions.fund_budget_set(actor=request.user, **form.cleaned_data)
                 messages.success(request, _("预算已保存"))
                 return redirect("assistance-payments")
             except ValidationError as exc:
@@ -261,10 +261,10 @@ def pending_decide(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     note = request.POST.get("note", "")
     try:
         if request.POST.get("decision") == "confirm":
-            case = services.pending_confirm(pending=pending, actor=request.user, note=note)
+            case = registration.pending_confirm(pending=pending, actor=request.user, note=note)
             messages.success(request, _("已确认登记,已建立帮扶台账"))
             return redirect("assistance-case", pk=case.pk)
-        services.pending_reject(pending=pending, actor=request.user, note=note)
+        registration.pending_reject(pending=pending, actor=request.user, note=note)
         messages.success(request, _("已退回"))
     except ValidationError as exc:
         messages.error(request, ";".join(error_messages(exc)))
@@ -297,8 +297,8 @@ def public_register(request: HttpRequest) -> HttpResponse:
         form.add_error(None, _("提交过于频繁,请一小时后再试或到街道(社区)窗口办理。"))
         return render(request, "assistance/public_register.html", {"form": form}, status=429)
     try:
-        services.pending_submit(**form.cleaned_data, ip=_ip(request))
-    except services.DuplicateRegistration:
+        registration.pending_submit(**form.cleaned_data, ip=_ip(request))
+    except registration.DuplicateRegistration:
         # Already on the ledger or already waiting for review: the same page and status as a new
         # registration, so that the public form does not tell anyone whether a number is known.
         pass

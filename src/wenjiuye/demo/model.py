@@ -24,6 +24,9 @@ KINDS = (
 RETIREMENT_AGE = {True: 60, False: 50}  # statutory age of male and female workers
 INVOLUNTARY = ("合同到期", "协商解除", "经济性裁员")  # separations that may open UI benefit
 QUIET_MAX_STEP = 6  # largest monthly headcount change of an unplanted enterprise
+#: Of the laid-off, the share who register as unemployed; the others find work at once.
+LAYOFF_REGISTER_SHARE = 0.5
+GENERATOR = "wenjiuye demo generate"  # the generator named in the manifest and ground truth
 
 
 @dataclass(frozen=True)

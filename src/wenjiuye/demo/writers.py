@@ -110,3 +110,8 @@ def write_table(
     if fmt == "xlsx":
         return write_xlsx(folder / f"{kind}.xlsx", kind, header, rows, sheet=sheet or kind)
     return write_csv(folder / f"{kind}.csv", kind, header, rows, encoding=fmt)
+
+
+def yuan(amount: int) -> str:
+    """A whole amount of yuan as the files write it (``1850.00``)."""
+    return f"{amount}.00"

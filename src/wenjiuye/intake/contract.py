@@ -1,4 +1,4 @@
-"""The data contract (shared/data-contract.md) as data: kinds, columns, Chinese headers, types.
+"""The data contract (docs/spec/data-contract.md) as data: kinds, columns, Chinese headers, types.
 
 A file's kind is told by the user or detected from its header: the kind whose required
 columns are all present (by English or Chinese name) and which matches the most columns.

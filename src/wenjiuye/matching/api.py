@@ -20,8 +20,8 @@ from ninja.responses import Status as HttpStatus
 from wenjiuye.core.identifiers import mask_id
 from wenjiuye.core.types import request_user
 from wenjiuye.matching import selectors, services
-from wenjiuye.matching.engine import Match
 from wenjiuye.matching.models import Push
+from wenjiuye.matching.results import Match
 from wenjiuye.registry import selectors as registry
 
 router = Router()

@@ -20,7 +20,8 @@ from typing import Any
 
 import pandas as pd
 
-from wenjiuye.matching.engine import METHODS, MatchParams, match, params_from_policy_files
+from wenjiuye.matching.engine import METHODS, match
+from wenjiuye.matching.params import MatchParams, params_from_policy_files
 
 POLICY_DIR = Path(__file__).resolve().parents[1] / "reference" / "policy"
 REGISTRATION_COLUMNS = {

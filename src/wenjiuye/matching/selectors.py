@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 
 from wenjiuye.core.models import User
 from wenjiuye.intake.models import JobPosting
-from wenjiuye.matching.engine import Match
 from wenjiuye.matching.models import Preference, Push
+from wenjiuye.matching.results import Match
 from wenjiuye.matching.services import pushes_for
 from wenjiuye.registry.models import Person
 

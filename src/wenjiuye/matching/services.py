@@ -22,15 +22,19 @@ from django.utils.translation import gettext as _
 
 from wenjiuye.assistance.models import TRANSITIONS, Case, Status
 from wenjiuye.assistance.services import case_set_status
-from wenjiuye.core.audit import diff, record_event, snapshot
+from wenjiuye.assistance.tiers import age_on
+from wenjiuye.core.audit import save_audited, snapshot
 from wenjiuye.core.errors import PolicyNotInForce
-from wenjiuye.core.models import Event, User
-from wenjiuye.core.policy import policy_cite, policy_get
+from wenjiuye.core.models import User
+from wenjiuye.core.policy import Policy
 from wenjiuye.core.roles import Cap
 from wenjiuye.core.scope import in_scope, require, scoped
 from wenjiuye.intake.models import JobPosting, UnemploymentRegistration
-from wenjiuye.matching.engine import VACANCY_COLUMNS, Match, MatchParams, MatchResult, match
+from wenjiuye.matching.engine import match
 from wenjiuye.matching.models import Preference, Push
+from wenjiuye.matching.params import POLICY_KEYS, MatchParams
+from wenjiuye.matching.results import Match, MatchResult
+from wenjiuye.matching.tables import PERSON_COLUMNS, VACANCY_COLUMNS
 from wenjiuye.notify.services import send
 from wenjiuye.registry.models import Person
 
@@ -41,24 +45,20 @@ IN_CHUNK = 500  # ids per IN (…) query
 # Inputs
 # ---------------------------------------------------------------------------------------------
 def match_params(*, on: date) -> MatchParams:
-    """The matching parameters in force on ``on``, with the versions cited."""
+    """The matching parameters in force on ``on``, with the versions cited. A parameter not in
+    force raises ``PolicyNotInForce``, except the partner cities (K4): without them no posting
+    passes as a partner-city posting (:meth:`MatchParams.from_lookup`)."""
+    policy = Policy(on)
 
     def lookup(key: str) -> Any:
+        if key != POLICY_KEYS["partner_cities"]:
+            return policy(key)
         try:
-            return policy_get(key, on=on).value
+            return policy(key)
         except PolicyNotInForce:
             return None
 
-    def cite(key: str) -> dict[str, Any] | None:
-        try:
-            return policy_cite(policy_get(key, on=on))
-        except PolicyNotInForce:
-            return None
-
-    try:
-        return MatchParams.from_lookup(lookup, cite=cite)
-    except LookupError as exc:
-        raise ValidationError(_("人岗匹配的政策参数未加载:%(e)s") % {"e": exc}) from exc
+    return MatchParams.from_lookup(lookup, cite=policy.used.get)
 
 
 def open_registrations(*, on: date) -> QuerySet[UnemploymentRegistration]:
@@ -78,12 +78,6 @@ def people_to_help(*, on: date, user: User | None = None) -> QuerySet[Person]:
         | Q(assistance_case__status__in=HELPING)
     ).distinct()
     return scoped(qs, user) if user is not None else qs
-
-
-def _age(birth: date | None, on: date) -> int | None:
-    if birth is None:
-        return None
-    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
 
 
 def persons_table(persons: QuerySet[Person], *, on: date) -> pd.DataFrame:
@@ -123,23 +117,12 @@ def persons_table(persons: QuerySet[Person], *, on: date) -> pd.DataFrame:
             {
                 "person_id": str(p["pk"]),
                 "region_code": p["region_id"] or (last.region_code if last else ""),
-                "age": _age(p["birth_date"], on),
+                "age": age_on(p["birth_date"], on) if p["birth_date"] else None,
                 **profile,
                 "accepts_migration": p["pk"] in migrate,
             }
         )
-    return pd.DataFrame(rows, columns=list(_PERSON_FRAME))
-
-
-_PERSON_FRAME = (
-    "person_id",
-    "region_code",
-    "education",
-    "age",
-    "desired_job",
-    "skills",
-    "accepts_migration",
-)
+    return pd.DataFrame(rows, columns=list(PERSON_COLUMNS))
 
 
 def vacancies_table(postings: QuerySet[JobPosting] | None = None) -> pd.DataFrame:
@@ -150,21 +133,36 @@ def vacancies_table(postings: QuerySet[JobPosting] | None = None) -> pd.DataFram
 # ---------------------------------------------------------------------------------------------
 # Matching
 # ---------------------------------------------------------------------------------------------
-def posting_get(*, user: User, posting_id: str) -> JobPosting:
+def posting_get(*, user: User | None, posting_id: str) -> JobPosting:
     """The posting, or 404 when absent or in another county (partner-city postings: any
-    user who may read)."""
-    require(user, Cap.READ)
+    user who may read). ``user=None`` is the operator (``wenjiuye match``): every posting."""
+    if user is not None:
+        require(user, Cap.READ)
     posting = JobPosting.objects.filter(posting_id=posting_id).first()
-    if posting is None or (posting.region_code and not in_scope(user, posting.region_code)):
+    if posting is None or (
+        user is not None and posting.region_code and not in_scope(user, posting.region_code)
+    ):
         raise Http404(_("岗位不存在或不在您的管辖范围内"))
     return posting
 
 
+def person_for_key(key: str) -> Person | None:
+    """The person whose resident ID number (18 characters) or record number is ``key``, for the
+    operator (``wenjiuye match --person``)."""
+    key = key.strip()
+    qs = Person.objects.filter(id_number=key.upper()) if len(key) == 18 else None
+    if qs is None or not qs.exists():
+        qs = Person.objects.filter(pk=int(key)) if key.isdigit() else Person.objects.none()
+    return qs.first()
+
+
 def vacancies_for_person(
-    *, user: User, person: Person, on: date, top: int | None = None
+    *, user: User | None, person: Person, on: date, top: int | None = None
 ) -> tuple[list[Match], MatchResult]:
-    """Ranked open postings for ``person`` (who must be in ``user``'s scope)."""
-    require(user, Cap.READ, person.region_id)
+    """Ranked open postings for ``person`` (who must be in ``user``'s scope; ``user=None`` is
+    the operator)."""
+    if user is not None:
+        require(user, Cap.READ, person.region_id)
     params = match_params(on=on)
     result = match(
         persons_table(Person.objects.filter(pk=person.pk), on=on),
@@ -178,19 +176,20 @@ def vacancies_for_person(
 
 def candidates_for_posting(
     *,
-    user: User,
+    user: User | None,
     posting: JobPosting,
     on: date,
     top: int | None = None,
     persons: QuerySet[Person] | None = None,
 ) -> tuple[list[Match], MatchResult]:
     """Ranked candidates for ``posting`` among ``persons`` (default: the people to help),
-    always limited to ``user``'s scope."""
-    require(user, Cap.READ)
+    always limited to ``user``'s scope (``user=None`` is the operator: everyone)."""
+    if user is not None:
+        require(user, Cap.READ)
     params = match_params(on=on)
     qs = people_to_help(on=on) if persons is None else persons
     result = match(
-        persons_table(scoped(qs, user), on=on),
+        persons_table(scoped(qs, user) if user is not None else qs, on=on),
         vacancies_table(JobPosting.objects.filter(pk=posting.pk)),
         params=params,
         on=on,
@@ -271,15 +270,14 @@ def push_create(
             score=score,
             reasons=reasons or [],
         )
+        # saved before it is sent: the delivery refers to it
         push.delivery_id = _send(push, person, posting, actor)[:64]
-        if push.delivery_id:
-            push.save(update_fields=["delivery_id"])
-        record_event(
+        save_audited(
             actor=actor,
-            action=Event.Action.CREATE,
             obj=push,
+            before=None,
+            fields=["posting_id", "channel", "delivery_id", "note"],
             region_code=push.region_code,
-            changes=diff({}, snapshot(push, ["posting_id", "channel", "delivery_id", "note"])),
         )
     return push
 
@@ -290,18 +288,18 @@ def push_respond(*, actor: User, push: Push, response: str, note: str = "") -> P
     if response not in Push.Response.values or response == Push.Response.PENDING:
         raise ValidationError({"response": _("无效的回复:%(r)s") % {"r": response}})
     with transaction.atomic():
-        before = snapshot(push, ["response", "responded_at", "note"])
+        fields = ["response", "responded_at", "note"]
+        before = snapshot(push, fields)
         push.response = response
         push.responded_at = timezone.now()
         if note:
             push.note = f"{push.note}\n{note}".strip() if push.note else note
-        push.save(update_fields=["response", "responded_at", "note"])
-        record_event(
+        save_audited(
             actor=actor,
-            action=Event.Action.UPDATE,
             obj=push,
+            before=before,
+            fields=fields,
             region_code=push.region_code,
-            changes=diff(before, snapshot(push, ["response", "responded_at", "note"])),
         )
         if response == Push.Response.HIRED:
             _hired_on_ledger(actor, push)
@@ -331,13 +329,13 @@ def preference_set(*, actor: User, person: Person, accepts_migration: bool) -> P
         before = snapshot(pref, ["accepts_migration"])
         pref.accepts_migration = accepts_migration
         pref.updated_by = actor
-        pref.save()
-        record_event(
+        save_audited(
             actor=actor,
-            action=Event.Action.UPDATE,
             obj=pref,
+            before=before,
+            fields=["accepts_migration"],
             region_code=person.region_id or "",
-            changes=diff(before, snapshot(pref, ["accepts_migration"])),
+            record_unchanged=True,  # setting a preference again is itself on the record
         )
     return pref
 

@@ -18,8 +18,8 @@ from wenjiuye.core.roles import Cap
 from wenjiuye.core.scope import can
 from wenjiuye.core.types import AuthedHttpRequest
 from wenjiuye.matching import selectors, services
-from wenjiuye.matching.engine import Match
 from wenjiuye.matching.models import Push
+from wenjiuye.matching.results import Match
 from wenjiuye.registry import selectors as registry
 
 

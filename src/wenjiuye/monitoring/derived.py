@@ -17,8 +17,13 @@ the definitions (:data:`DERIVED_VERSION`), the names, sizes and modification tim
 contribution files of the month and of the month before (and, for the region table, of the
 ``enterprises`` files, which place employers in regions). Re-publishing a period (a corrected
 re-export, a new ingest batch) changes the files, so the stored months that depend on it no longer
-match and are recomputed from the contribution rows by the next run (which stores them again);
-the intake's ``lake_publish`` also removes them at once. Nothing is trusted by date alone.
+match and are recomputed from the contribution rows by the next run (which stores them again).
+Nothing is trusted by date alone, and the intake knows nothing of this store.
+
+**Clean-up.** Storing a month again replaces its older files; and every run that uses the store
+first removes the stored files whose fingerprint no longer matches (:meth:`DerivedStore.prune`:
+the months of a re-published period and the month after each, months gone from the lake), so
+stale months never outlive the next run.
 
 No Django here.
 """
@@ -37,13 +42,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from wenjiuye.monitoring.expressions import (
-    EM_STORED_COLUMNS,
-    RM_STORED_COLUMNS,
-    index_to_period,
-    period_to_index,
-)
+from wenjiuye.core.periods import index_to_period, period_to_index
+from wenjiuye.intake.lake import backend_name, lake_periods
+from wenjiuye.monitoring.enterprise_month import EM_STORED_COLUMNS
 from wenjiuye.monitoring.params import RuleParams
+from wenjiuye.monitoring.region_month import RM_STORED_COLUMNS
 
 DERIVED_DIR = "_derived"
 DERIVED_VERSION = "1"  # bump when the definition of a stored column changes
@@ -73,17 +76,11 @@ def _file_marks(files: Iterable[Path]) -> list[str]:
 def lake_months(root: Path) -> dict[int, list[Path]]:
     """The contribution months of the lake that hold at least one row -> their files."""
     months: dict[int, list[Path]] = {}
-    base = root / CONTRIBUTIONS
-    if not base.is_dir():
-        return months
-    for folder in base.glob(f"{_PARTITION_PREFIX}*"):
+    for period, files in lake_periods(CONTRIBUTIONS, root).items():
         try:
-            pidx = period_to_index(folder.name[len(_PARTITION_PREFIX) :])
+            months[period_to_index(period)] = files
         except ValueError:
             continue
-        files = sorted(folder.glob("*.parquet"))
-        if files and sum(pq.read_metadata(f).num_rows for f in files) > 0:
-            months[pidx] = files
     return months
 
 
@@ -116,7 +113,7 @@ class RunPlan:
 def read_stored(con: Any, table: str, files: Sequence[Path]) -> Any:
     """Stored files as a table of ``con``: DuckDB scans them; other engines get them in memory."""
     columns = list(EM_STORED_COLUMNS if table == "enterprise_month" else RM_STORED_COLUMNS)
-    if str(getattr(con, "name", "")) == "duckdb":
+    if backend_name(con) == "duckdb":
         return con.read_parquet([str(f) for f in files]).select(*columns)
     import ibis  # noqa: PLC0415
 
@@ -255,9 +252,34 @@ class DerivedStore:
         pq.write_table(data, tmp, compression="zstd")
         tmp.replace(target)
 
+    def prune(self, months: dict[int, list[Path]]) -> list[Path]:
+        """Remove the stored files that no longer match the lake's contribution ``months``
+        (:func:`lake_months`) and the folders they leave empty; returns the removed files.
+
+        A stale file is never read (its fingerprint does not match): this only frees its space.
+        """
+        removed: list[Path] = []
+        for table in TABLES:
+            base = self.root / table
+            if not base.is_dir():
+                continue
+            for folder in sorted(base.glob(f"{_PARTITION_PREFIX}*")):
+                try:
+                    pidx = period_to_index(folder.name[len(_PARTITION_PREFIX) :])
+                except ValueError:
+                    continue
+                current = self._path(table, pidx, self.fingerprint(table, pidx, months))
+                for path in sorted(folder.glob("*.parquet")):
+                    if path != current:
+                        path.unlink()
+                        removed.append(path)
+                if not any(folder.iterdir()):
+                    folder.rmdir()
+        return removed
+
     def invalidate(self, periods: Iterable[str]) -> list[Path]:
-        """Remove the stored months that depend on the given contribution periods (the period and
-        the month after it); returns the removed folders."""
+        """Remove at once the stored months that depend on the given contribution periods (the
+        period and the month after it); returns the removed folders."""
         removed: list[Path] = []
         for period in periods:
             pidx = period_to_index(period)

@@ -1,182 +1,39 @@
 """Run the monitoring expressions on DuckDB (embedded default) or Spark, over the Parquet lake.
 
-Lake layout (``$WENJIUYE_HOME/lake``)::
-
-    lake/si_contributions/period=YYYYMM/part-<hash>.parquet      (hive partitioned by period)
-    lake/employment_filings/period=YYYYMM/part-<hash>.parquet    (partitioned by the month of date)
-    lake/benefit_payments/period=YYYYMM/part-<hash>.parquet
-    lake/<other kind>/part-<hash>.parquet
-
-The partition column is not stored inside the partitioned files; readers take it from the path.
-No Django here: the lead's ``wenjiuye monitor`` command calls :func:`run_monitoring`.
+The lake is read and written by :mod:`wenjiuye.intake.lake` (its layout is described there); this
+module keeps the engine's own files beside it (``_derived``, ``_sqlcache``). Nothing here needs
+Django settings: the lead's ``wenjiuye monitor`` command calls :func:`run_monitoring`.
 """
 
 from __future__ import annotations
 
-import hashlib
-import io
 import json
-import shutil
 import tempfile
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import ibis
 import ibis.expr.types as ir
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from wenjiuye.core.errors import DomainError
+from wenjiuye.core.periods import index_to_period, period_to_index
+from wenjiuye.intake.lake import backend_name, connect_duckdb, open_lake, write_lake
 from wenjiuye.monitoring.derived import DerivedStore, RunPlan, lake_months, plan_run
-from wenjiuye.monitoring.expressions import (
-    INPUT_SCHEMAS,
-    Monitor,
-    index_to_period,
-    period_to_index,
-)
+from wenjiuye.monitoring.expressions import Monitor
 from wenjiuye.monitoring.params import RuleParams
 from wenjiuye.monitoring.sqlcache import SQLCache
 
-PARTITIONED_KINDS: dict[str, str] = {
-    "si_contributions": "period",
-    "employment_filings": "date",
-    "benefit_payments": "period",
-    "enterprise_operations": "period",
-}
-PARTITION_COLUMN = "period"
 SQL_CACHE_DIR = "_sqlcache"  # under the lake: compiled SQL per expression structure
-KINDS = tuple(INPUT_SCHEMAS)
-
-
-class LakeError(DomainError):
-    """A frame cannot be written to the lake (unknown kind, missing partition column)."""
 
 
 # ---------------------------------------------------------------------------------------------
-# Writing
+# Backends (the lake opens on any: :func:`wenjiuye.intake.lake.open_lake`)
 # ---------------------------------------------------------------------------------------------
-_ARROW = {"string": pa.string(), "float64": pa.float64(), "int64": pa.int64(), "date": pa.date32()}
-
-
-def _as_arrow(kind: str, frame: pd.DataFrame | pa.Table) -> pa.Table:
-    """The frame as Arrow, with all-null columns and timestamp dates given their contract type
-    (an all-null column would otherwise be stored untyped and read back as an integer)."""
-    table = (
-        frame if isinstance(frame, pa.Table) else pa.Table.from_pandas(frame, preserve_index=False)
-    )
-    schema = INPUT_SCHEMAS[kind]
-    for i, name in enumerate(table.column_names):
-        wanted = _ARROW.get(schema.get(name, ""))
-        if wanted is None:
-            continue
-        col = table.column(i)
-        if pa.types.is_null(col.type) or (
-            wanted == pa.date32() and pa.types.is_timestamp(col.type)
-        ):
-            table = table.set_column(i, name, pc.cast(col, wanted))
-    return table
-
-
-def _partition_values(kind: str, table: pa.Table) -> pa.Array:
-    source = PARTITIONED_KINDS[kind]
-    if source not in table.column_names:
-        raise LakeError(f"{kind}: column {source!r} is required to partition the lake")
-    col = table[source]
-    if source == "period":
-        text = pc.cast(col, pa.string())
-        text = pc.replace_substring(text, "-", "")
-    else:
-        if not pa.types.is_date(col.type) and not pa.types.is_timestamp(col.type):
-            col = pc.cast(col, pa.date32())
-        text = pc.strftime(col, format="%Y%m")
-    if text.null_count:
-        raise LakeError(f"{kind}: {text.null_count} rows have no {source}")
-    return text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
-
-
-def _write_file(table: pa.Table, folder: Path, *, replace: bool) -> Path:
-    buffer = io.BytesIO()
-    pq.write_table(table, buffer, compression="zstd")
-    data = buffer.getvalue()
-    name = f"part-{hashlib.sha256(data).hexdigest()[:16]}.parquet"
-    if replace and folder.exists():
-        shutil.rmtree(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / name
-    if not path.exists():  # the same content twice is one file (idempotent)
-        tmp = folder / f".{name}.tmp"
-        tmp.write_bytes(data)
-        tmp.replace(path)
-    return path
-
-
-def write_lake(
-    frames: Mapping[str, pd.DataFrame | pa.Table],
-    root: str | Path,
-    *,
-    mode: Literal["replace", "append"] = "replace",
-) -> dict[str, list[Path]]:
-    """Write frames (kind -> pandas/pyarrow table) to the lake under ``root``.
-
-    Partitioned kinds go to ``<kind>/period=YYYYMM/`` (one file per period, the period column
-    itself not stored in it); the others to ``<kind>/``. ``mode="replace"`` replaces each written
-    partition (a corrected re-export of a period) or, for unpartitioned kinds, the kind's folder;
-    ``mode="append"`` adds a file. File names are content hashes, so writing the same rows twice
-    adds nothing. Returns the files written per kind.
-    """
-    if mode not in ("replace", "append"):
-        raise LakeError(f"unknown mode {mode!r}")
-    root = Path(root)
-    written: dict[str, list[Path]] = {}
-    for kind, frame in frames.items():
-        if kind not in INPUT_SCHEMAS:
-            raise LakeError(f"unknown kind {kind!r}")
-        table = _as_arrow(kind, frame)
-        files: list[Path] = []
-        if kind in PARTITIONED_KINDS:
-            values = _partition_values(kind, table)
-            body = (
-                table.drop_columns([PARTITION_COLUMN])
-                if PARTITION_COLUMN in table.column_names
-                else table
-            )
-            for value in sorted(set(values.to_pylist())):
-                part = body.filter(pc.equal(values, value))
-                folder = root / kind / f"{PARTITION_COLUMN}={value}"
-                files.append(_write_file(part, folder, replace=mode == "replace"))
-        else:
-            files.append(_write_file(table, root / kind, replace=mode == "replace"))
-        written[kind] = files
-    return written
-
-
-# ---------------------------------------------------------------------------------------------
-# Connecting and reading
-# ---------------------------------------------------------------------------------------------
-def connect_duckdb(
-    *,
-    memory_limit: str | None = None,
-    threads: int | None = None,
-    temp_directory: str | Path | None = None,
-) -> ibis.BaseBackend:
-    """An in-memory DuckDB connection; ``memory_limit`` (e.g. "4GB") bounds memory, spilling
-    large joins and aggregates to ``temp_directory``."""
-    con = ibis.duckdb.connect()
-    if memory_limit:
-        con.raw_sql(f"SET memory_limit = '{memory_limit}'")
-    if threads:
-        con.raw_sql(f"SET threads = {int(threads)}")
-    if temp_directory:
-        con.raw_sql(f"SET temp_directory = '{Path(temp_directory)}'")
-    con.raw_sql("SET preserve_insertion_order = false")
-    return con
-
-
 def connect_spark(session: Any | None = None, *, master: str = "local[2]") -> ibis.BaseBackend:
     """An Ibis PySpark backend; creates a small local session when none is given."""
     if session is None:
@@ -191,76 +48,6 @@ def connect_spark(session: Any | None = None, *, master: str = "local[2]") -> ib
             .getOrCreate()
         )
     return ibis.pyspark.connect(session)
-
-
-def _backend_name(con: ibis.BaseBackend) -> str:
-    return str(getattr(con, "name", type(con).__name__))
-
-
-def _has_parquet(folder: Path) -> bool:
-    return folder.is_dir() and any(folder.rglob("*.parquet"))
-
-
-def _read_partitions(con: ibis.BaseBackend, root: Path, kind: str, periods: Sequence[str]) -> Any:
-    """Only the given partitions of a partitioned kind (``None`` when none of them exists)."""
-    folders = [root / kind / f"{PARTITION_COLUMN}={p}" for p in periods]
-    folders = [f for f in folders if _has_parquet(f)]
-    if not folders:
-        return None
-    if _backend_name(con) == "duckdb":
-        files = [str(f) for folder in folders for f in sorted(folder.glob("*.parquet"))]
-        return con.read_parquet(
-            files, hive_partitioning=True, hive_types_autocast=False, union_by_name=True
-        )
-    parts = []
-    for folder in folders:
-        t = con.read_parquet(str(folder), mergeSchema="true")
-        parts.append(t.mutate(**{PARTITION_COLUMN: ibis.literal(folder.name.split("=", 1)[1])}))
-    out = parts[0]
-    for part in parts[1:]:
-        out = out.union(part, distinct=False)
-    return out
-
-
-def open_lake(
-    con: ibis.BaseBackend,
-    root: str | Path,
-    *,
-    partitions: Mapping[str, Sequence[str]] | None = None,
-) -> dict[str, ir.Table]:
-    """Register every kind present under ``root`` as a table of ``con``; absent kinds are left
-    out (the monitor treats them as empty). ``partitions`` restricts a partitioned kind to the
-    given periods (YYYYMM)."""
-    root = Path(root)
-    name = _backend_name(con)
-    tables: dict[str, ir.Table] = {}
-    for kind in KINDS:
-        folder = root / kind
-        if not _has_parquet(folder):
-            continue
-        if partitions and kind in partitions:
-            some = _read_partitions(con, root, kind, partitions[kind])
-            if some is not None:
-                tables[kind] = some
-            continue
-        if name == "duckdb":
-            if kind in PARTITIONED_KINDS:
-                t = con.read_parquet(
-                    str(folder / f"{PARTITION_COLUMN}=*" / "*.parquet"),
-                    hive_partitioning=True,
-                    hive_types_autocast=False,
-                    union_by_name=True,
-                )
-            else:
-                t = con.read_parquet(str(folder / "*.parquet"), union_by_name=True)
-        elif name == "pyspark":
-            # partition discovery reads period=YYYYMM from the path (inferred as a number;
-            # ``conform`` casts it back to text)
-            t = con.read_parquet(str(folder), mergeSchema="true")
-        else:
-            t = con.read_parquet(str(folder / "**" / "*.parquet"))
-        tables[kind] = t
-    return tables
 
 
 # ---------------------------------------------------------------------------------------------
@@ -279,7 +66,7 @@ class _Materializer:
         self.created: list[tuple[str, str]] = []
         self._frames: list[Any] = []
         self._token = uuid.uuid4().hex[:8]
-        self.duckdb = _backend_name(con) == "duckdb"
+        self.duckdb = backend_name(con) == "duckdb"
         self.sql_cache = sql_cache or SQLCache(None)
         self.params: dict[Any, int] = {}  # the monitor's parameter values (DuckDB only)
 
@@ -299,7 +86,7 @@ class _Materializer:
 
     def __call__(self, name: str, expr: ir.Table) -> ir.Table:
         table_name = f"wjy_{name}_{self._token}"
-        backend = _backend_name(self.con)
+        backend = backend_name(self.con)
         if backend == "duckdb":
             sql = self._duckdb_sql(expr)
             self.con.raw_sql(f'CREATE OR REPLACE TEMP TABLE "{table_name}" AS {sql}')
@@ -329,7 +116,7 @@ class _Materializer:
         return table.cast(schema)
 
     def release(self) -> None:
-        backend = _backend_name(self.con)
+        backend = backend_name(self.con)
         q = '"' if backend == "duckdb" else "`"
         for kind, name in reversed(self.created):
             if kind == "table":
@@ -450,7 +237,7 @@ def _execute(
         data_end = info.get("data_end")
         results["run"] = pa.table(
             {
-                "engine": [_backend_name(con)],
+                "engine": [backend_name(con)],
                 "period": [period],
                 "first_period": [info.get("first")],
                 "last_period": [info.get("last")],
@@ -528,6 +315,7 @@ def run_monitoring(
             sql_cache=cache,
         )
     store = DerivedStore(root)
+    store.prune(plan.months)
     plan = store.attach_history(plan)
     tables = open_lake(con, root, partitions={"si_contributions": plan.contribution_periods})
     return _execute(

@@ -26,11 +26,10 @@ from wenjiuye.core.errors import PolicyNotInForce
 from wenjiuye.core.models import Event, User
 from wenjiuye.core.periods import period_end
 from wenjiuye.core.policy import policy_cite, policy_get
-from wenjiuye.intake.lake import lake_root
+from wenjiuye.intake.lake import connect_duckdb, lake_root
 from wenjiuye.intake.services import store_snapshots_write
 from wenjiuye.monitoring.engines import (
     ONE_RUN_MAX_ROWS,
-    connect_duckdb,
     connect_spark,
     lake_contribution_rows,
     run_monitoring,

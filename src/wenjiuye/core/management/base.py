@@ -42,6 +42,14 @@ def add_json_switch(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def parse_day(text: str) -> date:
+    """An argparse ``type`` for a day given as YYYY-MM-DD."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"日期格式应为 YYYY-MM-DD:{text}") from exc
+
+
 class JsonCommand(BaseCommand):
     """A management command with a ``--json`` switch.
 

@@ -13,13 +13,12 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
-from wenjiuye.assistance.services import (
+from wenjiuye.assistance.sync import (
     case_sync_benefit_payments,
     case_sync_registrations,
     cases_sweep,
 )
-from wenjiuye.core.management.base import JsonCommand, add_json_switch
-from wenjiuye.core.management.commands.calc import parse_day
+from wenjiuye.core.management.base import JsonCommand, add_json_switch, parse_day
 
 
 def _progress(done: int, total: int) -> None:

@@ -18,10 +18,10 @@ from wenjiuye.core.models import User
 from wenjiuye.core.reference import (
     KIND_LABELS,
     PACKAGED_CITY_DIR,
-    ReferenceDataError,
     packaged_policy_files,
     reference_load,
 )
+from wenjiuye.core.reference_files import ReferenceDataError
 
 
 def actor_from(username: str | None) -> User | None:

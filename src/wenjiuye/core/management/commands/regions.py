@@ -14,7 +14,8 @@ from django.core.management.base import CommandError, CommandParser
 
 from wenjiuye.core.management.base import JsonCommand, add_json_switch
 from wenjiuye.core.management.commands.reference import actor_from, render_counts
-from wenjiuye.core.reference import ReferenceDataError, regions_load
+from wenjiuye.core.reference_files import ReferenceDataError
+from wenjiuye.core.reference_regions import regions_load
 
 
 class Command(JsonCommand):

@@ -10,28 +10,22 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError, CommandParser
-from django.utils import timezone
+from django.http import Http404
 
+from wenjiuye.core.errors import PolicyNotInForce
 from wenjiuye.core.identifiers import mask_id
 from wenjiuye.core.management.base import JsonCommand
-from wenjiuye.intake.models import JobPosting
-from wenjiuye.matching.engine import match
+from wenjiuye.core.periods import today
+from wenjiuye.matching.cells import as_day
 from wenjiuye.matching.services import (
-    match_params,
+    candidates_for_posting,
     people_to_help,
-    persons_table,
-    vacancies_table,
+    person_for_key,
+    posting_get,
+    vacancies_for_person,
 )
 from wenjiuye.registry.models import Person
-
-
-def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise CommandError(f"日期格式应为 YYYY-MM-DD:{text}", returncode=2) from exc
 
 
 class Command(JsonCommand):
@@ -45,60 +39,54 @@ class Command(JsonCommand):
         parser.add_argument("--on", default=None, help="匹配日 YYYY-MM-DD(默认今天)")
 
     def run(self, **options: Any) -> dict[str, Any]:
-        on = _day(options["on"]) if options["on"] else timezone.localdate()
+        try:
+            on = as_day(options["on"]) or today()
+        except ValueError as exc:
+            raise CommandError(f"日期格式应为 YYYY-MM-DD:{options['on']}", returncode=2) from exc
         top = options["top"]
         if top is not None and top < 1:
             raise CommandError("--top 应为正整数", returncode=2)
         try:
-            params = match_params(on=on)
-        except ValidationError as exc:
-            raise CommandError("; ".join(exc.messages), returncode=2) from exc
-        if options["person"]:
-            key = str(options["person"]).strip()
-            qs = Person.objects.filter(id_number=key.upper()) if len(key) == 18 else None
-            if qs is None or not qs.exists():
-                qs = Person.objects.filter(pk=int(key)) if key.isdigit() else Person.objects.none()
-            person = qs.first()
-            if person is None:
-                raise CommandError(f"人员不存在:{key}", returncode=2)
-            result = match(
-                persons_table(Person.objects.filter(pk=person.pk), on=on),
-                vacancies_table(),
-                params=params,
-                on=on,
-                top=top,
-            )
-            return {
-                "on": on,
-                "person": {
-                    "person_id": str(person.pk),
-                    "name": person.name,
-                    "id_number": mask_id(person.id_number),
-                    **{
-                        k: v
-                        for k, v in result.persons.frame.iloc[0].to_dict().items()
-                        if k != "person_id"
-                    },
-                },
-                "open_postings": len(result.vacancies.frame),
-                "matches": [m.as_dict() for m in result.matches(0)],
-                "policy": list(params.cites),
-            }
-        posting = JobPosting.objects.filter(posting_id=options["posting"]).first()
-        if posting is None:
-            raise CommandError(f"岗位不存在:{options['posting']}", returncode=2)
+            if options["person"]:
+                return self._for_person(str(options["person"]), on=on, top=top)
+            return self._for_posting(options["posting"], on=on, top=top)
+        except PolicyNotInForce as exc:
+            raise CommandError(f"人岗匹配的政策参数未加载:{exc}", returncode=2) from exc
+
+    def _for_person(self, key: str, *, on: date, top: int | None) -> dict[str, Any]:
+        person = person_for_key(key)
+        if person is None:
+            raise CommandError(f"人员不存在:{key.strip()}", returncode=2)
+        matches, result = vacancies_for_person(user=None, person=person, on=on, top=top)
+        profile = result.persons.frame.iloc[0].to_dict()
+        return {
+            "on": on,
+            "person": {
+                "person_id": str(person.pk),
+                "name": person.name,
+                "id_number": mask_id(person.id_number),
+                **{k: v for k, v in profile.items() if k != "person_id"},
+            },
+            "open_postings": len(result.vacancies.frame),
+            "matches": [m.as_dict() for m in matches],
+            "policy": list(result.params.cites),
+        }
+
+    def _for_posting(self, posting_id: str, *, on: date, top: int | None) -> dict[str, Any]:
+        try:
+            posting = posting_get(user=None, posting_id=posting_id)
+        except Http404 as exc:
+            raise CommandError(f"岗位不存在:{posting_id}", returncode=2) from exc
         persons = people_to_help(on=on)
         self.stderr.write(f"候选人员 {persons.count()} 人,匹配中…")
-        result = match(
-            persons_table(persons, on=on),
-            vacancies_table(JobPosting.objects.filter(pk=posting.pk)),
-            params=params,
-            on=on,
-            top=top,
-            direction="vacancy",
+        matches, result = candidates_for_posting(
+            user=None, posting=posting, on=on, top=top, persons=persons
         )
-        names = dict(Person.objects.values_list("pk", "name"))
-        matches = result.matches(0) if len(result.vacancies.frame) else []
+        names = dict(
+            Person.objects.filter(pk__in=[int(m.person_id) for m in matches]).values_list(
+                "pk", "name"
+            )
+        )
         return {
             "on": on,
             "posting": {"posting_id": posting.posting_id, "title": posting.title},
@@ -106,7 +94,7 @@ class Command(JsonCommand):
             "candidates": [
                 m.as_dict() | {"name": names.get(int(m.person_id), "")} for m in matches
             ],
-            "policy": list(params.cites),
+            "policy": list(result.params.cites),
         }
 
     def render(self, result: Any, **options: Any) -> None:

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from wenjiuye.assistance.services import case_sync_benefit_payments, case_sync_registrations
+from wenjiuye.assistance.sync import case_sync_benefit_payments, case_sync_registrations
 from wenjiuye.core.demo_users import demo_duty_ensure, demo_users_ensure
 from wenjiuye.core.management.base import JsonCommand
 from wenjiuye.core.reference import PACKAGED_CITY_DIR, reference_load_default

@@ -11,10 +11,8 @@
 
 from __future__ import annotations
 
-import argparse
 import csv
 import json
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -25,16 +23,9 @@ from django.utils import timezone
 
 from wenjiuye.assistance.benefits import BenefitInput, assess_dict
 from wenjiuye.core.errors import PolicyNotInForce
-from wenjiuye.core.management.base import JsonCommand, add_json_switch
+from wenjiuye.core.management.base import JsonCommand, add_json_switch, parse_day
 from wenjiuye.monitoring.region_rule import sahm_style
 from wenjiuye.response.rules import incident_escalation, layoff_check, severance
-
-
-def parse_day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"日期格式应为 YYYY-MM-DD:{text}") from exc
 
 
 def read_series(path: Path, period_column: str, value_column: str) -> list[tuple[str, str]]:
