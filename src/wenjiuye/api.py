@@ -279,4 +279,4 @@ def _refused(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 
 for _kind, _status in STATUS:
-    api.add_exception_handler(_kind, _refused)  # type: ignore[arg-type]
+    api.add_exception_handler(_kind, _refused)  # type: ignore[arg-type, type-var]

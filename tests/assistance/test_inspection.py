@@ -24,7 +24,7 @@ from wenjiuye.core.models import Event, User
 from wenjiuye.core.policy import policy_set
 from wenjiuye.core.roles import Role
 from wenjiuye.deadlines.models import Deadline
-from wenjiuye.deadlines.services import deadlines_for
+from wenjiuye.deadlines.selectors import deadlines_for
 
 ON = date(2023, 3, 1)
 COMPLETE = {

@@ -26,7 +26,7 @@ from wenjiuye.core.models import Event, Region
 from wenjiuye.core.periods import add_months
 from wenjiuye.core.roles import Role
 from wenjiuye.deadlines.models import Deadline
-from wenjiuye.deadlines.services import deadlines_for
+from wenjiuye.deadlines.selectors import deadlines_for
 from wenjiuye.intake.models import ImportBatch, UnemploymentRegistration
 from wenjiuye.registry.models import Household
 

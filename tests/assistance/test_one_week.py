@@ -12,7 +12,7 @@ from wenjiuye.assistance import services
 from wenjiuye.assistance.models import Status
 from wenjiuye.assistance.selectors import one_week_overdue
 from wenjiuye.core.roles import Role
-from wenjiuye.deadlines.services import deadlines_for
+from wenjiuye.deadlines.selectors import deadlines_for
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from wenjiuye.assistance.case_deadlines import KIND_FOLLOW_UP
 from wenjiuye.assistance.models import Case, Status
 from wenjiuye.assistance.services import case_set_status, case_update, contact_add
 from wenjiuye.deadlines.models import Deadline
-from wenjiuye.deadlines.services import deadlines_for
+from wenjiuye.deadlines.selectors import deadlines_for
 from wenjiuye.intake.services import ingest_file
 from wenjiuye.matching.models import Push
 from wenjiuye.matching.services import push_create, push_respond, vacancies_for_person

@@ -14,15 +14,14 @@ from wenjiuye.core.reference import PACKAGED_POLICY_DIR, packaged_policy_files
 from wenjiuye.core.reference_policy import policy_load
 from wenjiuye.core.roles import Role
 from wenjiuye.deadlines.models import Deadline, DeadlineStep
+from wenjiuye.deadlines.selectors import deadlines_overdue, escalation_level
 from wenjiuye.deadlines.services import (
     ESCALATION_KEY,
     REMINDERS_KEY,
     deadline_cancel,
     deadline_complete,
     deadline_create,
-    deadlines_overdue,
     deadlines_tick,
-    escalation_level,
     tier_users,
 )
 from wenjiuye.notify.models import Notification

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from tests.factories import OTHER_COUNTY, OWN_COUNTY, make_id, make_user
 from wenjiuye.core.models import Event
 from wenjiuye.core.roles import Role
-from wenjiuye.deadlines.services import deadlines_for
+from wenjiuye.deadlines.selectors import deadlines_for
 from wenjiuye.incidents.models import Incident
 
 API = "/api/incidents/"

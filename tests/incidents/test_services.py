@@ -16,7 +16,7 @@ from tests.factories import OTHER_COUNTY, T0
 from wenjiuye.core.models import Event, Region
 from wenjiuye.core.roles import Role
 from wenjiuye.deadlines.models import Deadline
-from wenjiuye.deadlines.services import deadlines_for
+from wenjiuye.deadlines.selectors import deadlines_for
 from wenjiuye.incidents import services
 from wenjiuye.incidents.models import Demand, Incident
 

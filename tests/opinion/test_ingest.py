@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from tests.factories import OWN_COUNTY
-from wenjiuye.deadlines.services import deadlines_for
+from wenjiuye.deadlines.selectors import deadlines_for
 from wenjiuye.monitoring.models import LedgerEntry
 from wenjiuye.opinion.models import OpinionItem
 

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from tests.factories import OTHER_COUNTY, OWN_COUNTY
 from tests.opinion.test_ingest import RSS
 from wenjiuye.core.roles import Role
-from wenjiuye.deadlines.services import deadlines_for
+from wenjiuye.deadlines.selectors import deadlines_for
 from wenjiuye.opinion.models import OpinionItem
 
 URL = "/opinion/ingest/"

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from tests.factories import OWN_COUNTY, T0
 from wenjiuye.core.models import Event, Region
 from wenjiuye.core.roles import Role
-from wenjiuye.deadlines.services import deadlines_for, deadlines_overdue
+from wenjiuye.deadlines.selectors import deadlines_for, deadlines_overdue
 from wenjiuye.monitoring.models import LedgerEntry
 from wenjiuye.opinion import services
 from wenjiuye.opinion.classify import classify, short_name

@@ -69,7 +69,7 @@ def test_layoff_check_api_bad_input_is_400(world, officer):
     r = c.get("/api/response/layoff-check", {"employees": 10, "layoffs": 11})
     assert r.status_code == 400 and "不超过职工总数" in r.json()["detail"]
     r = c.get("/api/response/layoff-check", {"employees": 100, "layoffs": 20, "on": "2000-01-01"})
-    assert r.status_code == 400
+    assert r.status_code == 409
     assert c.get("/api/response/layoff-check", {"employees": "x"}).status_code in (400, 422)
 
 

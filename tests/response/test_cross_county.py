@@ -31,7 +31,7 @@ from wenjiuye.assistance.models import Case
 from wenjiuye.core.models import Event
 from wenjiuye.core.roles import Role
 from wenjiuye.deadlines.models import Deadline
-from wenjiuye.deadlines.services import deadlines_for
+from wenjiuye.deadlines.selectors import deadlines_for
 from wenjiuye.registry.models import Person
 from wenjiuye.registry.selectors import person_list
 from wenjiuye.registry.services import person_reveal, person_upsert

@@ -27,7 +27,8 @@ from wenjiuye.core.periods import add_months
 from wenjiuye.core.roles import Role
 from wenjiuye.core.scope import scoped
 from wenjiuye.deadlines.models import Deadline
-from wenjiuye.deadlines.services import deadline_complete, deadlines_for
+from wenjiuye.deadlines.selectors import deadlines_for
+from wenjiuye.deadlines.services import deadline_complete
 from wenjiuye.registry.models import Person
 from wenjiuye.response import obligations, services
 from wenjiuye.response.models import LayoffReport, LayoffWorker

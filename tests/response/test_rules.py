@@ -26,7 +26,7 @@ from django.utils import timezone
 from tests.factories import HEADER, OWN_COUNTY, TZ, make_id, make_report, roster_csv
 from wenjiuye.core.models import Region
 from wenjiuye.core.roles import Role
-from wenjiuye.deadlines.services import deadlines_for, deadlines_overdue
+from wenjiuye.deadlines.selectors import deadlines_for, deadlines_overdue
 from wenjiuye.opinion.evaluation import VERIFY_KIND
 from wenjiuye.response import obligations, roster, services
 from wenjiuye.response.models import LayoffReport, LayoffWorker

@@ -18,19 +18,16 @@ from ninja.responses import Status as HttpStatus
 
 from wenjiuye.assistance import case_by_id, decisions, payments, registration, selectors, services
 from wenjiuye.assistance.benefits import BenefitInput, assess_dict
-from wenjiuye.assistance.models import BenefitDecision, Case, Source
+from wenjiuye.assistance.models import Case, Source
 from wenjiuye.assistance.tiers import case_tier
 from wenjiuye.core.identifiers import mask_id, mask_phone
-from wenjiuye.core.models import Region, User
 from wenjiuye.core.roles import Cap
 from wenjiuye.core.scope import require
+from wenjiuye.core.types import request_user
+from wenjiuye.deadlines.selectors import deadline_dict
 from wenjiuye.registry.services import person_reveal
 
 router = Router()
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 class CaseOut(Schema):
@@ -105,7 +102,7 @@ def _case_out(case: Case) -> dict[str, Any]:
 
 def _detail(case: Case) -> dict[str, Any]:
     today = timezone.localdate()
-    decision = BenefitDecision.objects.filter(case=case).first()
+    decision = selectors.benefit_decision(case)
     return {
         **_case_out(case),
         "phone": mask_phone(case.person.phone),
@@ -141,18 +138,7 @@ def _detail(case: Case) -> dict[str, Any]:
             if decision
             else None
         ),
-        "deadlines": [
-            {
-                "id": d.pk,
-                "kind": d.kind,
-                "title": d.title,
-                "due_at": d.due_at,
-                "status": d.status,
-                "overdue": d.is_overdue(),
-                "assignee": d.assignee.get_username() if d.assignee else None,
-            }
-            for d in selectors.case_deadlines(case)
-        ],
+        "deadlines": [deadline_dict(d) for d in selectors.case_deadlines(case)],
         "reemployment_tasks": [
             {"id": t.pk, "kind": t.kind, "state": t.state, "due_on": t.due_on}
             for t in case.reemployment_tasks.all()
@@ -170,41 +156,41 @@ def case_list(
     limit: int = 200,
     offset: int = 0,
 ) -> list[dict[str, Any]]:
-    qs = selectors.case_list(user=_user(request), status=status, tier=tier, grid=grid, q=q)
+    qs = selectors.case_list(user=request_user(request), status=status, tier=tier, grid=grid, q=q)
     return [_case_out(c) for c in qs[offset : offset + min(limit, 1000)]]
 
 
 @router.post("/cases/", response={201: CaseOut})
 def case_open(request: HttpRequest, payload: CaseOpenIn) -> HttpStatus[dict[str, Any]]:
     data = payload.dict()
-    case = case_by_id.case_open_for_id(actor=_user(request), **data)
+    case = case_by_id.case_open_for_id(actor=request_user(request), **data)
     return HttpStatus(201, _case_out(case))
 
 
 @router.get("/cases/{pk}/")
 def case_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
-    return _detail(selectors.case_get(user=_user(request), pk=pk))
+    return _detail(selectors.case_get(user=request_user(request), pk=pk))
 
 
 @router.post("/cases/{pk}/reveal/")
 def case_reveal(request: HttpRequest, pk: int) -> dict[str, str]:
-    case = selectors.case_get(user=_user(request), pk=pk)
+    case = selectors.case_get(user=request_user(request), pk=pk)
     return person_reveal(
-        actor=_user(request), person=case.person, ip=request.META.get("REMOTE_ADDR")
+        actor=request_user(request), person=case.person, ip=request.META.get("REMOTE_ADDR")
     )
 
 
 @router.post("/cases/{pk}/status/")
 def case_status(request: HttpRequest, pk: int, payload: StatusIn) -> dict[str, Any]:
-    case = selectors.case_get(user=_user(request), pk=pk)
-    case = services.case_set_status(case=case, actor=_user(request), **payload.dict())
+    case = selectors.case_get(user=request_user(request), pk=pk)
+    case = services.case_set_status(case=case, actor=request_user(request), **payload.dict())
     return _detail(case)
 
 
 @router.post("/cases/{pk}/contacts/", response={201: dict[str, Any]})
 def case_contact(request: HttpRequest, pk: int, payload: ContactIn) -> HttpStatus[dict[str, Any]]:
-    case = selectors.case_get(user=_user(request), pk=pk)
-    contact = services.contact_add(case=case, actor=_user(request), **payload.dict())
+    case = selectors.case_get(user=request_user(request), pk=pk)
+    contact = services.contact_add(case=case, actor=request_user(request), **payload.dict())
     return HttpStatus(201, {"id": contact.pk, "at": contact.at.isoformat()})
 
 
@@ -214,9 +200,9 @@ def case_benefits(
     pk: int,
     payload: dict[str, Any] = Body(...),  # noqa: B008
 ) -> HttpStatus[dict[str, Any]]:
-    case = selectors.case_get(user=_user(request), pk=pk)
+    case = selectors.case_get(user=request_user(request), pk=pk)
     decision = decisions.benefit_decide(
-        case=case, actor=_user(request), inp=BenefitInput.from_dict(payload)
+        case=case, actor=request_user(request), inp=BenefitInput.from_dict(payload)
     )
     return HttpStatus(
         201,
@@ -234,20 +220,22 @@ def benefits_assess(
     payload: dict[str, Any] = Body(...),  # noqa: B008
 ) -> dict[str, Any]:
     """The benefits engine on a given input, nothing stored (as ``wenjiuye calc benefits``)."""
-    require(_user(request), Cap.READ)
+    require(request_user(request), Cap.READ)
     return assess_dict(BenefitInput.from_dict(payload))
 
 
 @router.post("/tasks/{pk}/done/")
 def task_done(request: HttpRequest, pk: int, payload: NoteIn) -> dict[str, Any]:
-    task = selectors.task_get(user=_user(request), pk=pk)
-    task = services.reemployment_task_done(task=task, actor=_user(request), note=payload.note)
+    task = selectors.task_get(user=request_user(request), pk=pk)
+    task = services.reemployment_task_done(
+        task=task, actor=request_user(request), note=payload.note
+    )
     return {"id": task.pk, "state": task.state, "done_on": task.done_on}
 
 
 @router.get("/one-week-overdue/")
 def one_week_overdue(request: HttpRequest, on: date | None = None) -> list[dict[str, Any]]:
-    rows = selectors.one_week_overdue(user=_user(request), on=on or timezone.localdate())
+    rows = selectors.one_week_overdue(user=request_user(request), on=on or timezone.localdate())
     return [
         {
             "case": r["case"].pk,
@@ -265,28 +253,28 @@ def one_week_overdue(request: HttpRequest, on: date | None = None) -> list[dict[
 
 @router.get("/payments/due-unpaid/")
 def due_unpaid(request: HttpRequest, as_of: date | None = None) -> list[dict[str, Any]]:
-    return payments.due_unpaid(user=_user(request), as_of=as_of or timezone.localdate())
+    return payments.due_unpaid(user=request_user(request), as_of=as_of or timezone.localdate())
 
 
 @router.get("/payments/paid-not-due/")
 def paid_not_due(request: HttpRequest, first: str, last: str) -> list[dict[str, Any]]:
     if not (len(first) == len(last) == 6 and first.isdigit() and last.isdigit()):
         raise ValidationError(_("所属期应为 YYYYMM"))
-    return payments.paid_not_due(user=_user(request), first=first, last=last)
+    return payments.paid_not_due(user=request_user(request), first=first, last=last)
 
 
 @router.get("/fund/")
 def fund(request: HttpRequest, year: int, as_of: date | None = None) -> list[dict[str, Any]]:
-    return payments.fund_status(user=_user(request), year=year, as_of=as_of or timezone.localdate())
+    return payments.fund_status(
+        user=request_user(request), year=year, as_of=as_of or timezone.localdate()
+    )
 
 
 @router.put("/fund/")
 def fund_set(request: HttpRequest, payload: BudgetIn) -> dict[str, Any]:
-    county = Region.objects.filter(pk=payload.county).first()
-    if county is None:
-        raise ValidationError({"county": _("区划不存在")})
+    county = selectors.fund_county(payload.county)
     budget = decisions.fund_budget_set(
-        actor=_user(request), county=county, year=payload.year, amount=payload.amount
+        actor=request_user(request), county=county, year=payload.year, amount=payload.amount
     )
     return {"county": budget.county_id, "year": budget.year, "amount": budget.amount}
 
@@ -304,19 +292,21 @@ def pending(request: HttpRequest, state: str = "pending") -> list[dict[str, Any]
             "state": p.state,
             "submitted_at": p.submitted_at,
         }
-        for p in selectors.pending_list(user=_user(request), state=state)[:500]
+        for p in selectors.pending_list(user=request_user(request), state=state)[:500]
     ]
 
 
 @router.post("/pending/{pk}/confirm/")
 def pending_confirm(request: HttpRequest, pk: int, payload: NoteIn) -> dict[str, Any]:
-    item = selectors.pending_get(user=_user(request), pk=pk)
-    case = registration.pending_confirm(pending=item, actor=_user(request), note=payload.note)
+    item = selectors.pending_get(user=request_user(request), pk=pk)
+    case = registration.pending_confirm(
+        pending=item, actor=request_user(request), note=payload.note
+    )
     return _case_out(case)
 
 
 @router.post("/pending/{pk}/reject/")
 def pending_reject(request: HttpRequest, pk: int, payload: NoteIn) -> dict[str, Any]:
-    item = selectors.pending_get(user=_user(request), pk=pk)
-    done = registration.pending_reject(pending=item, actor=_user(request), note=payload.note)
+    item = selectors.pending_get(user=request_user(request), pk=pk)
+    done = registration.pending_reject(pending=item, actor=request_user(request), note=payload.note)
     return {"id": done.pk, "state": done.state}

@@ -17,12 +17,8 @@ from wenjiuye.core.models import User
 from wenjiuye.core.periods import add_months, end_of_day
 from wenjiuye.core.policy import policy_cite, policy_get, policy_value
 from wenjiuye.deadlines.models import Deadline
-from wenjiuye.deadlines.services import (
-    deadline_cancel,
-    deadline_complete,
-    deadline_create,
-    deadlines_for,
-)
+from wenjiuye.deadlines.selectors import deadlines_for
+from wenjiuye.deadlines.services import deadline_cancel, deadline_complete, deadline_create
 
 KIND_CONTACT = "assistance.contact"
 KIND_ONE_WEEK = "assistance.one_week"

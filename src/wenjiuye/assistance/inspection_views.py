@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from wenjiuye.assistance import inspection
 from wenjiuye.assistance.inspection_dimensions import DIMENSIONS
 from wenjiuye.assistance.models import CountyInspection
-from wenjiuye.core.errors import PolicyNotInForce
+from wenjiuye.core.errors import error_messages
 from wenjiuye.core.exports import Sheet, write_workbook
 from wenjiuye.core.types import AuthedHttpRequest
 
@@ -32,28 +32,14 @@ def _day(text: str, default: date) -> date:
         return default
 
 
-def _messages(exc: ValidationError) -> list[str]:
-    if hasattr(exc, "error_dict"):
-        return [m for msgs in exc.message_dict.values() for m in msgs]
-    return list(exc.messages)
-
-
-def _compute(user: Any, on: date, county: str = "") -> tuple[inspection.Inspection | None, str]:
-    try:
-        return inspection.county_inspection(user=user, on=on, county=county), ""
-    except PolicyNotInForce as exc:
-        return None, str(exc)
-
-
 @login_required
 def table(request: AuthedHttpRequest) -> HttpResponse:
     on = _day(request.GET.get("on", ""), timezone.localdate())
-    result, error = _compute(request.user, on)
+    result = inspection.county_inspection(user=request.user, on=on)
     return render(
         request,
         "assistance/inspection/table.html",
-        {"on": on, "result": result, "error": error, "dimensions": DIMENSIONS},
-        status=400 if error else 200,
+        {"on": on, "result": result, "dimensions": DIMENSIONS},
     )
 
 
@@ -83,10 +69,10 @@ def detail(request: AuthedHttpRequest, county_code: str) -> HttpResponse:
                 )
                 return redirect("inspection:detail", county_code=region.code)
             except ValidationError as exc:
-                errors = _messages(exc)
+                errors = error_messages(exc)
         status = 400
     on = _day(request.GET.get("on", ""), timezone.localdate())
-    result, error = _compute(request.user, on, region.code)
+    result = inspection.county_inspection(user=request.user, on=on, county=region.code)
     records = list(inspection.inspections_for(user=request.user, county=region.code))
     reinspect_of = inspection.reinspections_by_record(records)
     return render(
@@ -95,9 +81,8 @@ def detail(request: AuthedHttpRequest, county_code: str) -> HttpResponse:
         {
             "region": region,
             "on": on,
-            "row": result.rows[0] if result and result.rows else None,
-            "policy": result.policy if result else [],
-            "error": error,
+            "row": result.rows[0] if result.rows else None,
+            "policy": result.policy,
             "records": [(r, reinspect_of.get(r.pk)) for r in records],
             "reinspections": inspection.reinspections_open(user=request.user, county=region.code),
             "may_record": may_record,
@@ -126,9 +111,7 @@ COLUMNS = [
 @login_required
 def xlsx(request: AuthedHttpRequest) -> HttpResponse:
     on = _day(request.GET.get("on", ""), timezone.localdate())
-    result, error = _compute(request.user, on)
-    if result is None:
-        return HttpResponse(error, status=400, content_type="text/plain; charset=utf-8")
+    result = inspection.county_inspection(user=request.user, on=on)
     header = [_("县(市、区)代码"), _("县(市、区)"), *[str(c[2]) for c in COLUMNS]]
     header += [_("台账"), _("保障生活"), _("帮扶措施"), _("成效"), _("评价理由")]
 

@@ -21,7 +21,8 @@ from wenjiuye.core.policy import policy_cite, policy_get
 from wenjiuye.core.roles import Cap
 from wenjiuye.core.scope import require
 from wenjiuye.deadlines.models import Deadline
-from wenjiuye.deadlines.services import deadline_complete, deadline_create, deadlines_for
+from wenjiuye.deadlines.selectors import deadlines_for
+from wenjiuye.deadlines.services import deadline_complete, deadline_create
 from wenjiuye.registry.models import Person
 from wenjiuye.registry.services import RegistryError, person_upsert
 

@@ -5,17 +5,25 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
-from wenjiuye.assistance.models import Case, PendingRegistration, ReemploymentTask, Status
+from wenjiuye.assistance.models import (
+    BenefitDecision,
+    Case,
+    PendingRegistration,
+    ReemploymentTask,
+    Status,
+)
 from wenjiuye.core.errors import PolicyNotInForce
 from wenjiuye.core.identifiers import looks_like_resident_id
-from wenjiuye.core.models import PolicyParameter, User
+from wenjiuye.core.models import PolicyParameter, Region, User
 from wenjiuye.core.policy import policy_cite, policy_get
 from wenjiuye.core.scope import scoped
 from wenjiuye.deadlines.models import Deadline
-from wenjiuye.deadlines.services import deadlines_for
+from wenjiuye.deadlines.selectors import deadlines_for
 from wenjiuye.registry.id_lookup import id_lookup
 
 
@@ -121,3 +129,16 @@ def task_get(*, user: User, pk: int) -> ReemploymentTask:
         return qs.get(pk=pk)
     except ReemploymentTask.DoesNotExist as exc:
         raise Http404("事项不存在或不在您的管辖范围内") from exc
+
+
+def benefit_decision(case: Case) -> BenefitDecision | None:
+    """The benefits decided for ``case``, if any."""
+    return BenefitDecision.objects.filter(case=case).first()
+
+
+def fund_county(code: str) -> Region:
+    """The region a fund budget is set for; a refusal on the ``county`` field when unknown."""
+    county = Region.objects.filter(pk=code).first()
+    if county is None:
+        raise ValidationError({"county": _("区划不存在")})
+    return county

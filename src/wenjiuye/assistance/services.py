@@ -51,7 +51,8 @@ from wenjiuye.core.periods import local_day, today
 from wenjiuye.core.policy import policy_cite, policy_get
 from wenjiuye.core.roles import Cap, Role
 from wenjiuye.core.scope import require
-from wenjiuye.deadlines.services import deadline_complete, deadlines_for
+from wenjiuye.deadlines.selectors import deadlines_for
+from wenjiuye.deadlines.services import deadline_complete
 from wenjiuye.registry.models import Household, Person
 
 #: fields of a case that ``case_open`` accepts

@@ -25,10 +25,11 @@ from wenjiuye.assistance.forms import (
     RegisterForm,
     StatusForm,
 )
-from wenjiuye.assistance.models import BenefitDecision, PendingRegistration, Status
+from wenjiuye.assistance.models import PendingRegistration, Status
 from wenjiuye.assistance.subsidies import subsidy_items
 from wenjiuye.assistance.tiers import case_tier, tier_labels
 from wenjiuye.core.audit import events_for
+from wenjiuye.core.errors import error_messages
 from wenjiuye.core.identifiers import check_resident_id, mask_id, mask_phone
 from wenjiuye.core.roles import Cap
 from wenjiuye.core.scope import can, require
@@ -37,16 +38,6 @@ from wenjiuye.registry.services import person_reveal
 
 #: online registrations accepted per client address per hour (the form is public)
 REGISTER_RATE = 20
-
-
-def _errors(exc: ValidationError) -> list[str]:
-    if hasattr(exc, "error_dict"):
-        return [m for msgs in exc.message_dict.values() for m in msgs]
-    return list(exc.messages)
-
-
-def _form_errors(form: Any) -> list[str]:
-    return [str(e) for es in form.errors.values() for e in es]
 
 
 def _ip(request: HttpRequest) -> str | None:
@@ -88,7 +79,7 @@ def _detail_context(request: AuthedHttpRequest, pk: int) -> dict[str, Any]:
         "tier": case_tier(case, today),
         "timeline": case.status_changes.select_related("actor").order_by("on", "at", "pk"),
         "contacts": case.contacts.select_related("by")[:50],
-        "decision": BenefitDecision.objects.filter(case=case).first(),
+        "decision": selectors.benefit_decision(case),
         "deadlines": selectors.case_deadlines(case),
         "tasks": case.reemployment_tasks.all(),
         "history": events_for(case)[:20],
@@ -135,7 +126,7 @@ def case_status(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     require(request.user, Cap.CASE_WORK, case.grid_id)
     form = StatusForm(request.POST)
     if not form.is_valid():
-        return _post_back(request, pk, _form_errors(form))
+        return _post_back(request, pk, error_messages(form))
     try:
         services.case_set_status(
             case=case,
@@ -147,7 +138,7 @@ def case_status(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             job=form.cleaned_data["job"],
         )
     except ValidationError as exc:
-        return _post_back(request, pk, _errors(exc))
+        return _post_back(request, pk, error_messages(exc))
     messages.success(request, _("状态已更新"))
     return redirect("assistance-case", pk=pk)
 
@@ -159,11 +150,11 @@ def case_contact(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     require(request.user, Cap.CASE_WORK, case.grid_id)
     form = ContactForm(request.POST)
     if not form.is_valid():
-        return _post_back(request, pk, _form_errors(form))
+        return _post_back(request, pk, error_messages(form))
     try:
         services.contact_add(case=case, actor=request.user, **form.cleaned_data)
     except ValidationError as exc:
-        return _post_back(request, pk, _errors(exc))
+        return _post_back(request, pk, error_messages(exc))
     messages.success(request, _("联系记录已保存"))
     return redirect("assistance-case", pk=pk)
 
@@ -175,12 +166,12 @@ def case_benefits(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     require(request.user, Cap.WRITE, case.grid_id)
     form = BenefitForm(request.POST)
     if not form.is_valid():
-        return _post_back(request, pk, _form_errors(form))
+        return _post_back(request, pk, error_messages(form))
     try:
         inp = BenefitInput.from_dict(form.input_data())
         decisions.benefit_decide(case=case, actor=request.user, inp=inp)
     except ValidationError as exc:
-        return _post_back(request, pk, _errors(exc))
+        return _post_back(request, pk, error_messages(exc))
     messages.success(request, _("待遇已核定"))
     return redirect("assistance-case", pk=pk)
 
@@ -194,7 +185,7 @@ def task_done(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             task=task, actor=request.user, note=request.POST.get("note", "")
         )
     except ValidationError as exc:
-        return _post_back(request, task.case_id, _errors(exc))
+        return _post_back(request, task.case_id, error_messages(exc))
     return redirect("assistance-case", pk=task.case_id)
 
 
@@ -225,7 +216,7 @@ def payments_page(request: AuthedHttpRequest) -> HttpResponse:
                 messages.success(request, _("预算已保存"))
                 return redirect("assistance-payments")
             except ValidationError as exc:
-                messages.error(request, ";".join(_errors(exc)))
+                messages.error(request, ";".join(error_messages(exc)))
     else:
         form = BudgetForm(initial={"year": year})
     first = f"{year:04d}01"
@@ -276,7 +267,7 @@ def pending_decide(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         registration.pending_reject(pending=pending, actor=request.user, note=note)
         messages.success(request, _("已退回"))
     except ValidationError as exc:
-        messages.error(request, ";".join(_errors(exc)))
+        messages.error(request, ";".join(error_messages(exc)))
     return redirect("assistance-pending")
 
 

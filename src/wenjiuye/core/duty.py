@@ -157,6 +157,23 @@ def on_duty_candidates(user: User) -> QuerySet[User]:
     )
 
 
+def handover_candidates(shift: DutyShift) -> QuerySet[User]:
+    """Active users of the work group's region who may take the shift over (not its own)."""
+    return (
+        User.objects.filter(is_active=True, region_id=shift.work_group.region_id)
+        .exclude(pk=shift.on_duty_id)
+        .order_by("username")
+    )
+
+
+def account_get(pk: int, what: str) -> User:
+    """The account ``pk`` named as ``what`` (值班人, 接班人), else a refusal naming it."""
+    person = User.objects.filter(pk=pk).first()
+    if person is None:
+        raise ValidationError(_("%(what)s账号不存在") % {"what": what})
+    return person
+
+
 def max_hours(on: datetime) -> PolicyParameter:
     """The version of ``duty.shift.max_hours`` in force on the (local) day of ``on``."""
     return policy_get(MAX_HOURS_KEY, on=timezone.localdate(on))

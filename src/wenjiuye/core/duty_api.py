@@ -11,15 +11,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from wenjiuye.core import duty
-from wenjiuye.core.models import User
 from wenjiuye.core.roles import Cap
 from wenjiuye.core.scope import require
+from wenjiuye.core.types import request_user
 
 router = Router()
 
@@ -43,19 +42,6 @@ class DeleteIn(Schema):
     reason: str
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
-def _person(pk: int, what: str) -> User:
-    person = User.objects.filter(pk=pk).first()
-    if person is None:
-        raise ValidationError(_("%(what)s账号不存在") % {"what": what})
-    return person
-
-
 @router.get("/shifts")
 def shift_list(
     request: HttpRequest,
@@ -63,20 +49,20 @@ def shift_list(
     start: datetime | None = None,
     end: datetime | None = None,
 ) -> list[dict[str, Any]]:
-    user = _user(request)
+    user = request_user(request)
     shifts = duty.duty_shifts_for(user, county=county, start=start, end=end).order_by("-starts_at")
     return [duty.shift_as_dict(s, user=user) for s in shifts[:MAX_ROWS]]
 
 
 @router.get("/shifts/{pk}")
 def shift_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     return duty.shift_as_dict(duty.duty_shift_get(user=user, pk=pk), user=user)
 
 
 @router.post("/shifts/{pk}/reveal")
 def shift_reveal(request: HttpRequest, pk: int) -> dict[str, str]:
-    user = _user(request)
+    user = request_user(request)
     shift = duty.duty_shift_get(user=user, pk=pk)
     phone = duty.duty_phone_reveal(actor=user, shift=shift, ip=request.META.get("REMOTE_ADDR"))
     return {"phone": phone}
@@ -84,7 +70,7 @@ def shift_reveal(request: HttpRequest, pk: int) -> dict[str, str]:
 
 @router.post("/shifts")
 def shift_create(request: HttpRequest, payload: ShiftIn) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     group = duty.work_group_get(user=user, pk=payload.work_group_id)
     require(user, Cap.WRITE, group.region_id)
     shift = duty.duty_shift_create(
@@ -92,7 +78,7 @@ def shift_create(request: HttpRequest, payload: ShiftIn) -> dict[str, Any]:
         work_group=group,
         starts_at=payload.starts_at,
         ends_at=payload.ends_at,
-        on_duty=_person(payload.on_duty_id, _("值班人")),
+        on_duty=duty.account_get(payload.on_duty_id, _("值班人")),
         phone=payload.phone,
     )
     return duty.shift_as_dict(shift, user=user)
@@ -100,21 +86,21 @@ def shift_create(request: HttpRequest, payload: ShiftIn) -> dict[str, Any]:
 
 @router.post("/shifts/{pk}/handover")
 def shift_handover(request: HttpRequest, pk: int, payload: HandoverIn) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     shift = duty.duty_shift_get(user=user, pk=pk)
     require(user, Cap.WRITE, shift.work_group.region_id)
     shift = duty.duty_shift_handover(
         actor=user,
         shift=shift,
         notes=payload.notes,
-        handed_over_to=_person(payload.handed_over_to_id, _("接班人")),
+        handed_over_to=duty.account_get(payload.handed_over_to_id, _("接班人")),
     )
     return duty.shift_as_dict(shift, user=user)
 
 
 @router.post("/shifts/{pk}/delete")
 def shift_delete(request: HttpRequest, pk: int, payload: DeleteIn) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     shift = duty.duty_shift_get(user=user, pk=pk)
     require(user, Cap.WRITE, shift.work_group.region_id)
     duty.duty_shift_delete(actor=user, shift=shift, reason=payload.reason)

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from wenjiuye.core import duty
 from wenjiuye.core.audit import events_for
-from wenjiuye.core.errors import PolicyNotInForce
+from wenjiuye.core.errors import error_messages
 from wenjiuye.core.models import DutyShift, User, WorkGroup
 from wenjiuye.core.policy import policy_cite
 from wenjiuye.core.roles import Cap
@@ -76,24 +76,11 @@ class HandoverForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["handed_over_to"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = (
-            User.objects.filter(is_active=True, region_id=shift.work_group.region_id)
-            .exclude(pk=shift.on_duty_id)
-            .order_by("username")
-        )
+        field.queryset = duty.handover_candidates(shift)
 
 
 class DeleteForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("删除原因"), max_length=500)
-
-
-def _form_errors(form: forms.Form) -> list[str]:
-    return [
-        f"{form.fields[f].label or f}:{'; '.join(str(m) for m in e)}"
-        if f in form.fields
-        else "; ".join(str(m) for m in e)
-        for f, e in form.errors.items()
-    ]
 
 
 def _rows(shifts: Any) -> list[dict[str, Any]]:
@@ -108,11 +95,9 @@ def _rows(shifts: Any) -> list[dict[str, Any]]:
     ]
 
 
-def _policy_note() -> dict[str, Any] | None:
-    try:
-        return policy_cite(duty.max_hours(timezone.now()))
-    except PolicyNotInForce:
-        return None
+def _policy_note() -> dict[str, Any]:
+    """The maximum shift length in force now, cited (409 when none is: see core.errors)."""
+    return policy_cite(duty.max_hours(timezone.now()))
 
 
 @login_required
@@ -183,13 +168,11 @@ def duty_create(request: AuthedHttpRequest) -> HttpResponse:
                     phone=data["phone"],
                 )
             except ValidationError as exc:
-                errors = list(exc.messages)
-            except PolicyNotInForce as exc:
-                errors = [str(exc)]
+                errors = error_messages(exc)
             else:
                 return redirect("duty:detail", pk=shift.pk)
         else:
-            errors = _form_errors(form)
+            errors = error_messages(form)
         status = 400
     else:
         initial: dict[str, Any] = {}
@@ -266,11 +249,11 @@ def duty_handover(request: AuthedHttpRequest, pk: int) -> HttpResponse:
                 handed_over_to=form.cleaned_data["handed_over_to"],
             )
         except ValidationError as exc:
-            errors = list(exc.messages)
+            errors = error_messages(exc)
         else:
             return redirect("duty:detail", pk=shift.pk)
     else:
-        errors = _form_errors(form)
+        errors = error_messages(form)
     shift.refresh_from_db()
     return render(
         request,
@@ -291,11 +274,11 @@ def duty_delete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         try:
             duty.duty_shift_delete(actor=user, shift=shift, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            errors = list(exc.messages)
+            errors = error_messages(exc)
         else:
             return redirect("duty:list")
     else:
-        errors = _form_errors(form)
+        errors = error_messages(form)
     return render(
         request,
         "core/duty/detail.html",

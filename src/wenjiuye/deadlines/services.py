@@ -30,7 +30,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,17 +38,14 @@ from wenjiuye.core.errors import PolicyNotInForce
 from wenjiuye.core.models import DutyShift, Event, Member, Region, Unit, User, WorkGroup
 from wenjiuye.core.policy import policy_cite, policy_get
 from wenjiuye.core.roles import Cap, Role
-from wenjiuye.core.scope import can, scoped
+from wenjiuye.core.scope import can
 from wenjiuye.deadlines.models import Deadline, DeadlineStep
+from wenjiuye.deadlines.selectors import due_steps, subject_key
 from wenjiuye.notify.services import notify_users, notify_webhooks
 
 REMINDERS_KEY = "deadline.default_reminders_minutes"
 ESCALATION_KEY = "deadline.escalation_path"
 TIERS = {t.value for t in DeadlineStep.Tier}
-
-
-def _subject_key(subject: models.Model) -> tuple[str, str]:
-    return subject._meta.label_lower, str(subject.pk)
 
 
 def deadline_create(
@@ -74,7 +70,7 @@ def deadline_create(
     """
     if timezone.is_naive(due_at):
         raise ValidationError({"due_at": "期限必须带时区"})
-    subject_type, subject_id = _subject_key(subject)
+    subject_type, subject_id = subject_key(subject)
     region_obj = region if isinstance(region, Region) else Region.objects.get(pk=region)
     now = timezone.now()
     cited = dict(policy or {})
@@ -170,18 +166,6 @@ def deadline_cancel(
     if not reason.strip():
         raise ValidationError({"reason": "撤销须说明理由"})
     return _close(deadline, actor, Deadline.Status.CANCELLED, reason, consequence=consequence)
-
-
-def deadlines_for(subject: models.Model) -> QuerySet[Deadline]:
-    subject_type, subject_id = _subject_key(subject)
-    return Deadline.objects.filter(subject_type=subject_type, subject_id=subject_id)
-
-
-def deadlines_overdue(*, user: User, at: datetime | None = None) -> QuerySet[Deadline]:
-    """Open deadlines past due in the user's jurisdiction, oldest first."""
-    now = at or timezone.now()
-    qs = Deadline.objects.filter(status=Deadline.Status.OPEN, due_at__lt=now)
-    return scoped(qs, user, field="region__code").order_by("due_at")
 
 
 # --- Planning the steps -------------------------------------------------------------------
@@ -385,18 +369,6 @@ def step_fire(*, step_id: int, at: datetime | None = None) -> bool:
     return True
 
 
-def due_steps(at: datetime | None = None) -> QuerySet[DeadlineStep]:
-    """Steps to fire at ``at``: reminders at or after their time, escalations once past due."""
-    now = at or timezone.now()
-    return DeadlineStep.objects.filter(
-        Q(kind=DeadlineStep.Kind.REMINDER, fire_at__lte=now)
-        | Q(kind=DeadlineStep.Kind.ESCALATION, fire_at__lt=now),
-        fired_at__isnull=True,
-        skipped_at__isnull=True,
-        deadline__status=Deadline.Status.OPEN,
-    ).order_by("fire_at", "pk")
-
-
 def deadlines_tick(*, at: datetime | None = None, limit: int = 1000) -> dict[str, int]:
     """One pass of the worker: fire every due step (each in its own transaction)."""
     now = at or timezone.now()
@@ -405,17 +377,3 @@ def deadlines_tick(*, at: datetime | None = None, limit: int = 1000) -> dict[str
         if step_fire(step_id=step_id, at=now):
             fired[kind] += 1
     return fired
-
-
-# --- Reading ------------------------------------------------------------------------------
-
-
-def deadlines_visible(*, user: User) -> QuerySet[Deadline]:
-    """Every deadline in the user's jurisdiction."""
-    qs = Deadline.objects.select_related("region", "unit", "assignee")
-    return scoped(qs, user, field="region__code")
-
-
-def escalation_level(deadline: Deadline) -> int:
-    """How many escalation levels have fired (0: none)."""
-    return deadline.steps.filter(kind=DeadlineStep.Kind.ESCALATION, fired_at__isnull=False).count()

@@ -14,7 +14,7 @@ from wenjiuye.core.periods import local_day
 from wenjiuye.core.roles import Cap
 from wenjiuye.core.scope import can, scoped
 from wenjiuye.deadlines.models import Deadline
-from wenjiuye.deadlines.services import deadlines_for
+from wenjiuye.deadlines.selectors import deadlines_for
 from wenjiuye.incidents.models import Demand, Incident, Representative
 from wenjiuye.incidents.rules import incident_escalation
 

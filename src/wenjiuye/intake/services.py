@@ -109,6 +109,12 @@ def _write_report(path: Path, rejects: list[Reject], target: Path) -> str:
     return str(target)
 
 
+def require_loader(user: User) -> None:
+    """Files cover the whole city: only city-level writers load them (else
+    ``PermissionDenied``). :func:`ingest_file` checks it for every caller."""
+    require_city(user, Cap.WRITE)
+
+
 def may_read_rejects(user: User) -> bool:
     """Reject reports repeat rejected values as uploaded (ID numbers and phones unmasked): for
     city-level users who may load files and see personal data."""
@@ -212,7 +218,7 @@ def ingest_file(
     limits: Limits | None = None,
 ) -> IngestResult:
     if actor is not None:
-        require_city(actor, Cap.WRITE)  # files cover the whole city: city-level writers only
+        require_loader(actor)
     opened = open_file(path, kind, limits=limits)
     kind = opened.kind
     sha = sha256_file(path)

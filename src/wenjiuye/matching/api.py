@@ -12,17 +12,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema
 from ninja.responses import Status as HttpStatus
 
 from wenjiuye.core.identifiers import mask_id
-from wenjiuye.matching import services
+from wenjiuye.core.types import request_user
+from wenjiuye.matching import selectors, services
 from wenjiuye.matching.models import Push
 from wenjiuye.matching.results import Match
 from wenjiuye.registry import selectors as registry
-from wenjiuye.registry.models import Person
 
 router = Router()
 
@@ -105,15 +105,10 @@ def _day(on: date | None) -> date:
 def person_matches(
     request: HttpRequest, person_id: int, on: date | None = None, top: int | None = None
 ) -> dict[str, Any]:
-    user = request.user
-    person = registry.person_get(user=user, pk=person_id)  # type: ignore[arg-type]
+    user = request_user(request)
+    person = registry.person_get(user=user, pk=person_id)
     day = _day(on)
-    matches, result = services.vacancies_for_person(
-        user=user,  # type: ignore[arg-type]
-        person=person,
-        on=day,
-        top=top,
-    )
+    matches, result = services.vacancies_for_person(user=user, person=person, on=day, top=top)
     return {
         "on": day,
         "matches": [m.as_dict() for m in matches],
@@ -125,16 +120,11 @@ def person_matches(
 def posting_candidates(
     request: HttpRequest, posting_id: str, on: date | None = None, top: int | None = None
 ) -> dict[str, Any]:
-    user = request.user
-    posting = services.posting_get(user=user, posting_id=posting_id)  # type: ignore[arg-type]
+    user = request_user(request)
+    posting = services.posting_get(user=user, posting_id=posting_id)
     day = _day(on)
-    matches, result = services.candidates_for_posting(
-        user=user,  # type: ignore[arg-type]
-        posting=posting,
-        on=day,
-        top=top,
-    )
-    people = {str(p.pk): p for p in Person.objects.filter(pk__in=[m.person_id for m in matches])}
+    matches, result = services.candidates_for_posting(user=user, posting=posting, on=day, top=top)
+    people = selectors.persons_of(matches)
 
     def out(m: Match) -> dict[str, Any]:
         p = people[m.person_id]
@@ -152,7 +142,7 @@ def posting_candidates(
 def push_list(
     request: HttpRequest, person: int | None = None, limit: int = 200
 ) -> list[dict[str, Any]]:
-    qs = services.pushes_for(user=request.user)  # type: ignore[arg-type]
+    qs = services.pushes_for(user=request_user(request))
     if person is not None:
         qs = qs.filter(person_id=person)
     return [_push_out(p) for p in qs[: max(1, min(limit, 1000))]]
@@ -160,10 +150,10 @@ def push_list(
 
 @router.post("/pushes/", response={201: PushOut})
 def push_create(request: HttpRequest, payload: PushIn) -> HttpStatus[dict[str, Any]]:
-    user = request.user
-    person = registry.person_get(user=user, pk=payload.person_id)  # type: ignore[arg-type]
+    user = request_user(request)
+    person = registry.person_get(user=user, pk=payload.person_id)
     push = services.push_create(
-        actor=user,  # type: ignore[arg-type]
+        actor=user,
         person=person,
         posting_id=payload.posting_id,
         channel=payload.channel,
@@ -174,13 +164,10 @@ def push_create(request: HttpRequest, payload: PushIn) -> HttpStatus[dict[str, A
 
 @router.post("/pushes/{push_id}/respond/", response=PushOut)
 def push_respond(request: HttpRequest, push_id: int, payload: RespondIn) -> dict[str, Any]:
-    user = request.user
-    push = services.pushes_for(user=user).filter(pk=push_id).first()  # type: ignore[arg-type]
-    if push is None:
-        raise Http404("推送记录不存在或不在您的管辖范围内")
+    user = request_user(request)
     push = services.push_respond(
-        actor=user,  # type: ignore[arg-type]
-        push=push,
+        actor=user,
+        push=selectors.push_get(user=user, pk=push_id),
         response=payload.response,
         note=payload.note,
     )

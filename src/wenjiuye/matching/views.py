@@ -12,16 +12,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from wenjiuye.core.errors import error_messages
 from wenjiuye.core.identifiers import mask_id, mask_phone
 from wenjiuye.core.roles import Cap
 from wenjiuye.core.scope import can
 from wenjiuye.core.types import AuthedHttpRequest
-from wenjiuye.intake.models import JobPosting
-from wenjiuye.matching import services
-from wenjiuye.matching.models import Preference, Push
+from wenjiuye.matching import selectors, services
+from wenjiuye.matching.models import Push
 from wenjiuye.matching.results import Match
 from wenjiuye.registry import selectors as registry
-from wenjiuye.registry.models import Person
 
 
 def _on(request: AuthedHttpRequest) -> date:
@@ -52,12 +51,8 @@ def person_matches(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         profile = result.persons.frame.iloc[0].to_dict()
         cites = list(result.params.cites)
     except ValidationError as exc:
-        error, profile, cites = "; ".join(exc.messages), {}, []
-    postings = {
-        p.posting_id: p
-        for p in JobPosting.objects.filter(posting_id__in=[m.posting_id for m in matches])
-    }
-    pref = Preference.objects.filter(person=person).first()
+        error, profile, cites = "; ".join(error_messages(exc)), {}, []
+    postings = selectors.postings_of(matches)
     return render(
         request,
         "matching/person.html",
@@ -73,7 +68,7 @@ def person_matches(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "channels": Push.Channel.choices,
             "responses": [c for c in Push.Response.choices if c[0] != Push.Response.PENDING],
             "pushes": services.pushes_for(user=request.user, person=person)[:50],
-            "accepts_migration": bool(pref and pref.accepts_migration),
+            "accepts_migration": selectors.accepts_migration(person),
         },
     )
 
@@ -91,7 +86,7 @@ def person_push(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             note=request.POST.get("note", "")[:1000],
         )
     except ValidationError as exc:
-        return HttpResponse("; ".join(exc.messages), status=400, content_type="text/plain")
+        return HttpResponse("; ".join(error_messages(exc)), status=400, content_type="text/plain")
     return redirect("matching-person", pk=person.pk)
 
 
@@ -110,9 +105,7 @@ def person_preference(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def push_respond(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    push = services.pushes_for(user=request.user).filter(pk=pk).first()
-    if push is None:
-        raise Http404(_("推送记录不存在或不在您的管辖范围内"))
+    push = selectors.push_get(user=request.user, pk=pk)
     try:
         services.push_respond(
             actor=request.user,
@@ -121,7 +114,7 @@ def push_respond(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             note=request.POST.get("note", "")[:1000],
         )
     except ValidationError as exc:
-        return HttpResponse("; ".join(exc.messages), status=400, content_type="text/plain")
+        return HttpResponse("; ".join(error_messages(exc)), status=400, content_type="text/plain")
     return redirect("matching-person", pk=push.person_id)
 
 
@@ -140,8 +133,8 @@ def posting_candidates(request: AuthedHttpRequest, posting_id: str) -> HttpRespo
         if not len(result.vacancies.frame):
             error = _("该岗位在 %(on)s 不在招(发布日期至截止日期之外)") % {"on": on.isoformat()}
     except ValidationError as exc:
-        error = "; ".join(exc.messages)
-    people = {str(p.pk): p for p in Person.objects.filter(pk__in=[m.person_id for m in matches])}
+        error = "; ".join(error_messages(exc))
+    people = selectors.persons_of(matches)
     rows = []
     for m in matches:
         p = people[m.person_id]

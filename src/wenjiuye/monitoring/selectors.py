@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
-from wenjiuye.core.models import User
+from wenjiuye.core.models import Region, User
 from wenjiuye.core.roles import Cap
 from wenjiuye.core.scope import can, in_scope, scoped
 from wenjiuye.monitoring.models import EnterpriseMonth, Flag, LedgerEntry, RegionMonth
@@ -48,3 +48,8 @@ def contact_candidates(entry: LedgerEntry) -> QuerySet[User]:
         if can(u, Cap.WRITE, entry.region_code)
     ]
     return User.objects.filter(pk__in=ids).order_by("username")
+
+
+def region_find(code: str) -> Region | None:
+    """The region ``code`` names (its page shows the code alone when the region is unknown)."""
+    return Region.objects.filter(code=code).first()

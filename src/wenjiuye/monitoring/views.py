@@ -7,7 +7,6 @@ from django.shortcuts import redirect, render
 
 from wenjiuye.core.audit import events_for
 from wenjiuye.core.charts import line_chart
-from wenjiuye.core.models import Region
 from wenjiuye.core.roles import Cap
 from wenjiuye.core.scope import can, require
 from wenjiuye.core.types import AuthedHttpRequest
@@ -121,7 +120,7 @@ def enterprise_page(request: AuthedHttpRequest, uscc: str) -> HttpResponse:
 @login_required
 def region_page(request: AuthedHttpRequest, code: str) -> HttpResponse:
     months = list(selectors.region_history(user=request.user, code=code))
-    region = Region.objects.filter(code=code).first()
+    region = selectors.region_find(code)
     rate = [m.values.get("registered_unemployment_rate") for m in months]
     chart_rate = line_chart(
         [m.period for m in months],

@@ -6,11 +6,10 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
-from wenjiuye.core.models import Region, Unit, User
-from wenjiuye.notify import services, webhooks
+from wenjiuye.core.types import request_user
+from wenjiuye.notify import selectors, services, webhooks
 from wenjiuye.notify.models import Notification
 
 router = Router()
@@ -33,19 +32,16 @@ class InboxOut(Schema):
 
 @router.get("/", response=InboxOut)
 def inbox(request: HttpRequest, unread: bool = False, limit: int = 50) -> dict[str, object]:
-    qs = services.inbox_for(request.user)  # type: ignore[arg-type]
-    if unread:
-        qs = qs.filter(read_at__isnull=True)
-    return {
-        "unread": services.unread_count(request.user),  # type: ignore[arg-type]
-        "items": list(qs[: max(1, min(limit, 200))]),
-    }
+    user = request_user(request)
+    qs = selectors.inbox_for(user, unread=unread)
+    return {"unread": selectors.unread_count(user), "items": list(qs[: max(1, min(limit, 200))])}
 
 
 @router.post("/{int:pk}/read", response=NotificationOut)
 def read(request: HttpRequest, pk: int) -> Notification:
-    note = get_object_or_404(Notification, pk=pk, user=request.user)
-    services.mark_read(user=request.user, notification=note)  # type: ignore[arg-type]
+    user = request_user(request)
+    note = selectors.notification_get(user=user, pk=pk)
+    services.mark_read(user=user, notification=note)
     note.refresh_from_db()
     return note
 
@@ -60,24 +56,17 @@ class WebhookIn(Schema):
     unit_id: int | None = None
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 @router.get("/webhooks")
 def webhook_list(request: HttpRequest) -> list[dict[str, Any]]:
     """Group robots, secrets masked (city-level users and administrators)."""
-    return [webhooks.webhook_as_dict(t) for t in webhooks.webhook_list(user=_user(request))]
+    return [webhooks.webhook_as_dict(t) for t in webhooks.webhook_list(user=request_user(request))]
 
 
 @router.post("/webhooks")
 def webhook_add(request: HttpRequest, payload: WebhookIn) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     webhooks.require_manage(user)
-    region = get_object_or_404(Region, pk=payload.region_code) if payload.region_code else None
-    unit = get_object_or_404(Unit, pk=payload.unit_id) if payload.unit_id else None
+    region, unit = selectors.webhook_place(region_code=payload.region_code, unit_id=payload.unit_id)
     target = webhooks.webhook_add(
         actor=user,
         name=payload.name,
@@ -93,7 +82,7 @@ def webhook_add(request: HttpRequest, payload: WebhookIn) -> dict[str, Any]:
 
 @router.post("/webhooks/{int:pk}/deactivate")
 def webhook_deactivate(request: HttpRequest, pk: int) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     target = webhooks.webhook_get(user=user, pk=pk)
     return webhooks.webhook_as_dict(webhooks.webhook_deactivate(actor=user, target=target))
 
@@ -102,7 +91,7 @@ def webhook_deactivate(request: HttpRequest, pk: int) -> dict[str, Any]:
 def webhook_test(request: HttpRequest, pk: int) -> dict[str, Any]:
     """Post a test message now; the answer is the same whatever happened (the outcome is in the
     delivery record, for administrators), so that a test cannot probe what the server reaches."""
-    user = _user(request)
+    user = request_user(request)
     target = webhooks.webhook_get(user=user, pk=pk)
     delivery = webhooks.webhook_test(actor=user, target=target)
     return {"delivery": str(delivery.uuid), "detail": webhooks.test_submitted()}

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from wenjiuye.notify.services import unread_count
+from wenjiuye.notify.selectors import unread_count
 from wenjiuye.notify.webhooks import may_manage
 
 

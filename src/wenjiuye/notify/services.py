@@ -378,16 +378,6 @@ def notify_webhooks(
 # --- Inbox --------------------------------------------------------------------------------
 
 
-def inbox_for(user: User) -> QuerySet[Notification]:
-    return Notification.objects.filter(user=user).order_by("-created_at", "-pk")
-
-
-def unread_count(user: User) -> int:
-    if not user.is_authenticated:
-        return 0
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
-
-
 def mark_read(*, user: User, notification: Notification | None = None) -> int:
     """Mark one (or, without ``notification``, every) unread message of ``user`` read."""
     qs = Notification.objects.filter(user=user, read_at__isnull=True)

@@ -6,26 +6,24 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from wenjiuye.core.errors import error_messages
 from wenjiuye.core.types import AuthedHttpRequest
-from wenjiuye.notify import forms, services, webhooks
-from wenjiuye.notify.models import Notification
+from wenjiuye.notify import forms, selectors, services, webhooks
 
 
 @login_required
 def inbox(request: AuthedHttpRequest) -> HttpResponse:
     unread_only = request.GET.get("unread") == "1"
-    qs = services.inbox_for(request.user)
-    if unread_only:
-        qs = qs.filter(read_at__isnull=True)
+    qs = selectors.inbox_for(request.user, unread=unread_only)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "notify/inbox.html",
-        {"page": page, "unread_only": unread_only, "unread": services.unread_count(request.user)},
+        {"page": page, "unread_only": unread_only, "unread": selectors.unread_count(request.user)},
     )
 
 
@@ -33,7 +31,7 @@ def inbox(request: AuthedHttpRequest) -> HttpResponse:
 @require_POST
 def inbox_open(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """Mark one message read and follow its link (a local link only)."""
-    note = get_object_or_404(Notification, pk=pk, user=request.user)
+    note = selectors.notification_get(user=request.user, pk=pk)
     services.mark_read(user=request.user, notification=note)
     if note.link and url_has_allowed_host_and_scheme(note.link, allowed_hosts=None):
         return redirect(note.link)
@@ -63,12 +61,7 @@ def webhook_page(request: AuthedHttpRequest) -> HttpResponse:
                 if form.is_valid():
                     webhooks.webhook_add(actor=request.user, **form.cleaned_data)
                     return redirect("webhooks")
-                errors = [
-                    f"{form.fields[f].label or f}:{'; '.join(str(m) for m in e)}"
-                    if f in form.fields
-                    else "; ".join(str(m) for m in e)
-                    for f, e in form.errors.items()
-                ]
+                errors = error_messages(form)
             elif action in ("deactivate", "test"):
                 which = forms.TargetForm(request.POST)
                 if not which.is_valid():
@@ -82,7 +75,7 @@ def webhook_page(request: AuthedHttpRequest) -> HttpResponse:
             else:
                 errors = ["未知操作"]
         except ValidationError as exc:
-            errors = list(exc.messages)
+            errors = error_messages(exc)
         if errors:
             status = 400
     targets = [(t, webhooks.webhook_as_dict(t)) for t in webhooks.webhook_list(user=request.user)]

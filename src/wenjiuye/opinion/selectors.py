@@ -10,7 +10,7 @@ from django.http import Http404
 
 from wenjiuye.core.models import User
 from wenjiuye.core.scope import scoped
-from wenjiuye.deadlines.services import deadlines_for
+from wenjiuye.deadlines.selectors import deadlines_for
 from wenjiuye.incidents.models import Incident
 from wenjiuye.opinion.models import Category, LexiconTerm, OpinionItem
 

@@ -19,7 +19,7 @@ from wenjiuye.core.periods import today
 from wenjiuye.core.roles import Cap
 from wenjiuye.core.scope import can, can_city, require, require_city
 from wenjiuye.core.types import AuthedHttpRequest
-from wenjiuye.deadlines.services import deadlines_for
+from wenjiuye.deadlines.selectors import deadlines_for
 from wenjiuye.incidents.selectors import incident_get
 from wenjiuye.incidents.views import action_response
 from wenjiuye.opinion import feeds, forms, selectors, services

@@ -8,24 +8,20 @@ Personal ID numbers are always masked here; unmasking is the registry's audited 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, cast
+from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema
 from ninja.responses import Status
 
-from wenjiuye.core.models import User
+from wenjiuye.core.types import request_user
 from wenjiuye.programmes import pairing, present, rules, selectors, services
 from wenjiuye.programmes.models import JobFair
 
 router = Router()
 
 Data = dict[str, Any]
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
 
 
 # --- Training ---------------------------------------------------------------------------
@@ -69,12 +65,12 @@ class CertificateIn(Schema):
 
 @router.get("/courses/")
 def course_list(request: HttpRequest) -> list[Data]:
-    return [present.course_out(c) for c in selectors.course_list(user=_user(request))[:500]]
+    return [present.course_out(c) for c in selectors.course_list(user=request_user(request))[:500]]
 
 
 @router.post("/courses/", response={201: dict})
 def course_create(request: HttpRequest, payload: CourseIn) -> Status[Data]:
-    user = _user(request)
+    user = request_user(request)
     data = payload.dict()
     region = selectors.region_find(code=data.pop("region"))
     course = services.course_create(actor=user, region=region, **data)
@@ -83,23 +79,21 @@ def course_create(request: HttpRequest, payload: CourseIn) -> Status[Data]:
 
 @router.get("/courses/{int:pk}/")
 def course_detail(request: HttpRequest, pk: int) -> Data:
-    course = selectors.course_get(user=_user(request), pk=pk)
+    course = selectors.course_get(user=request_user(request), pk=pk)
     out = present.course_out(course)
-    out["enrolments"] = [
-        present.enrolment_out(e) for e in course.enrolments.select_related("person")
-    ]
+    out["enrolments"] = [present.enrolment_out(e) for e in selectors.course_enrolments(course)]
     return out
 
 
 @router.get("/courses/{int:pk}/claims/")
 def course_claims(request: HttpRequest, pk: int) -> list[Data]:
-    course = selectors.course_get(user=_user(request), pk=pk)
-    return [rules.training_claim(e) for e in course.enrolments.select_related("course")]
+    course = selectors.course_get(user=request_user(request), pk=pk)
+    return [rules.training_claim(e) for e in selectors.course_enrolments(course)]
 
 
 @router.post("/courses/{int:pk}/enrolments/", response={201: dict})
 def enrolment_add(request: HttpRequest, pk: int, payload: EnrolmentIn) -> Status[Data]:
-    user = _user(request)
+    user = request_user(request)
     course = selectors.course_get(user=user, pk=pk)
     person = selectors.person_find(user=user, pk=payload.person)
     enrolment = services.enrolment_add(
@@ -110,7 +104,7 @@ def enrolment_add(request: HttpRequest, pk: int, payload: EnrolmentIn) -> Status
 
 @router.post("/enrolments/{int:pk}/attendance/")
 def attendance_record(request: HttpRequest, pk: int, payload: AttendanceIn) -> Data:
-    user = _user(request)
+    user = request_user(request)
     enrolment = selectors.enrolment_get(user=user, pk=pk)
     row = services.attendance_record(
         actor=user, enrolment=enrolment, day=payload.day, present=payload.present
@@ -120,18 +114,18 @@ def attendance_record(request: HttpRequest, pk: int, payload: AttendanceIn) -> D
 
 @router.get("/enrolments/{int:pk}/completion/")
 def completion(request: HttpRequest, pk: int) -> Data:
-    enrolment = selectors.enrolment_get(user=_user(request), pk=pk)
+    enrolment = selectors.enrolment_get(user=request_user(request), pk=pk)
     return rules.completion_check(enrolment).as_dict()
 
 
 @router.get("/enrolments/{int:pk}/claim/")
 def claim(request: HttpRequest, pk: int) -> Data:
-    return rules.training_claim(selectors.enrolment_get(user=_user(request), pk=pk))
+    return rules.training_claim(selectors.enrolment_get(user=request_user(request), pk=pk))
 
 
 @router.post("/enrolments/{int:pk}/complete/")
 def complete(request: HttpRequest, pk: int, payload: CompleteIn) -> Data:
-    user = _user(request)
+    user = request_user(request)
     enrolment = selectors.enrolment_get(user=user, pk=pk)
     return present.enrolment_out(
         services.enrolment_complete(actor=user, enrolment=enrolment, on=payload.on)
@@ -140,7 +134,7 @@ def complete(request: HttpRequest, pk: int, payload: CompleteIn) -> Data:
 
 @router.post("/enrolments/{int:pk}/drop/")
 def drop(request: HttpRequest, pk: int, payload: DropIn) -> Data:
-    user = _user(request)
+    user = request_user(request)
     enrolment = selectors.enrolment_get(user=user, pk=pk)
     return present.enrolment_out(
         services.enrolment_drop(actor=user, enrolment=enrolment, reason=payload.reason)
@@ -149,7 +143,7 @@ def drop(request: HttpRequest, pk: int, payload: DropIn) -> Data:
 
 @router.post("/enrolments/{int:pk}/certificate/", response={201: dict})
 def certificate(request: HttpRequest, pk: int, payload: CertificateIn) -> Status[Data]:
-    user = _user(request)
+    user = request_user(request)
     enrolment = selectors.enrolment_get(user=user, pk=pk)
     services.certificate_issue(actor=user, enrolment=enrolment, **payload.dict())
     enrolment.refresh_from_db()
@@ -194,12 +188,12 @@ class FairHireIn(Schema):
 
 @router.get("/fairs/")
 def fair_list(request: HttpRequest) -> list[Data]:
-    return [present.fair_out(f) for f in selectors.fair_list(user=_user(request))[:500]]
+    return [present.fair_out(f) for f in selectors.fair_list(user=request_user(request))[:500]]
 
 
 @router.post("/fairs/", response={201: dict})
 def fair_create(request: HttpRequest, payload: FairIn) -> Status[Data]:
-    user = _user(request)
+    user = request_user(request)
     data = payload.dict()
     region = selectors.region_find(code=data.pop("region"))
     fair = services.fair_create(actor=user, region=region, **data)
@@ -208,12 +202,12 @@ def fair_create(request: HttpRequest, payload: FairIn) -> Status[Data]:
 
 @router.get("/fairs/{int:pk}/")
 def fair_detail(request: HttpRequest, pk: int) -> Data:
-    return present.fair_out(selectors.fair_get(user=_user(request), pk=pk), detail=True)
+    return present.fair_out(selectors.fair_get(user=request_user(request), pk=pk), detail=True)
 
 
 @router.post("/fairs/{int:pk}/employers/", response={201: dict})
 def fair_employer_add(request: HttpRequest, pk: int, payload: FairEmployerIn) -> Status[Data]:
-    user = _user(request)
+    user = request_user(request)
     fair = selectors.fair_get(user=user, pk=pk)
     enterprise = selectors.enterprise_find(uscc=payload.uscc)
     employer = services.fair_employer_add(
@@ -228,7 +222,7 @@ def fair_employer_add(request: HttpRequest, pk: int, payload: FairEmployerIn) ->
 
 @router.post("/fairs/{int:pk}/vacancies/", response={201: dict})
 def fair_vacancy_add(request: HttpRequest, pk: int, payload: FairVacancyIn) -> Status[Data]:
-    user = _user(request)
+    user = request_user(request)
     fair = selectors.fair_get(user=user, pk=pk)
     employer = selectors.fair_employer_get(user=user, fair=fair, pk=payload.employer)
     services.fair_vacancy_add(
@@ -243,7 +237,7 @@ def fair_vacancy_add(request: HttpRequest, pk: int, payload: FairVacancyIn) -> S
 
 @router.post("/fairs/{int:pk}/attendees/", response={201: dict})
 def fair_attendee_add(request: HttpRequest, pk: int, payload: PersonRef) -> Status[Data]:
-    user = _user(request)
+    user = request_user(request)
     fair = selectors.fair_get(user=user, pk=pk)
     person = selectors.person_find(user=user, pk=payload.person)
     services.fair_attendee_add(actor=user, fair=fair, person=person)
@@ -252,7 +246,7 @@ def fair_attendee_add(request: HttpRequest, pk: int, payload: PersonRef) -> Stat
 
 @router.post("/fairs/{int:pk}/hires/", response={201: dict})
 def fair_hire_record(request: HttpRequest, pk: int, payload: FairHireIn) -> Status[Data]:
-    user = _user(request)
+    user = request_user(request)
     fair = selectors.fair_get(user=user, pk=pk)
     person = selectors.person_find(user=user, pk=payload.person)
     employer = selectors.fair_employer_get(user=user, fair=fair, pk=payload.employer)
@@ -303,12 +297,14 @@ class CheckIn(Schema):
 
 @router.get("/positions/")
 def position_list(request: HttpRequest) -> list[Data]:
-    return [present.position_out(p) for p in selectors.position_list(user=_user(request))[:500]]
+    return [
+        present.position_out(p) for p in selectors.position_list(user=request_user(request))[:500]
+    ]
 
 
 @router.post("/positions/", response={201: dict})
 def position_create(request: HttpRequest, payload: PositionIn) -> Status[Data]:
-    user = _user(request)
+    user = request_user(request)
     data = payload.dict()
     region = selectors.region_find(code=data.pop("region"))
     position = services.position_create(actor=user, region=region, **data)
@@ -317,19 +313,18 @@ def position_create(request: HttpRequest, payload: PositionIn) -> Status[Data]:
 
 @router.get("/positions/{int:pk}/")
 def position_detail(request: HttpRequest, pk: int, on: date | None = None) -> Data:
-    position = selectors.position_get(user=_user(request), pk=pk)
+    position = selectors.position_get(user=request_user(request), pk=pk)
     day = on or timezone.localdate()
     out = present.position_out(position)
     out["placements"] = [
-        present.placement_out(p, on=day)
-        for p in position.placements.select_related("person", "position")
+        present.placement_out(p, on=day) for p in selectors.position_placements(position)
     ]
     return out
 
 
 @router.post("/positions/{int:pk}/placements/", response={201: dict})
 def placement_start(request: HttpRequest, pk: int, payload: PlacementIn) -> Status[Data]:
-    user = _user(request)
+    user = request_user(request)
     position = selectors.position_get(user=user, pk=pk)
     person = selectors.person_find(user=user, pk=payload.person)
     placement = services.placement_start(
@@ -340,13 +335,13 @@ def placement_start(request: HttpRequest, pk: int, payload: PlacementIn) -> Stat
 
 @router.get("/placements/{int:pk}/")
 def placement_detail(request: HttpRequest, pk: int, on: date | None = None) -> Data:
-    placement = selectors.placement_get(user=_user(request), pk=pk)
+    placement = selectors.placement_get(user=request_user(request), pk=pk)
     return present.placement_out(placement, on=on or timezone.localdate())
 
 
 @router.post("/placements/{int:pk}/exit/")
 def placement_exit(request: HttpRequest, pk: int, payload: ExitIn) -> Data:
-    user = _user(request)
+    user = request_user(request)
     placement = selectors.placement_get(user=user, pk=pk)
     services.placement_exit(
         actor=user, placement=placement, exited_on=payload.exited_on, reason=payload.reason
@@ -356,7 +351,7 @@ def placement_exit(request: HttpRequest, pk: int, payload: ExitIn) -> Data:
 
 @router.post("/placements/{int:pk}/checks/", response={201: dict})
 def spot_check_add(request: HttpRequest, pk: int, payload: CheckIn) -> Status[Data]:
-    user = _user(request)
+    user = request_user(request)
     placement = selectors.placement_get(user=user, pk=pk)
     check = services.spot_check_add(actor=user, placement=placement, **payload.dict())
     return Status(201, present.check_out(check))
@@ -385,12 +380,12 @@ class PairEndIn(Schema):
 
 @router.get("/pairs/")
 def pair_list(request: HttpRequest) -> list[Data]:
-    return [present.pair_out(p) for p in selectors.pair_list(user=_user(request))[:500]]
+    return [present.pair_out(p) for p in selectors.pair_list(user=request_user(request))[:500]]
 
 
 @router.post("/pairs/", response={201: dict})
 def pair_create(request: HttpRequest, payload: PairIn) -> Status[Data]:
-    user = _user(request)
+    user = request_user(request)
     region = selectors.region_find(code=payload.region)
     enterprise = (
         selectors.enterprise_find(uscc=payload.helper_uscc) if payload.helper_uscc else None
@@ -414,12 +409,12 @@ def pair_create(request: HttpRequest, payload: PairIn) -> Status[Data]:
 
 @router.get("/pairs/{int:pk}/")
 def pair_detail(request: HttpRequest, pk: int) -> Data:
-    return present.pair_out(selectors.pair_get(user=_user(request), pk=pk))
+    return present.pair_out(selectors.pair_get(user=request_user(request), pk=pk))
 
 
 @router.post("/pairs/{int:pk}/end/")
 def pair_end(request: HttpRequest, pk: int, payload: PairEndIn) -> Data:
-    user = _user(request)
+    user = request_user(request)
     pair = selectors.pair_get(user=user, pk=pk)
     return present.pair_out(
         pairing.pair_end(actor=user, pair=pair, ends_on=payload.ends_on, note=payload.note)

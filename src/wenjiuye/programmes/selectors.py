@@ -138,3 +138,29 @@ def region_find(*, code: str) -> Region:
     if region is None:
         raise ValidationError(_("区划代码 %(c)s 不存在") % {"c": code})
     return region
+
+
+def course_enrolments(course: Course) -> QuerySet[Enrolment]:
+    """The enrolments of ``course`` with their persons (and the course, for the claim rules)."""
+    return course.enrolments.select_related("person", "course")
+
+
+def course_enrolment(course: Course, pk: int) -> Enrolment:
+    """The enrolment of ``course`` a page's action names, else a refusal of the action (400)."""
+    found = course.enrolments.filter(pk=pk).select_related("course").first()
+    if found is None:
+        raise ValidationError(_("报名记录不存在"))
+    return found
+
+
+def position_placements(position: PublicWelfarePosition) -> QuerySet[Placement]:
+    """The placements on ``position`` with their persons."""
+    return position.placements.select_related("person", "position")
+
+
+def position_placement(position: PublicWelfarePosition, pk: int) -> Placement:
+    """The placement on ``position`` a page's action names, else a refusal of the action (400)."""
+    found = position.placements.filter(pk=pk).select_related("position").first()
+    if found is None:
+        raise ValidationError(_("安置记录不存在"))
+    return found

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wenjiuye.core.audit import events_for
+from wenjiuye.core.errors import error_messages
 from wenjiuye.core.identifiers import mask_id
 from wenjiuye.core.models import User
 from wenjiuye.core.roles import Cap
@@ -35,11 +36,7 @@ def _data(form: djforms.Form) -> dict[str, Any]:
     """The cleaned data, or a ValidationError listing each field's problem."""
     if form.is_valid():
         return form.cleaned_data
-    messages = []
-    for name, errors in form.errors.items():
-        label = form.fields[name].label if name in form.fields else ""
-        messages += [f"{label}:{e}" if label else str(e) for e in errors]
-    raise ValidationError(messages)
+    raise ValidationError(error_messages(form))
 
 
 def _person(user: User, id_number: str) -> Person:
@@ -60,7 +57,7 @@ def _handle(
     try:
         action()
     except ValidationError as exc:
-        return exc.messages
+        return error_messages(exc)
     return None
 
 
@@ -85,7 +82,7 @@ def _list_page(
             obj = create(data)
             return redirect(detail, pk=obj.pk)
         except ValidationError as exc:
-            errors, status = exc.messages, 400
+            errors, status = error_messages(exc), 400
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -133,12 +130,6 @@ def course_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     course = selectors.course_get(user=user, pk=pk)
 
-    def enrolment(value: int) -> Enrolment:
-        found = course.enrolments.filter(pk=value).select_related("course").first()
-        if found is None:
-            raise ValidationError(_("报名记录不存在"))
-        return found
-
     def enrol() -> None:
         d = _data(forms.EnrolForm(request.POST))
         services.enrolment_add(
@@ -158,13 +149,15 @@ def course_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
     def complete() -> None:
         d = _data(forms.CompleteForm(request.POST))
-        services.enrolment_complete(actor=user, enrolment=enrolment(d["enrolment"]), on=d["on"])
+        services.enrolment_complete(
+            actor=user, enrolment=selectors.course_enrolment(course, d["enrolment"]), on=d["on"]
+        )
 
     def certificate() -> None:
         d = _data(forms.CertificateForm(request.POST))
         services.certificate_issue(
             actor=user,
-            enrolment=enrolment(d["enrolment"]),
+            enrolment=selectors.course_enrolment(course, d["enrolment"]),
             number=d["number"],
             kind=d["kind"],
             issued_on=d["issued_on"],
@@ -172,7 +165,11 @@ def course_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
     def drop() -> None:
         d = _data(forms.DropForm(request.POST))
-        services.enrolment_drop(actor=user, enrolment=enrolment(d["enrolment"]), reason=d["reason"])
+        services.enrolment_drop(
+            actor=user,
+            enrolment=selectors.course_enrolment(course, d["enrolment"]),
+            reason=d["reason"],
+        )
 
     errors = None
     if request.method == "POST":
@@ -191,7 +188,7 @@ def course_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             return redirect("programmes-course-detail", pk=course.pk)
     rows = []
     subsidy_total = allowance_total = Decimal("0")
-    for e in course.enrolments.select_related("person", "course"):
+    for e in selectors.course_enrolments(course):
         claim = rules.training_claim(e)
         subsidy_total += Decimal(claim["subsidy"])
         allowance_total += Decimal(claim["living_allowance"])
@@ -353,12 +350,6 @@ def position_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     position = selectors.position_get(user=user, pk=pk)
 
-    def placement_of(value: int) -> Any:
-        found = position.placements.filter(pk=value).select_related("position").first()
-        if found is None:
-            raise ValidationError(_("安置记录不存在"))
-        return found
-
     def place() -> None:
         d = _data(forms.PlacementForm(request.POST))
         services.placement_start(
@@ -372,7 +363,7 @@ def position_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         d = _data(forms.ExitForm(request.POST))
         services.placement_exit(
             actor=user,
-            placement=placement_of(d["placement"]),
+            placement=selectors.position_placement(position, d["placement"]),
             exited_on=d["exited_on"],
             reason=d["reason"],
         )
@@ -381,7 +372,7 @@ def position_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         d = _data(forms.CheckForm(request.POST))
         services.spot_check_add(
             actor=user,
-            placement=placement_of(d["placement"]),
+            placement=selectors.position_placement(position, d["placement"]),
             checked_on=d["checked_on"],
             method=d["method"],
             result=d["result"],
@@ -403,7 +394,7 @@ def position_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "status": rules.placement_status(p, on=today),
             "checks": list(p.checks.all()),
         }
-        for p in position.placements.select_related("person", "position")
+        for p in selectors.position_placements(position)
     ]
     return render(
         request,

@@ -1,7 +1,8 @@
 """JSON API of this app, mounted under /api/response/ by wenjiuye.api.
 
 Layoff reports and their roster, the severance and layoff-check calculators, and visits. Out of
-scope → 404, lacking the capability → 403, invalid input → 400/422 with the reason.
+scope → 404, lacking the capability → 403, invalid input → 400/422 with the reason, a policy
+parameter not in force on the day asked → 409.
 """
 
 from __future__ import annotations
@@ -16,12 +17,12 @@ from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from wenjiuye.core.errors import DomainError, PolicyNotInForce
 from wenjiuye.core.identifiers import mask_id
-from wenjiuye.core.models import User
 from wenjiuye.core.periods import today
 from wenjiuye.core.roles import Cap
 from wenjiuye.core.scope import require
+from wenjiuye.core.types import request_user
+from wenjiuye.deadlines.selectors import deadline_dict
 from wenjiuye.registry.selectors import enterprise_get
 from wenjiuye.response import obligations, selectors, services
 from wenjiuye.response import roster as roster_io
@@ -30,12 +31,6 @@ from wenjiuye.response.models import LayoffReport, Visit
 from wenjiuye.response.rules import layoff_check, severance
 
 router = Router()
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 class LayoffIn(Schema):
@@ -119,20 +114,7 @@ def report_dict(report: LayoffReport, *, full: bool = False) -> dict[str, Any]:
     if full:
         out["check"] = report.check_result or obligations.report_check(report)
         out["checks"] = obligations.report_checks(report)
-        out["deadlines"] = [
-            {
-                "id": d.pk,
-                "kind": d.kind,
-                "title": d.title,
-                "clause": d.clause,
-                "region_code": d.region_id,
-                "due_at": d.due_at,
-                "status": d.status,
-                "escalation": d.escalation,
-                "policy": d.policy,
-            }
-            for d in selectors.report_deadlines(report)
-        ]
+        out["deadlines"] = [deadline_dict(d) for d in selectors.report_deadlines(report)]
         out["roster"] = selectors.roster_totals(report)
         out["attachments"] = [{"id": a.pk, "name": a.name} for a in report.attachments.all()]
     return out
@@ -140,12 +122,15 @@ def report_dict(report: LayoffReport, *, full: bool = False) -> dict[str, Any]:
 
 @router.get("/layoffs/")
 def layoffs(request: HttpRequest, status: str | None = None) -> list[dict[str, Any]]:
-    return [report_dict(r) for r in selectors.layoff_list(user=_user(request), status=status)[:500]]
+    return [
+        report_dict(r)
+        for r in selectors.layoff_list(user=request_user(request), status=status)[:500]
+    ]
 
 
 @router.post("/layoffs/", response={201: dict})
 def layoff_create(request: HttpRequest, data: LayoffIn) -> Status:
-    user = _user(request)
+    user = request_user(request)
     values = data.dict()
     enterprise = enterprise_get(user=user, uscc=values.pop("enterprise_uscc").strip().upper())
     if values["influential"] is None:
@@ -156,7 +141,7 @@ def layoff_create(request: HttpRequest, data: LayoffIn) -> Status:
 
 @router.get("/layoffs/{pk}")
 def layoff_get(request: HttpRequest, pk: int) -> dict[str, Any]:
-    return report_dict(selectors.layoff_get(user=_user(request), pk=pk), full=True)
+    return report_dict(selectors.layoff_get(user=request_user(request), pk=pk), full=True)
 
 
 def _nullable(name: str) -> bool:
@@ -165,7 +150,7 @@ def _nullable(name: str) -> bool:
 
 @router.patch("/layoffs/{pk}")
 def layoff_patch(request: HttpRequest, pk: int, data: LayoffPatch) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     report = selectors.layoff_get(user=user, pk=pk)
     values = data.dict(exclude_unset=True)
     # Leaving a field out keeps it; null clears it, which only the optional ones allow.
@@ -178,14 +163,14 @@ def layoff_patch(request: HttpRequest, pk: int, data: LayoffPatch) -> dict[str, 
 
 @router.post("/layoffs/{pk}/submit")
 def layoff_submit(request: HttpRequest, pk: int) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     report = services.layoff_submit(actor=user, report=selectors.layoff_get(user=user, pk=pk))
     return report_dict(report, full=True)
 
 
 @router.post("/layoffs/{pk}/review")
 def layoff_review(request: HttpRequest, pk: int, data: TransitionIn) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     report = services.layoff_review(
         actor=user, report=selectors.layoff_get(user=user, pk=pk), note=data.note
     )
@@ -194,7 +179,7 @@ def layoff_review(request: HttpRequest, pk: int, data: TransitionIn) -> dict[str
 
 @router.post("/layoffs/{pk}/implement")
 def layoff_implement(request: HttpRequest, pk: int, data: TransitionIn) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     report = selectors.layoff_get(user=user, pk=pk)
     persons = services.layoff_implement(
         actor=user, report=report, implemented_on=data.implemented_on
@@ -216,7 +201,7 @@ def layoff_implement(request: HttpRequest, pk: int, data: TransitionIn) -> dict[
 
 @router.post("/layoffs/{pk}/close")
 def layoff_close(request: HttpRequest, pk: int, data: TransitionIn) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     report = services.layoff_close(
         actor=user, report=selectors.layoff_get(user=user, pk=pk), note=data.note
     )
@@ -226,7 +211,7 @@ def layoff_close(request: HttpRequest, pk: int, data: TransitionIn) -> dict[str,
 @router.get("/layoffs/{pk}/roster")
 def roster(request: HttpRequest, pk: int, unmasked: bool = False) -> dict[str, Any]:
     """The roster; ``unmasked=true`` needs the view_personal capability and is audited."""
-    user = _user(request)
+    user = request_user(request)
     report = selectors.layoff_get(user=user, pk=pk)
     if unmasked:
         services.roster_reveal(actor=user, report=report, ip=request.META.get("REMOTE_ADDR"))
@@ -238,7 +223,7 @@ def roster(request: HttpRequest, pk: int, unmasked: bool = False) -> dict[str, A
 
 @router.post("/layoffs/{pk}/roster")
 def roster_import(request: HttpRequest, pk: int, file: File[UploadedFile]) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     report = selectors.layoff_get(user=user, pk=pk)
     require(user, Cap.WRITE, report.region_id)
     result = services.roster_import(
@@ -249,29 +234,23 @@ def roster_import(request: HttpRequest, pk: int, file: File[UploadedFile]) -> di
 
 @router.get("/severance")
 def severance_calc(request: HttpRequest, q: Query[SeveranceQuery]) -> dict[str, Any]:
-    try:
-        return severance(
-            start=q.start,
-            end=q.end,
-            monthly_wage=q.monthly_wage,
-            local_average_wage=q.local_average_wage,
-            minimum_wage=q.minimum_wage,
-        )
-    except PolicyNotInForce as exc:
-        raise DomainError(str(exc)) from exc
+    return severance(
+        start=q.start,
+        end=q.end,
+        monthly_wage=q.monthly_wage,
+        local_average_wage=q.local_average_wage,
+        minimum_wage=q.minimum_wage,
+    )
 
 
 @router.get("/layoff-check")
 def layoff_check_calc(request: HttpRequest, q: Query[LayoffCheckQuery]) -> dict[str, Any]:
-    try:
-        return layoff_check(
-            employees=q.employees,
-            layoffs=q.layoffs,
-            influential=q.influential,
-            on=q.on or today(),
-        )
-    except PolicyNotInForce as exc:
-        raise DomainError(str(exc)) from exc
+    return layoff_check(
+        employees=q.employees,
+        layoffs=q.layoffs,
+        influential=q.influential,
+        on=q.on or today(),
+    )
 
 
 def visit_dict(visit: Visit) -> dict[str, Any]:
@@ -293,12 +272,12 @@ def visit_dict(visit: Visit) -> dict[str, Any]:
 
 @router.get("/visits/")
 def visits(request: HttpRequest) -> list[dict[str, Any]]:
-    return [visit_dict(v) for v in selectors.visit_list(user=_user(request))[:500]]
+    return [visit_dict(v) for v in selectors.visit_list(user=request_user(request))[:500]]
 
 
 @router.post("/visits/", response={201: dict})
 def visit_create(request: HttpRequest, data: VisitIn) -> Status:
-    user = _user(request)
+    user = request_user(request)
     values = data.dict()
     enterprise = enterprise_get(user=user, uscc=values.pop("enterprise_uscc").strip().upper())
     values["policies_briefed"] = [str(v) for v in values["policies_briefed"]]

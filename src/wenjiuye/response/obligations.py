@@ -17,7 +17,8 @@ from wenjiuye.core.models import User
 from wenjiuye.core.periods import add_months, day_start, today
 from wenjiuye.core.policy import policy_cite, policy_get
 from wenjiuye.deadlines.models import Deadline
-from wenjiuye.deadlines.services import deadline_complete, deadline_create, deadlines_for
+from wenjiuye.deadlines.selectors import deadlines_for
+from wenjiuye.deadlines.services import deadline_complete, deadline_create
 from wenjiuye.response.entitlements import ART42_LABELS
 from wenjiuye.response.models import LayoffReport
 from wenjiuye.response.rules import layoff_check

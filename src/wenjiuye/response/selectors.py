@@ -12,7 +12,7 @@ from wenjiuye.core.identifiers import mask_id, mask_phone
 from wenjiuye.core.models import User
 from wenjiuye.core.scope import scoped
 from wenjiuye.deadlines.models import Deadline
-from wenjiuye.deadlines.services import deadlines_for
+from wenjiuye.deadlines.selectors import deadlines_for
 from wenjiuye.response.models import LayoffAttachment, LayoffReport, LayoffWorker, Visit
 
 

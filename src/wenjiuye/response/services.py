@@ -27,7 +27,8 @@ from wenjiuye.core.models import Event, Region, User
 from wenjiuye.core.roles import Cap
 from wenjiuye.core.scope import require
 from wenjiuye.deadlines.models import Deadline
-from wenjiuye.deadlines.services import deadline_cancel, deadlines_for
+from wenjiuye.deadlines.selectors import deadlines_for
+from wenjiuye.deadlines.services import deadline_cancel
 from wenjiuye.registry.models import Enterprise, Person
 from wenjiuye.registry.services import person_upsert
 from wenjiuye.response import obligations

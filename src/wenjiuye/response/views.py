@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from wenjiuye.core.audit import events_for
-from wenjiuye.core.errors import PolicyNotInForce
+from wenjiuye.core.errors import DomainError, error_messages
 from wenjiuye.core.identifiers import mask_id, mask_phone
 from wenjiuye.core.periods import today
 from wenjiuye.core.roles import Cap
@@ -31,10 +31,6 @@ from wenjiuye.response.forms import (
 )
 from wenjiuye.response.models import LayoffReport
 from wenjiuye.response.rules import layoff_check, severance
-
-
-def _messages(exc: ValidationError) -> list[str]:
-    return list(exc.messages)
 
 
 @login_required
@@ -173,8 +169,9 @@ def layoff_transition(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             services.layoff_close(actor=request.user, report=report, note=note)
     except ValidationError as exc:
         report.refresh_from_db()
-        return _detail(request, report, status=400, errors=_messages(exc))
+        return _detail(request, report, status=400, errors=error_messages(exc))
     except PermissionDenied as exc:
+        # deliberately the report's own page with the reason (which step needs whom), still a 403
         report.refresh_from_db()
         return _detail(request, report, status=403, errors=[str(exc)])
     return redirect("response-layoff-detail", pk=report.pk)
@@ -197,7 +194,7 @@ def layoff_roster_import(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             filename=upload.name or "",
         )
     except ValidationError as exc:
-        return _detail(request, report, status=400, errors=_messages(exc))
+        return _detail(request, report, status=400, errors=error_messages(exc))
     return _detail(request, report, imported=result)
 
 
@@ -212,7 +209,7 @@ def layoff_attachment_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     try:
         services.attachment_add(actor=request.user, report=report, upload=form.cleaned_data["file"])
     except ValidationError as exc:
-        return _detail(request, report, status=400, errors=_messages(exc))
+        return _detail(request, report, status=400, errors=error_messages(exc))
     return redirect("response-layoff-detail", pk=report.pk)
 
 
@@ -246,7 +243,7 @@ def referral(request: AuthedHttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, worker=worker, note=request.POST.get("note", "")
             )
         except ValidationError as exc:
-            errors, status = _messages(exc), 400
+            errors, status = error_messages(exc), 400
         else:
             return redirect("assistance-case", pk=case.pk)
     return render(
@@ -276,7 +273,7 @@ def severance_page(request: AuthedHttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 result = severance(**form.cleaned_data)
-            except (ValueError, PolicyNotInForce) as exc:
+            except DomainError as exc:
                 error, status = str(exc), 400
         else:
             status = 400
@@ -302,7 +299,7 @@ def layoff_check_page(request: AuthedHttpRequest) -> HttpResponse:
                     influential=data["influential"],
                     on=data["on"] or today(),
                 )
-            except (ValueError, PolicyNotInForce) as exc:
+            except DomainError as exc:
                 error, status = str(exc), 400
         else:
             status = 400

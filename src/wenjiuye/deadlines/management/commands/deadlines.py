@@ -19,7 +19,8 @@ from django.utils import timezone
 
 from wenjiuye.core.management.base import JsonCommand, add_json_switch
 from wenjiuye.deadlines.models import Deadline
-from wenjiuye.deadlines.services import deadlines_tick, escalation_level
+from wenjiuye.deadlines.selectors import escalation_level
+from wenjiuye.deadlines.services import deadlines_tick
 from wenjiuye.notify.services import deliveries_process
 
 
