@@ -10,6 +10,7 @@ from datetime import timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from wenjiuye.assistance.models import Case, Education, PendingRegistration, Source, Status
 from wenjiuye.assistance.services import case_open
@@ -90,14 +91,16 @@ def pending_submit(
         if _open_case_for(number) is not None:
             raise DuplicateRegistration(
                 {
-                    "id_number": "该身份证号已有在册的失业登记,无需重复登记;如有疑问请联系所在街道(社区)。"
+                    "id_number": _(
+                        "该身份证号已有在册的失业登记,无需重复登记;如有疑问请联系所在街道(社区)。"
+                    )
                 }
             )
         if PendingRegistration.objects.filter(
             id_number=number, state=PendingRegistration.State.PENDING
         ).exists():
             raise DuplicateRegistration(
-                {"id_number": "该身份证号已提交网上登记,正在等待审核,请勿重复提交。"}
+                {"id_number": _("该身份证号已提交网上登记,正在等待审核,请勿重复提交。")}
             )
         pending = PendingRegistration(
             id_number=number,
@@ -140,7 +143,7 @@ def pending_confirm(*, pending: PendingRegistration, actor: User, note: str = ""
         locked = PendingRegistration.objects.select_for_update().get(pk=pending.pk)
         require(actor, Cap.CASE_WORK, locked.street_id)
         if locked.state != PendingRegistration.State.PENDING:
-            raise ValidationError("该登记已处理")
+            raise ValidationError(_("该登记已处理"))
         person = Person.objects.filter(id_number=locked.id_number).first()
         if person is None:
             try:
@@ -189,12 +192,12 @@ def pending_confirm(*, pending: PendingRegistration, actor: User, note: str = ""
 
 def pending_reject(*, pending: PendingRegistration, actor: User, note: str) -> PendingRegistration:
     if not note.strip():
-        raise ValidationError({"note": "退回须说明理由"})
+        raise ValidationError({"note": _("退回须说明理由")})
     with transaction.atomic():
         locked = PendingRegistration.objects.select_for_update().get(pk=pending.pk)
         require(actor, Cap.CASE_WORK, locked.street_id)
         if locked.state != PendingRegistration.State.PENDING:
-            raise ValidationError("该登记已处理")
+            raise ValidationError(_("该登记已处理"))
         locked.state = PendingRegistration.State.REJECTED
         locked.decided_at = timezone.now()
         locked.decided_by = actor

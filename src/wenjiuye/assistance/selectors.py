@@ -63,7 +63,7 @@ def case_get(*, user: User, pk: int) -> Case:
     try:
         return case_list(user=user).select_related("household").get(pk=pk)
     except Case.DoesNotExist as exc:
-        raise Http404("台账不存在或不在您的管辖范围内") from exc
+        raise Http404(_("台账不存在或不在您的管辖范围内")) from exc
 
 
 def case_deadlines(case: Case) -> QuerySet[Deadline]:
@@ -120,7 +120,7 @@ def pending_get(*, user: User, pk: int) -> PendingRegistration:
     try:
         return pending_list(user=user, state="").get(pk=pk)
     except PendingRegistration.DoesNotExist as exc:
-        raise Http404("登记不存在或不在您的管辖范围内") from exc
+        raise Http404(_("登记不存在或不在您的管辖范围内")) from exc
 
 
 def task_get(*, user: User, pk: int) -> ReemploymentTask:
@@ -128,7 +128,7 @@ def task_get(*, user: User, pk: int) -> ReemploymentTask:
     try:
         return qs.get(pk=pk)
     except ReemploymentTask.DoesNotExist as exc:
-        raise Http404("事项不存在或不在您的管辖范围内") from exc
+        raise Http404(_("事项不存在或不在您的管辖范围内")) from exc
 
 
 def benefit_decision(case: Case) -> BenefitDecision | None:

@@ -107,7 +107,12 @@ def _grid_for(person: Person, value: Region | str | None) -> Region:
     if home[:6] and code[:6] != home[:6]:
         # E6: registration at the place of residence (常住地), so the grid is in its county
         raise ValidationError(
-            {"grid": f"失业登记应在常住地办理:常住地区划 {home},所选网格 {code} 不在同一县(市、区)"}
+            {
+                "grid": _(
+                    "失业登记应在常住地办理:常住地区划 %(home)s,所选网格 %(code)s 不在同一县(市、区)"
+                )
+                % {"home": home, "code": code}
+            }
         )
     for candidate in (code, code[:9], code[:6]):
         if len(candidate) in (6, 9) and candidate.isdigit():
@@ -166,10 +171,10 @@ def case_open(
         raise ValidationError({"source": _("未知来源:%(source)s") % {"source": source}})
     unknown = sorted(set(fields) - set(CASE_FIELDS))
     if unknown:
-        raise ValidationError(f"未知字段:{', '.join(unknown)}")
+        raise ValidationError(_("未知字段:%(value)s") % {"value": ", ".join(unknown)})
     household = fields.get("household")
     if household is not None and not isinstance(household, Household):
-        raise ValidationError({"household": "household 应为 registry.Household"})
+        raise ValidationError({"household": _("household 应为 registry.Household")})
     learnt_on = today()
     day = registered_on or learnt_on
     with transaction.atomic():
@@ -269,7 +274,7 @@ def case_update(*, case: Case, actor: User, **fields: Any) -> Case:
     allowed = set(CASE_FIELDS) - {"grid"}
     unknown = sorted(set(fields) - allowed)
     if unknown:
-        raise ValidationError(f"未知字段:{', '.join(unknown)}")
+        raise ValidationError(_("未知字段:%(value)s") % {"value": ", ".join(unknown)})
     with transaction.atomic():
         locked = (
             Case.objects.select_for_update(of=("self",)).select_related("person").get(pk=case.pk)
@@ -284,7 +289,7 @@ def case_update(*, case: Case, actor: User, **fields: Any) -> Case:
                 or worker.region.scope_prefix.startswith(locked.county_code)
             )
         ):
-            raise ValidationError({"grid_worker": "责任网格员须为本县(市、区)的网格员"})
+            raise ValidationError({"grid_worker": _("责任网格员须为本县(市、区)的网格员")})
         before = snapshot(locked, TRACKED)
         for name, value in fields.items():
             setattr(locked, name, value)
@@ -320,7 +325,7 @@ def case_set_status(
     - ``closed`` cancels the case's open deadlines.
     """
     if status not in Status.values:
-        raise ValidationError({"status": f"未知状态:{status}"})
+        raise ValidationError({"status": _("未知状态:%(status)s") % {"status": status}})
     day = on or today()
     with transaction.atomic():
         locked = (
@@ -333,18 +338,27 @@ def case_set_status(
         if status not in TRANSITIONS[current]:
             raise ValidationError(
                 {
-                    "status": f"不能从“{Status(current).label}”变更为“{Status(status).label}”"
-                    f"(可变更为:{'、'.join(str(Status(s).label) for s in sorted(TRANSITIONS[current]))})"
+                    "status": _("不能从“%(label)s”变更为“%(label2)s”(可变更为:%(value)s)")
+                    % {
+                        "label": Status(current).label,
+                        "label2": Status(status).label,
+                        "value": "、".join(
+                            str(Status(s).label) for s in sorted(TRANSITIONS[current])
+                        ),
+                    }
                 }
             )
         if day < locked.status_on:
             raise ValidationError(
-                {"on": f"日期 {day.isoformat()} 早于上一次状态变更日期 {locked.status_on}"}
+                {
+                    "on": _("日期 %(value)s 早于上一次状态变更日期 %(status_on)s")
+                    % {"value": day.isoformat(), "status_on": locked.status_on}
+                }
             )
         if day > today():
-            raise ValidationError({"on": "日期不能晚于今天"})
+            raise ValidationError({"on": _("日期不能晚于今天")})
         if status == Status.EMPLOYED and not employer.strip():
-            raise ValidationError({"employer": "单位就业须填写就业单位"})
+            raise ValidationError({"employer": _("单位就业须填写就业单位")})
         before = snapshot(locked, TRACKED)
         locked.status = status
         locked.status_on = day
@@ -405,19 +419,19 @@ def contact_add(
     """Record a contact; it completes the due contact (or follow-up) deadline and schedules the
     next one. A follow-up contact of an employed case moves it to ``follow_up``."""
     if channel not in Contact.Channel.values:
-        raise ValidationError({"channel": f"未知联系方式:{channel}"})
+        raise ValidationError({"channel": _("未知联系方式:%(channel)s") % {"channel": channel}})
     if purpose not in Contact.Purpose.values:
-        raise ValidationError({"purpose": f"未知联系目的:{purpose}"})
+        raise ValidationError({"purpose": _("未知联系目的:%(purpose)s") % {"purpose": purpose}})
     when = at or timezone.now()
     if when > timezone.now() + timedelta(minutes=5):
-        raise ValidationError({"at": "联系时间不能晚于现在"})
+        raise ValidationError({"at": _("联系时间不能晚于现在")})
     with transaction.atomic():
         locked = (
             Case.objects.select_for_update(of=("self",)).select_related("person").get(pk=case.pk)
         )
         require(actor, Cap.CASE_WORK, locked.grid_id)
         if locked.status == Status.CLOSED:
-            raise ValidationError("已结案的台账不能再记录联系")
+            raise ValidationError(_("已结案的台账不能再记录联系"))
         contact = Contact(
             case=locked, at=when, by=actor, channel=channel, purpose=purpose, note=note[:1000]
         )
@@ -498,7 +512,7 @@ def reemployment_task_done(
         )
         require(actor, Cap.CASE_WORK, locked.case.grid_id)
         if locked.state != ReemploymentTask.State.OPEN:
-            raise ValidationError("该事项已办结或已撤销")
+            raise ValidationError(_("该事项已办结或已撤销"))
         locked.state = ReemploymentTask.State.DONE
         locked.done_on = on or today()
         locked.done_by = actor

@@ -69,7 +69,9 @@ def deadlines_filtered(
     qs = deadlines_visible(user=user)
     if status:
         if status not in Deadline.Status.values:
-            raise DomainError(f"status 应为 {'/'.join(Deadline.Status.values)}")
+            raise DomainError(
+                _("status 应为 %(value)s") % {"value": "/".join(Deadline.Status.values)}
+            )
         qs = qs.filter(status=status)
     if overdue is True:
         qs = qs.filter(status=Deadline.Status.OPEN, due_at__lt=at)

@@ -69,7 +69,7 @@ def deadline_create(
     :func:`wenjiuye.core.policy.policy_cite`), so that the deadline shows why it exists.
     """
     if timezone.is_naive(due_at):
-        raise ValidationError({"due_at": "期限必须带时区"})
+        raise ValidationError({"due_at": _("期限必须带时区")})
     subject_type, subject_id = subject_key(subject)
     region_obj = region if isinstance(region, Region) else Region.objects.get(pk=region)
     now = timezone.now()
@@ -133,7 +133,7 @@ def _close(
     with transaction.atomic():
         locked = Deadline.objects.select_for_update().get(pk=deadline.pk)
         if locked.status != Deadline.Status.OPEN:
-            raise ValidationError({"status": "该事项已办结或已撤销"})
+            raise ValidationError({"status": _("该事项已办结或已撤销")})
         locked.status = status
         locked.completed_at = timezone.now()
         locked.completed_by = actor
@@ -164,7 +164,7 @@ def deadline_cancel(
     rule does when its subject changes (a case that finds work no longer needs its contact
     deadline), which whoever may complete the deadline may cause."""
     if not reason.strip():
-        raise ValidationError({"reason": "撤销须说明理由"})
+        raise ValidationError({"reason": _("撤销须说明理由")})
     return _close(deadline, actor, Deadline.Status.CANCELLED, reason, consequence=consequence)
 
 
@@ -185,7 +185,9 @@ def _valid_reminders(reminders: list[int]) -> list[int]:
     out = []
     for m in reminders:
         if isinstance(m, bool) or not isinstance(m, int) or m <= 0:
-            raise ValidationError({"reminders": f"提醒时点应为到期前的正整数分钟:{m!r}"})
+            raise ValidationError(
+                {"reminders": _("提醒时点应为到期前的正整数分钟:%(m)s") % {"m": repr(m)}}
+            )
         out.append(m)
     return sorted(set(out), reverse=True)
 
@@ -196,10 +198,18 @@ def _valid_escalation(escalation: list[dict[str, Any]]) -> list[dict[str, Any]]:
         after = level.get("after_minutes") if isinstance(level, dict) else None
         to = level.get("to") if isinstance(level, dict) else None
         if isinstance(after, bool) or not isinstance(after, int) or after < 0:
-            raise ValidationError({"escalation": f"督办时点应为逾期后的非负整数分钟:{level!r}"})
+            raise ValidationError(
+                {
+                    "escalation": _("督办时点应为逾期后的非负整数分钟:%(level)s")
+                    % {"level": repr(level)}
+                }
+            )
         if to not in TIERS:
             raise ValidationError(
-                {"escalation": f"督办对象应为 {'、'.join(sorted(TIERS))} 之一:{to!r}"}
+                {
+                    "escalation": _("督办对象应为 %(value)s 之一:%(to)s")
+                    % {"value": "、".join(sorted(TIERS)), "to": repr(to)}
+                }
             )
         out.append({"after_minutes": after, "to": to})
     return sorted(out, key=lambda e: e["after_minutes"])

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from wenjiuye.core.identifiers import mask_id, mask_phone
 from wenjiuye.core.models import User
@@ -34,21 +35,21 @@ def incident_get(*, user: User, pk: int) -> Incident:
     try:
         return incident_list(user=user).get(pk=pk)
     except Incident.DoesNotExist as exc:
-        raise Http404("事件不存在或不在您的管辖范围内") from exc
+        raise Http404(_("事件不存在或不在您的管辖范围内")) from exc
 
 
 def representative_get(*, user: User, incident: Incident, pk: int) -> Representative:
     try:
         return incident.representatives.get(pk=pk)
     except Representative.DoesNotExist as exc:
-        raise Http404("代表不存在") from exc
+        raise Http404(_("代表不存在")) from exc
 
 
 def demand_get(*, user: User, incident: Incident, pk: int) -> Demand:
     try:
         return incident.demands.get(pk=pk)
     except Demand.DoesNotExist as exc:
-        raise Http404("诉求不存在") from exc
+        raise Http404(_("诉求不存在")) from exc
 
 
 def representative_rows(*, user: User, incident: Incident) -> list[dict[str, Any]]:

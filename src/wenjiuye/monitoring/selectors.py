@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from wenjiuye.core.models import Region, User
 from wenjiuye.core.roles import Cap
@@ -17,7 +18,7 @@ def entry_get(*, user: User, pk: int) -> LedgerEntry:
             pk=pk
         )
     except LedgerEntry.DoesNotExist as exc:
-        raise Http404("条目不存在或不在您的管辖范围内") from exc
+        raise Http404(_("条目不存在或不在您的管辖范围内")) from exc
 
 
 def enterprise_history(*, uscc: str) -> QuerySet[EnterpriseMonth]:
@@ -36,7 +37,7 @@ def enterprise_flags(*, uscc: str) -> QuerySet[Flag]:
 
 def region_history(*, user: User, code: str) -> QuerySet[RegionMonth]:
     if not in_scope(user, code):
-        raise Http404("区域不在您的管辖范围内")
+        raise Http404(_("区域不在您的管辖范围内"))
     return RegionMonth.objects.filter(region_code=code).order_by("period")
 
 

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from wenjiuye.core.audit import events_for
 from wenjiuye.core.charts import line_chart
@@ -23,10 +24,10 @@ LEVEL_NAMES = {1: "Ⅰ级 红", 2: "Ⅱ级 橙", 3: "Ⅲ级 黄", 4: "Ⅳ级 蓝
 @login_required
 def ledger_page(request: AuthedHttpRequest, ledger: str) -> HttpResponse:
     if ledger not in LedgerEntry.Ledger.values:
-        raise Http404("没有这个清单")
+        raise Http404(_("没有这个清单"))
     status = request.GET.get("status") or None
     if status and status not in LedgerEntry.Status.values:
-        return HttpResponse("未知状态", status=400)
+        return HttpResponse(_("未知状态"), status=400)
     entries = ledger_list(user=request.user, ledger=ledger, status=status)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(
@@ -75,7 +76,7 @@ def entry_page(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             return redirect("ledger-entry", pk=entry.pk)
         status = 400
         if entry.status == LedgerEntry.Status.CLOSED:
-            form.add_error(None, "该条目已销号")
+            form.add_error(None, _("该条目已销号"))
     else:
         form = StatusForm()
     return render(

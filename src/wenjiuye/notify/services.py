@@ -25,6 +25,7 @@ from django.core.validators import validate_email
 from django.db import models, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from wenjiuye.core.audit import record_event
 from wenjiuye.core.models import Event, Region, Unit, User
@@ -77,10 +78,10 @@ def send(
     string) ties the message to what it is about. Invalid input raises ``ValidationError``.
     """
     if channel not in CHANNELS:
-        raise ValidationError({"channel": f"不支持的渠道:{channel}"})
+        raise ValidationError({"channel": _("不支持的渠道:%(channel)s") % {"channel": channel}})
     subject = subject.strip()[:200]
     if not subject:
-        raise ValidationError({"subject": "标题不能为空"})
+        raise ValidationError({"subject": _("标题不能为空")})
     ref_text = _ref_text(ref)
     link = link[:300]
     with transaction.atomic():
@@ -104,7 +105,7 @@ def _send_inbox(
 ) -> Delivery:
     recipient = user or User.objects.filter(username=to, is_active=True).first()
     if recipient is None:
-        raise ValidationError({"to": f"没有该用户:{to}"})
+        raise ValidationError({"to": _("没有该用户:%(to)s") % {"to": to}})
     now = timezone.now()
     note = Notification.objects.create(
         user=recipient, title=subject, body=body, link=link, ref=ref, created_at=now
@@ -143,23 +144,32 @@ def _queue_external(
         try:
             validate_email(target)
         except ValidationError as exc:
-            raise ValidationError({"to": f"邮箱地址无效:{target or '(空)'}"}) from exc
+            raise ValidationError(
+                {"to": _("邮箱地址无效:%(value)s") % {"value": target or _("(空)")}}
+            ) from exc
     elif channel == "sms":
         target = target or (user.phone if user else "")
         if not _is_mobile(target):
-            raise ValidationError({"to": f"手机号无效:{target or '(空)'}"})
+            raise ValidationError(
+                {"to": _("手机号无效:%(value)s") % {"value": target or _("(空)")}}
+            )
     elif channel == "wechat":
         target = target or (user.phone if user else "")
         if not (_is_mobile(target) or OPENID.fullmatch(target)):
-            raise ValidationError({"to": f"微信接收人无效(应为手机号或 openid):{target or '(空)'}"})
+            raise ValidationError(
+                {
+                    "to": _("微信接收人无效(应为手机号或 openid):%(value)s")
+                    % {"value": target or _("(空)")}
+                }
+            )
     else:
         webhook = WebhookTarget.objects.filter(
             pk=int(target) if target.isdigit() else -1, platform=channel
         ).first()
         if webhook is None:
-            raise ValidationError({"to": f"没有该群机器人:{to}"})
+            raise ValidationError({"to": _("没有该群机器人:%(to)s") % {"to": to}})
         if not webhook.active:
-            raise ValidationError({"to": f"群机器人已停用:{webhook.name}"})
+            raise ValidationError({"to": _("群机器人已停用:%(name)s") % {"name": webhook.name}})
         target = webhook.name
         payload = channels.robot_payload(
             platform=channel,
@@ -246,12 +256,12 @@ def _deliver(delivery: Delivery) -> None:
     elif delivery.channel in {"dingtalk", "wecom"}:
         hook = delivery.webhook
         if hook is None or not hook.active:
-            raise channels.DeliveryError("群机器人已删除或停用")
+            raise channels.DeliveryError(_("群机器人已删除或停用"))
         channels.post_robot(
             platform=hook.platform, url=hook.url, secret=hook.secret, payload=delivery.payload
         )
     else:
-        raise channels.DeliveryError(f"渠道 {delivery.channel} 无需投递")
+        raise channels.DeliveryError(_("渠道 %(channel)s 无需投递") % {"channel": delivery.channel})
 
 
 def deliveries_process(*, at: datetime | None = None, limit: int = 200) -> dict[str, int]:
@@ -277,7 +287,7 @@ def delivery_retry(*, delivery: Delivery, actor: User) -> Delivery:
             status=Delivery.Status.PENDING, next_try_at=timezone.now(), attempts=0
         )
         if not updated:
-            raise ValidationError({"status": "只有发送失败的记录可以重发"})
+            raise ValidationError({"status": _("只有发送失败的记录可以重发")})
         record_event(
             actor=actor,
             action=Event.Action.UPDATE,

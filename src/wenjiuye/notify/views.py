@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wenjiuye.core.errors import error_messages
@@ -65,7 +66,7 @@ def webhook_page(request: AuthedHttpRequest) -> HttpResponse:
             elif action in ("deactivate", "test"):
                 which = forms.TargetForm(request.POST)
                 if not which.is_valid():
-                    raise ValidationError("请选择群机器人")
+                    raise ValidationError(_("请选择群机器人"))
                 target = webhooks.webhook_get(user=request.user, pk=which.cleaned_data["target"])
                 if action == "deactivate":
                     webhooks.webhook_deactivate(actor=request.user, target=target)

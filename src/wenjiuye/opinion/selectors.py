@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from wenjiuye.core.models import User
 from wenjiuye.core.scope import scoped
@@ -30,7 +31,7 @@ def opinion_get(*, user: User, pk: int) -> OpinionItem:
     try:
         return opinion_list(user=user).get(pk=pk)
     except OpinionItem.DoesNotExist as exc:
-        raise Http404("舆情不存在或不在您的管辖范围内") from exc
+        raise Http404(_("舆情不存在或不在您的管辖范围内")) from exc
 
 
 def linkable_incidents(*, user: User, item: OpinionItem) -> QuerySet[Incident]:

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wenjiuye.core.audit import events_for
@@ -34,7 +35,7 @@ def opinion_list(request: AuthedHttpRequest) -> HttpResponse:
     if (status and status not in OpinionItem.Status.values) or (
         category and category not in Category.values
     ):
-        return HttpResponse("未知的筛选条件", status=400)
+        return HttpResponse(_("未知的筛选条件"), status=400)
     qs = selectors.opinion_list(user=request.user, status=status, category=category)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
@@ -229,7 +230,7 @@ def lexicon_page(request: AuthedHttpRequest) -> HttpResponse:
     add_form = forms.TermForm()
     classify_form = forms.ClassifyForm()
     if not can(request.user, Cap.READ):
-        raise Http404("没有权限")
+        raise Http404(_("没有权限"))
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "classify":
@@ -250,7 +251,7 @@ def lexicon_page(request: AuthedHttpRequest) -> HttpResponse:
                     if update.is_valid():
                         term = LexiconTerm.objects.filter(pk=update.cleaned_data["term_id"]).first()
                         if term is None:
-                            raise Http404("关键词不存在")
+                            raise Http404(_("关键词不存在"))
                         services.lexicon_update(
                             actor=request.user,
                             term=term,

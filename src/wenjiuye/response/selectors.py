@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import QuerySet, Sum
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from wenjiuye.core.identifiers import mask_id, mask_phone
 from wenjiuye.core.models import User
@@ -25,7 +26,7 @@ def layoff_get(*, user: User, pk: int) -> LayoffReport:
     try:
         return layoff_list(user=user).get(pk=pk)
     except LayoffReport.DoesNotExist as exc:
-        raise Http404("裁员报告不存在或不在您的管辖范围内") from exc
+        raise Http404(_("裁员报告不存在或不在您的管辖范围内")) from exc
 
 
 def referral_get(*, user: User, pk: int) -> tuple[LayoffWorker, Deadline]:
@@ -40,7 +41,7 @@ def referral_get(*, user: User, pk: int) -> tuple[LayoffWorker, Deadline]:
         else None
     )
     if worker is None or deadline is None:
-        raise Http404("该人员不存在或不在您的管辖范围内")
+        raise Http404(_("该人员不存在或不在您的管辖范围内"))
     return worker, deadline
 
 
@@ -48,7 +49,7 @@ def attachment_get(*, user: User, report: LayoffReport, pk: int) -> LayoffAttach
     try:
         return report.attachments.get(pk=pk)
     except LayoffAttachment.DoesNotExist as exc:
-        raise Http404("附件不存在") from exc
+        raise Http404(_("附件不存在")) from exc
 
 
 def report_deadlines(report: LayoffReport) -> QuerySet[Deadline]:
@@ -118,4 +119,4 @@ def visit_get(*, user: User, pk: int) -> Visit:
     try:
         return visit_list(user=user).get(pk=pk)
     except Visit.DoesNotExist as exc:
-        raise Http404("走访记录不存在或不在您的管辖范围内") from exc
+        raise Http404(_("走访记录不存在或不在您的管辖范围内")) from exc

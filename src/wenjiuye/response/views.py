@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wenjiuye.core.audit import events_for
@@ -37,7 +38,7 @@ from wenjiuye.response.rules import layoff_check, severance
 def layoff_list(request: AuthedHttpRequest) -> HttpResponse:
     status = request.GET.get("status") or None
     if status and status not in LayoffReport.Status.values:
-        return HttpResponse("未知状态", status=400)
+        return HttpResponse(_("未知状态"), status=400)
     page = Paginator(selectors.layoff_list(user=request.user, status=status), 50).get_page(
         request.GET.get("page")
     )

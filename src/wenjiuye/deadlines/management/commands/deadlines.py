@@ -16,6 +16,7 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from wenjiuye.core.management.base import JsonCommand, add_json_switch
 from wenjiuye.deadlines.models import Deadline
@@ -28,7 +29,9 @@ def parse_at(text: str) -> datetime:
     try:
         value = datetime.fromisoformat(text)
     except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"时间格式应为 ISO 8601:{text}") from exc
+        raise argparse.ArgumentTypeError(
+            _("时间格式应为 ISO 8601:%(text)s") % {"text": text}
+        ) from exc
     return timezone.make_aware(value) if timezone.is_naive(value) else value
 
 
