@@ -62,3 +62,11 @@ def test_days_are_the_bureaus(settings) -> None:
     start, end = periods.day_start(date(2022, 3, 1)), periods.end_of_day(date(2022, 3, 1))
     assert (end - start).total_seconds() == 24 * 3600 - 1
     assert start.astimezone(UTC) == datetime(2022, 2, 28, 16, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("2022-03-01", date(2022, 3, 1)), ("", date(2000, 1, 1)), ("2022-13-01", date(2000, 1, 1))],
+)
+def test_parse_day_falls_back_to_the_default(text, expected) -> None:
+    assert periods.parse_day(text, date(2000, 1, 1)) == expected

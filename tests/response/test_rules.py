@@ -24,6 +24,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from tests.factories import HEADER, OWN_COUNTY, TZ, make_id, make_report, roster_csv
+from wenjiuye.core.errors import DomainError
 from wenjiuye.core.models import Region
 from wenjiuye.core.roles import Role
 from wenjiuye.deadlines.selectors import deadlines_for, deadlines_overdue
@@ -540,3 +541,9 @@ def test_cli_json_and_bad_input(policy):
             "1",
             stdout=StringIO(),
         )
+
+
+def test_a_leaving_day_beyond_the_calendar_is_refused_not_a_crash():
+    """date.max + 1 day overflows: the calculator refuses it with a reason (400), never a 500."""
+    with pytest.raises(DomainError, match="离职日期超出范围"):
+        service_length(date(2015, 1, 1), date.max)

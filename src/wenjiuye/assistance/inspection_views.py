@@ -22,19 +22,13 @@ from wenjiuye.assistance.inspection_dimensions import DIMENSIONS
 from wenjiuye.assistance.models import CountyInspection
 from wenjiuye.core.errors import error_messages
 from wenjiuye.core.exports import Sheet, write_workbook
+from wenjiuye.core.periods import parse_day
 from wenjiuye.core.types import AuthedHttpRequest
-
-
-def _day(text: str, default: date) -> date:
-    try:
-        return date.fromisoformat(text) if text else default
-    except ValueError:
-        return default
 
 
 @login_required
 def table(request: AuthedHttpRequest) -> HttpResponse:
-    on = _day(request.GET.get("on", ""), timezone.localdate())
+    on = parse_day(request.GET.get("on", ""), timezone.localdate())
     result = inspection.county_inspection(user=request.user, on=on)
     return render(
         request,
@@ -71,7 +65,7 @@ def detail(request: AuthedHttpRequest, county_code: str) -> HttpResponse:
             except ValidationError as exc:
                 errors = error_messages(exc)
         status = 400
-    on = _day(request.GET.get("on", ""), timezone.localdate())
+    on = parse_day(request.GET.get("on", ""), timezone.localdate())
     result = inspection.county_inspection(user=request.user, on=on, county=region.code)
     records = list(inspection.inspections_for(user=request.user, county=region.code))
     reinspect_of = inspection.reinspections_by_record(records)
@@ -110,7 +104,7 @@ COLUMNS = [
 
 @login_required
 def xlsx(request: AuthedHttpRequest) -> HttpResponse:
-    on = _day(request.GET.get("on", ""), timezone.localdate())
+    on = parse_day(request.GET.get("on", ""), timezone.localdate())
     result = inspection.county_inspection(user=request.user, on=on)
     header = [_("县(市、区)代码"), _("县(市、区)"), *[str(c[2]) for c in COLUMNS]]
     header += [_("台账"), _("保障生活"), _("帮扶措施"), _("成效"), _("评价理由")]

@@ -21,6 +21,7 @@ from wenjiuye.assistance.benefits import LABELS
 from wenjiuye.assistance.models import BenefitDecision, Case, FundBudget
 from wenjiuye.core.identifiers import mask_id
 from wenjiuye.core.models import Region, RegionLevel, User
+from wenjiuye.core.periods import period_add, period_of
 from wenjiuye.core.roles import Cap
 from wenjiuye.core.scope import NOTHING, can, scope_prefix, scoped
 from wenjiuye.intake.lake import connect_duckdb, lake_root, open_lake
@@ -43,15 +44,6 @@ class Due:
     period: str
     amount: Decimal
     county: str
-
-
-def period_of(day: date) -> str:
-    return f"{day.year:04d}{day.month:02d}"
-
-
-def period_add(period: str, months: int) -> str:
-    index = int(period[:4]) * 12 + int(period[4:]) - 1 + months
-    return f"{index // 12:04d}{index % 12 + 1:02d}"
 
 
 def payments_read(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -31,6 +30,7 @@ from wenjiuye.assistance.tiers import case_tier, tier_labels
 from wenjiuye.core.audit import events_for
 from wenjiuye.core.errors import error_messages
 from wenjiuye.core.identifiers import check_resident_id, mask_id, mask_phone
+from wenjiuye.core.periods import parse_day, period_of
 from wenjiuye.core.roles import Cap
 from wenjiuye.core.scope import can, require
 from wenjiuye.core.types import AuthedHttpRequest
@@ -196,17 +196,10 @@ def one_week(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, "assistance/one_week.html", {"rows": rows, "today": today})
 
 
-def _parse_day(text: str, default: date) -> date:
-    try:
-        return date.fromisoformat(text) if text else default
-    except ValueError:
-        return default
-
-
 @login_required
 def payments_page(request: AuthedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    as_of = _parse_day(request.GET.get("as_of", ""), today)
+    as_of = parse_day(request.GET.get("as_of", ""), today)
     year = as_of.year
     if request.method == "POST":
         form = BudgetForm(request.POST)
@@ -220,7 +213,7 @@ def payments_page(request: AuthedHttpRequest) -> HttpResponse:
     else:
         form = BudgetForm(initial={"year": year})
     first = f"{year:04d}01"
-    last = payments.period_of(as_of)
+    last = period_of(as_of)
     return render(
         request,
         "assistance/payments.html",

@@ -18,6 +18,15 @@ def today() -> date:
     return timezone.localdate()
 
 
+def parse_day(text: str, default: date) -> date:
+    """A ``YYYY-MM-DD`` query value, or ``default`` when it is empty or not a date (a page's
+    ``?on=`` filter)."""
+    try:
+        return date.fromisoformat(text) if text else default
+    except ValueError:
+        return default
+
+
 def local_day(at: datetime) -> date:
     """The bureau's calendar day of the moment ``at``."""
     return timezone.localtime(at).date()

@@ -13,11 +13,11 @@ from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja import Router, Schema
 from ninja.responses import Status as HttpStatus
 
 from wenjiuye.core.identifiers import mask_id
+from wenjiuye.core.periods import today
 from wenjiuye.core.types import request_user
 from wenjiuye.matching import selectors, services
 from wenjiuye.matching.models import Push
@@ -97,17 +97,13 @@ def _push_out(p: Push) -> dict[str, Any]:
     }
 
 
-def _day(on: date | None) -> date:
-    return on or timezone.localdate()
-
-
 @router.get("/person/{person_id}/", response=MatchesOut)
 def person_matches(
     request: HttpRequest, person_id: int, on: date | None = None, top: int | None = None
 ) -> dict[str, Any]:
     user = request_user(request)
     person = registry.person_get(user=user, pk=person_id)
-    day = _day(on)
+    day = on or today()
     matches, result = services.vacancies_for_person(user=user, person=person, on=day, top=top)
     return {
         "on": day,
@@ -122,7 +118,7 @@ def posting_candidates(
 ) -> dict[str, Any]:
     user = request_user(request)
     posting = services.posting_get(user=user, posting_id=posting_id)
-    day = _day(on)
+    day = on or today()
     matches, result = services.candidates_for_posting(user=user, posting=posting, on=day, top=top)
     people = selectors.persons_of(matches)
 

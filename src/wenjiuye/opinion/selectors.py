@@ -109,6 +109,14 @@ def lexicon() -> QuerySet[LexiconTerm]:
     return LexiconTerm.objects.all()
 
 
+def lexicon_term(pk: int) -> LexiconTerm:
+    """One term of the lexicon (city-wide data: every signed-in user may read it)."""
+    term = LexiconTerm.objects.filter(pk=pk).first()
+    if term is None:
+        raise Http404(_("关键词不存在"))
+    return term
+
+
 def opinion_as_dict(item: OpinionItem) -> dict[str, Any]:
     return {
         "id": item.pk,

@@ -25,7 +25,7 @@ from wenjiuye.incidents.selectors import incident_get
 from wenjiuye.incidents.views import action_response
 from wenjiuye.opinion import feeds, forms, selectors, services
 from wenjiuye.opinion.classify import classify
-from wenjiuye.opinion.models import Category, LexiconTerm, OpinionItem
+from wenjiuye.opinion.models import Category, OpinionItem
 
 
 @login_required
@@ -249,9 +249,7 @@ def lexicon_page(request: AuthedHttpRequest) -> HttpResponse:
                 elif action == "update":
                     update = forms.TermUpdateForm(request.POST)
                     if update.is_valid():
-                        term = LexiconTerm.objects.filter(pk=update.cleaned_data["term_id"]).first()
-                        if term is None:
-                            raise Http404(_("关键词不存在"))
+                        term = selectors.lexicon_term(update.cleaned_data["term_id"])
                         services.lexicon_update(
                             actor=request.user,
                             term=term,

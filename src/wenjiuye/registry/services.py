@@ -7,7 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from wenjiuye.core.audit import diff, record_event, snapshot
+from wenjiuye.core.audit import record_event, save_audited, snapshot
 from wenjiuye.core.errors import DomainError
 from wenjiuye.core.identifiers import check_resident_id, check_uscc
 from wenjiuye.core.models import Event, User
@@ -21,24 +21,6 @@ PERSON_FIELDS = ["name", "region_id", "phone", "household_id"]
 
 class RegistryError(DomainError):
     """Input a registry service refuses, with a message for the user."""
-
-
-def _save_audited(
-    *, actor: User | None, obj: Any, before: dict[str, Any] | None, fields: list[str]
-) -> None:
-    obj.full_clean()
-    obj.save()
-    after = snapshot(obj, fields)
-    action = Event.Action.CREATE if before is None else Event.Action.UPDATE
-    changes = diff(before or {}, after)
-    if changes or before is None:
-        record_event(
-            actor=actor, action=action, obj=obj, region_code=_region_of(obj), changes=changes
-        )
-
-
-def _region_of(obj: Any) -> str:
-    return str(obj.region_id or "")
 
 
 @transaction.atomic
@@ -66,7 +48,13 @@ def enterprise_upsert(*, actor: User | None, uscc: str, **values: Any) -> Enterp
         enterprise = Enterprise(uscc=check.value)
     for name, value in values.items():
         setattr(enterprise, name, value)
-    _save_audited(actor=actor, obj=enterprise, before=before, fields=ENTERPRISE_FIELDS)
+    save_audited(
+        actor=actor,
+        obj=enterprise,
+        before=before,
+        fields=ENTERPRISE_FIELDS,
+        region_code=str(enterprise.region_id or ""),
+    )
     return enterprise
 
 
@@ -95,7 +83,13 @@ def person_upsert(*, actor: User | None, id_number: str, **values: Any) -> Perso
         person = Person(id_number=check.value, birth_date=check.birth_date, gender=check.gender)
     for name, value in values.items():
         setattr(person, name, value)
-    _save_audited(actor=actor, obj=person, before=before, fields=PERSON_FIELDS)
+    save_audited(
+        actor=actor,
+        obj=person,
+        before=before,
+        fields=PERSON_FIELDS,
+        region_code=str(person.region_id or ""),
+    )
     return person
 
 
@@ -107,7 +101,7 @@ def person_reveal(*, actor: User, person: Person, ip: str | None = None) -> dict
         actor=actor,
         action=Event.Action.VIEW_UNMASKED,
         obj=person,
-        region_code=_region_of(person),
+        region_code=str(person.region_id or ""),
         note="id_number,phone",
         ip=ip,
     )

@@ -41,6 +41,8 @@ def service_length(start: date, end: date) -> tuple[int, int, int]:
     """
     if end < start:
         raise DomainError(_("离职日期早于入职日期"))
+    if end >= date.max:
+        raise DomainError(_("离职日期超出范围"))
     after = end + timedelta(days=1)
     months = (after.year - start.year) * 12 + (after.month - start.month)
     while months > 0 and _month_step(start, months) > after:
