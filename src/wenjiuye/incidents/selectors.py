@@ -15,7 +15,7 @@ from wenjiuye.core.periods import local_day
 from wenjiuye.core.roles import Cap
 from wenjiuye.core.scope import can, scoped
 from wenjiuye.deadlines.models import Deadline
-from wenjiuye.deadlines.selectors import deadlines_for
+from wenjiuye.deadlines.selectors import deadline_dict, deadlines_for
 from wenjiuye.incidents.models import Demand, Incident, Representative
 from wenjiuye.incidents.rules import incident_escalation
 
@@ -136,16 +136,7 @@ def incident_as_dict(incident: Incident, *, user: User) -> dict[str, Any]:
             for r in incident.reports.select_related("author")
         ],
         "deadlines": [
-            {
-                "id": d.pk,
-                "kind": d.kind,
-                "title": d.title,
-                "clause": d.clause,
-                "due_at": d.due_at.isoformat(),
-                "status": d.status,
-                "policy": d.policy,
-            }
-            for d in report_deadlines(incident)
+            {**deadline_dict(d), "due_at": d.due_at.isoformat()} for d in report_deadlines(incident)
         ],
     }
     for part in DETAIL_PARTS:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from wenjiuye.core.models import User
 from wenjiuye.core.scope import scoped
-from wenjiuye.deadlines.selectors import deadlines_for
+from wenjiuye.deadlines.selectors import deadline_dict, deadlines_for
 from wenjiuye.incidents.models import Incident
 from wenjiuye.opinion.models import Category, LexiconTerm, OpinionItem
 
@@ -139,15 +139,7 @@ def opinion_as_dict(item: OpinionItem) -> dict[str, Any]:
         "status": item.status,
         "incident_id": item.incident_id,
         "deadlines": [
-            {
-                "id": d.pk,
-                "kind": d.kind,
-                "title": d.title,
-                "clause": d.clause,
-                "due_at": d.due_at.isoformat(),
-                "status": d.status,
-                "policy": d.policy,
-            }
+            {**deadline_dict(d), "due_at": d.due_at.isoformat()}
             for d in deadlines_for(item).order_by("due_at")
         ],
     }

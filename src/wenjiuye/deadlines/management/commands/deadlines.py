@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from wenjiuye.core.management.base import JsonCommand, add_json_switch
 from wenjiuye.deadlines.models import Deadline
-from wenjiuye.deadlines.selectors import escalation_level
+from wenjiuye.deadlines.selectors import deadline_dict
 from wenjiuye.deadlines.services import deadlines_tick
 from wenjiuye.notify.services import deliveries_process
 
@@ -54,23 +54,12 @@ class Command(JsonCommand):
             fired = deadlines_tick(at=at)
             sent = deliveries_process(at=at)
             return {"at": at, "fired": fired, "deliveries": sent}
-        qs = Deadline.objects.filter(status=Deadline.Status.OPEN).select_related("region")
+        qs = Deadline.objects.filter(status=Deadline.Status.OPEN).select_related(
+            "region", "unit", "assignee"
+        )
         if options.get("overdue"):
             qs = qs.filter(due_at__lt=at)
-        return [
-            {
-                "id": d.pk,
-                "kind": d.kind,
-                "title": d.title,
-                "subject": d.subject_repr,
-                "region": d.region_id,
-                "due_at": d.due_at,
-                "overdue": d.is_overdue(at),
-                "escalation_level": escalation_level(d),
-                "clause": d.clause,
-            }
-            for d in qs
-        ]
+        return [deadline_dict(d, at=at) for d in qs]
 
     def render(self, result: Any, **options: Any) -> None:
         if options["action"] == "tick":
