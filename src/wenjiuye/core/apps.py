@@ -19,8 +19,13 @@ class CoreConfig(AppConfig):
     verbose_name = _("基础数据")
 
     def ready(self) -> None:
-        from wenjiuye.core import auth_events  # noqa: F401, PLC0415 (connects the auth receivers)
+        from wenjiuye.core import (
+            auth_events,  # noqa: F401, PLC0415 (connects the auth receivers)
+            labels,  # noqa: PLC0415
+        )
         from wenjiuye.core.demo_users import demo_password_check  # noqa: PLC0415
+
+        labels.install()
 
         checks.register(demo_password_check)
         post_migrate.connect(create_cache_table, sender=self)

@@ -1,0 +1,150 @@
+"""One registry of the Chinese names of every code a user can see.
+
+A page never shows a code: flag reasons, levels, statuses, kinds, region codes, industry codes,
+policy keys, usernames. Templates call ``{{ value|label:"kind" }}`` (``core.templatetags``), code
+calls :func:`label`. Each app registers the codes it owns in its ``AppConfig.ready`` with
+:func:`register`, so ``core`` knows no app above it; the kinds ``core`` owns (regions, users,
+policy keys, roles) are registered here.
+
+A code that no source knows is shown as "未登记(<code>)": visibly wrong rather than passed off as
+a name, and caught by the page crawl test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from functools import lru_cache
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+
+Source = Mapping[Any, "str | Promise"] | Callable[[Any], "str | Promise | None"]
+
+_SOURCES: dict[str, list[Source]] = {}
+
+
+def register(kind: str, source: Source) -> None:
+    """Add ``source`` (a mapping code → name, or a function code → name or ``None``) to ``kind``.
+
+    Sources of one kind are asked in the order they were registered; the first name wins."""
+    sources = _SOURCES.setdefault(kind, [])
+    if source not in sources:
+        sources.append(source)
+
+
+def kinds() -> list[str]:
+    return sorted(_SOURCES)
+
+
+def known(kind: str, code: Any) -> bool:
+    return _lookup(kind, code) is not None
+
+
+def label(kind: str, code: Any) -> str:
+    """The Chinese name of ``code`` of ``kind``; "—" for an empty value."""
+    if code is None or code == "":
+        return "—"
+    name = _lookup(kind, code)
+    if name is None:
+        return _("未登记(%(code)s)") % {"code": code}
+    return str(name)
+
+
+def labels(kind: str, codes: Any) -> list[str]:
+    """Names of a list of codes (a flag's reasons, say), in order."""
+    return [label(kind, c) for c in (codes or [])]
+
+
+def _lookup(kind: str, code: Any) -> str | Promise | None:
+    for source in _SOURCES.get(kind, ()):
+        if callable(source):
+            name = source(code)
+        else:
+            name = source.get(code)
+            if name is None and not isinstance(code, str):
+                name = source.get(str(code))
+        if name is not None:
+            return name
+    return None
+
+
+# --- The kinds core owns ------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _region_names() -> dict[str, str]:
+    from wenjiuye.core.models import Region
+
+    return dict(Region.objects.values_list("code", "name"))
+
+
+def region_name(code: Any) -> str | None:
+    """The name of a region code (a county, township or the city); ``None`` when unknown."""
+    return _region_names().get(str(code))
+
+
+def clear_caches(**_kwargs: Any) -> None:
+    """Forget cached names (called when regions, users or policy parameters change)."""
+    _region_names.cache_clear()
+    _user_names.cache_clear()
+    _policy_names.cache_clear()
+
+
+@lru_cache(maxsize=1)
+def _user_names() -> dict[str, str]:
+    from wenjiuye.core.models import User
+
+    out = {}
+    for u in User.objects.select_related("unit").only(
+        "username", "first_name", "last_name", "unit__name"
+    ):
+        name = (u.get_full_name() or "").strip() or _("账号 %(username)s") % {
+            "username": u.username
+        }
+        out[u.username] = f"{name}({u.unit.name})" if u.unit_id and u.unit else name
+    return out
+
+
+def user_name(username: Any) -> str | None:
+    """A user's display name and unit ("张三(就业促进科)"), never the login name alone."""
+    if username in ("", None):
+        return None
+    return _user_names().get(str(username))
+
+
+@lru_cache(maxsize=1)
+def _policy_names() -> dict[str, str]:
+    from wenjiuye.core.models import PolicyParameter
+
+    out: dict[str, str] = {}
+    for key, name in PolicyParameter.objects.order_by("effective_from").values_list("key", "label"):
+        out[key] = name  # the newest version's name
+    return out
+
+
+def policy_name(key: Any) -> str | None:
+    return _policy_names().get(str(key))
+
+
+def _role_name(code: Any) -> str | None:
+    from wenjiuye.core.roles import Role
+
+    return Role(code).label if code in Role.values else None
+
+
+def install() -> None:
+    """Register core's kinds; names are cached for one request (and dropped on any change)."""
+    from django.core.signals import request_started
+    from django.db.models.signals import post_delete, post_save
+
+    from wenjiuye.core.models import PolicyParameter, Region, User
+
+    register("region", region_name)
+    register("user", user_name)
+    register("policy", policy_name)
+    register("role", _role_name)
+    for model in (Region, User, PolicyParameter):
+        post_save.connect(clear_caches, sender=model, dispatch_uid=f"labels-{model.__name__}")
+        post_delete.connect(clear_caches, sender=model, dispatch_uid=f"labels-d-{model.__name__}")
+    request_started.connect(clear_caches, dispatch_uid="labels-request")
