@@ -130,7 +130,7 @@ def policy_name(key: Any) -> str | None:
 def _role_name(code: Any) -> str | None:
     from wenjiuye.core.roles import Role
 
-    return Role(code).label if code in Role.values else None
+    return str(Role(code).label) if code in Role.values else None
 
 
 def install() -> None:

@@ -38,6 +38,7 @@ from wenjiuye.core.identifiers import mask_personal
 from wenjiuye.core.periods import today
 from wenjiuye.core.roles import Cap
 from wenjiuye.core.scope import can
+from wenjiuye.core.types import request_user
 
 Text = str | Promise
 Choices = Sequence[tuple[str, Text]]
@@ -167,7 +168,7 @@ def xlsx_response(
     from wenjiuye.core.audit import record_event
     from wenjiuye.core.models import Event
 
-    user = request.user
+    user = request_user(request)
     unmasked = can(user, Cap.VIEW_PERSONAL) and any(c.personal for c in spec.columns)
     if isinstance(rows, QuerySet):
         rows = rows.iterator(chunk_size=2000)
