@@ -99,17 +99,25 @@ def _user_names() -> dict[str, str]:
     for u in User.objects.select_related("unit").only(
         "username", "first_name", "last_name", "unit__name"
     ):
-        name = (u.get_full_name() or "").strip() or _("账号 %(username)s") % {
-            "username": u.username
-        }
+        name = display_name(u) or _("账号 %(username)s") % {"username": u.username}
         out[u.username] = f"{name}({u.unit.name})" if u.unit_id and u.unit else name
     return out
+
+
+def display_name(user: Any) -> str:
+    """A person's name as Chinese writes it: family name first, no space ("王小明")."""
+    first, last = (user.first_name or "").strip(), (user.last_name or "").strip()
+    if any("\u4e00" <= c <= "\u9fff" for c in first + last):
+        return last + first
+    return " ".join(p for p in (first, last) if p)
 
 
 def user_name(username: Any) -> str | None:
     """A user's display name and unit ("张三(就业促进科)"), never the login name alone."""
     if username in ("", None):
         return None
+    if username == "system":  # core.audit's actor_name of a change no user made
+        return _("系统")
     return _user_names().get(str(username))
 
 

@@ -9,6 +9,7 @@ class MonitoringConfig(AppConfig):
 
     def ready(self) -> None:
         from wenjiuye.core import labels  # noqa: PLC0415
+        from wenjiuye.core.history import register_field  # noqa: PLC0415
         from wenjiuye.monitoring.params import LEVEL_NAMES  # noqa: PLC0415
         from wenjiuye.monitoring.warning_levels import CODE_NAMES_ZH  # noqa: PLC0415
 
@@ -16,3 +17,5 @@ class MonitoringConfig(AppConfig):
         labels.register(
             "level", {n: f"{roman}({colour})" for n, (roman, colour, _css) in LEVEL_NAMES.items()}
         )
+        register_field("monitoring.ledgerentry", "reasons", "reason")
+        register_field("monitoring.ledgerentry", "level", "level")

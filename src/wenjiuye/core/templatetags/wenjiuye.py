@@ -10,6 +10,7 @@ from django.http import QueryDict
 from django.utils.html import format_html
 
 from wenjiuye.core import labels as label_registry
+from wenjiuye.core.history import event_sentences as _event_sentences
 from wenjiuye.core.identifiers import mask_id
 from wenjiuye.core.roles import Cap
 from wenjiuye.core.scope import can, can_city
@@ -35,6 +36,12 @@ def label(code: Any, kind: str) -> str:
 def labels(codes: Any, kind: str) -> list[str]:
     """``{% for r in e.reasons|labels:"reason" %}``: names of a list of codes."""
     return label_registry.labels(kind, codes)
+
+
+@register.filter
+def event_sentences(event: Any) -> list[str]:
+    """An audit event's changes as sentences ("状态:待处置 → 跟进中"; core.history)."""
+    return _event_sentences(event)
 
 
 @register.filter

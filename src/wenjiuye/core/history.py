@@ -1,0 +1,110 @@
+"""An object's change history as sentences: "状态:待处置 → 跟进中".
+
+Events keep ``changes`` as ``{field: [old, new]}`` with raw stored values (choice codes, foreign
+keys, JSON). :func:`event_sentences` turns each into the field's Chinese name and the values'
+names: choices by their label, foreign keys to users and regions by name, booleans as 是/否, dates
+as dates, and lists of codes through the label kind registered for the field
+(:func:`register_field`). A value no rule can name (a JSON object) is summarised, never printed as
+a Python repr.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils.translation import gettext as _
+
+from wenjiuye.core import labels
+
+#: (model label, field name) → label kind of the field's values (or of each item of a list)
+_FIELD_KINDS: dict[tuple[str, str], str] = {}
+
+
+def register_field(model_label: str, field: str, kind: str) -> None:
+    """Name the values of ``model_label.field`` in histories with the label ``kind``."""
+    _FIELD_KINDS[(model_label.lower(), field)] = kind
+
+
+def _model(object_type: str) -> type[models.Model] | None:
+    try:
+        return apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return None
+
+
+def _field(model: type[models.Model] | None, name: str) -> models.Field[Any, Any] | None:
+    if model is None:
+        return None
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        try:  # "region_id" → region
+            field = model._meta.get_field(name.removesuffix("_id"))
+        except FieldDoesNotExist:
+            return None
+    return field if isinstance(field, models.Field) else None
+
+
+def _value(object_type: str, name: str, field: models.Field[Any, Any] | None, value: Any) -> str:
+    if value is None or value == "" or value == [] or value == {}:
+        return _("空")
+    kind = _FIELD_KINDS.get((object_type, name))
+    if kind:
+        if isinstance(value, list):
+            return "、".join(labels.labels(kind, value))
+        return labels.label(kind, value)
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    if field is not None and field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if field is not None and field.is_relation and field.related_model is not None:
+        related = field.related_model._meta.label_lower
+        if related == "core.user":
+            from wenjiuye.core.models import User
+
+            username = User.objects.filter(pk=value).values_list("username", flat=True).first()
+            return labels.label("user", username) if username else _("已删除的用户")
+        if related == "core.region":
+            return labels.label("region", value)
+        obj = field.related_model._default_manager.filter(pk=value).first()
+        return str(obj) if obj is not None else str(value)
+    if isinstance(value, dict):
+        return _("(%(n)s 项内容)") % {"n": len(value)}
+    if isinstance(value, list):
+        if all(isinstance(v, (str, int, float)) for v in value):
+            return "、".join(str(v) for v in value)
+        return _("(%(n)s 项内容)") % {"n": len(value)}
+    return str(value)
+
+
+def _field_name(field: models.Field[Any, Any] | None, name: str) -> str:
+    if field is not None:
+        return str(field.verbose_name)
+    return _("其他信息")
+
+
+def event_sentences(event: Any) -> list[str]:
+    """One sentence per changed field of ``event`` (an ``Event``, usually masked)."""
+    if event.action == "create":  # a new record: "新增" says it; its fields are on the page
+        return []
+    changes = event.changes if isinstance(event.changes, dict) else {}
+    object_type = (event.object_type or "").lower()
+    model = _model(object_type)
+    out = []
+    for name, pair in changes.items():
+        field = _field(model, name)
+        if isinstance(pair, list) and len(pair) == 2:
+            old, new = pair
+            if old is None and field is None:
+                out.append(f"{_field_name(field, name)}:{_value(object_type, name, field, new)}")
+            else:
+                out.append(
+                    f"{_field_name(field, name)}:{_value(object_type, name, field, old)}"
+                    f" → {_value(object_type, name, field, new)}"
+                )
+        else:
+            out.append(f"{_field_name(field, name)}:{_value(object_type, name, field, pair)}")
+    return out
