@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import time
@@ -57,18 +58,24 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
         text=True,
     )
     url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
+    deadline = time.monotonic() + 180  # a busy 2-core machine can take a while to start Django
+    while True:
         try:
-            urllib.request.urlopen(url + "/login/", timeout=1)  # noqa: S310 (loopback)
+            urllib.request.urlopen(url + "/login/", timeout=5)  # noqa: S310 (loopback)
             break
         except OSError:
             if server.poll() is not None:
                 raise RuntimeError(
                     server.stderr.read() if server.stderr else "server died"
                 ) from None
+            if time.monotonic() > deadline:
+                server.terminate()
+                raise RuntimeError("the test server did not answer within 180 s") from None
             time.sleep(0.2)
     try:
-        yield {"url": url, "home": Path(home), "quickstart": quick}
+        with sqlite3.connect(Path(home) / "wenjiuye.sqlite3") as db:
+            region_codes = [code for (code,) in db.execute("SELECT code FROM core_region")]
+        yield {"url": url, "home": Path(home), "quickstart": quick, "region_codes": region_codes}
     finally:
         server.terminate()
         server.wait(timeout=10)
