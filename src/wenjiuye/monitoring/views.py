@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from wenjiuye.core.audit import events_for
-from wenjiuye.core.charts import line_chart
+from wenjiuye.core.charts import bar_chart, line_chart, period_label
 from wenjiuye.core.roles import Cap
 from wenjiuye.core.scope import can, require
 from wenjiuye.core.types import AuthedHttpRequest
@@ -121,26 +121,34 @@ def enterprise_page(request: AuthedHttpRequest, uscc: str) -> HttpResponse:
 @login_required
 def region_page(request: AuthedHttpRequest, code: str) -> HttpResponse:
     months = list(selectors.region_history(user=request.user, code=code))
-    region = selectors.region_find(code)
-    rate = [m.values.get("registered_unemployment_rate") for m in months]
+    periods = [m.period for m in months]
+
+    def column(name: str) -> list[float | None]:
+        return [m.values.get(name) for m in months]
+
+    rate, stock = _("登记失业率"), _("登记失业人数")
     chart_rate = line_chart(
-        [m.period for m in months],
-        {"登记失业率(%)": [None if r is None else round(r * 100, 2) for r in rate]},
+        periods,
+        {rate: column("registered_unemployment_rate"), stock: column("unemployed_stock")},
+        units={rate: "%", stock: _("人")},
+        title=_("登记失业率与登记失业人数"),
     )
-    chart_jobs = line_chart(
-        [m.period for m in months],
-        {
-            "城镇新增就业": [m.values.get("new_employment") for m in months],
-            "登记失业人数": [m.values.get("unemployed_stock") for m in months],
-        },
+    new, paid = _("城镇新增就业"), _("领取失业保险金")
+    chart_jobs = bar_chart(
+        periods,
+        {new: column("new_employment"), paid: column("ui_benefit_recipients")},
+        units={new: _("人"), paid: _("人")},
+        title=_("城镇新增就业与领取失业保险金人数"),
     )
+    warning = selectors.region_warning(user=request.user, code=code)
     return render(
         request,
         "monitoring/region.html",
         {
             "code": code,
-            "region": region,
-            "months": months,
+            "months": [(period_label(m.period), m) for m in reversed(months)],
+            "warning": warning,
+            "warning_period": period_label(warning.period) if warning.period else "",
             "chart_rate": chart_rate,
             "chart_jobs": chart_jobs,
         },
