@@ -16,8 +16,8 @@ def reference(users):
 @pytest.mark.parametrize(
     ("role", "role_label", "scope"),
     [
-        (Role.COUNTY_OFFICER, "县(市、区)人社局工作人员", "宝丰县(410421)"),
-        (Role.LEADER, "领导(只读)", "平顶山市(410400)"),
+        (Role.COUNTY_OFFICER, "县(市、区)人社局工作人员", "宝丰县"),
+        (Role.LEADER, "领导(只读)", "平顶山市"),
         (Role.AUDITOR, "审计员", "全部"),
     ],
 )

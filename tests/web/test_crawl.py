@@ -37,6 +37,8 @@ SNAKE = re.compile(r"(?<![\w.@/-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w.@/-])")
 DOTTED_KEY = re.compile(r"(?<![\w./-])[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*){1,4}(?![\w./-])")
 REPR = re.compile(r"(?<![\w-])(None|True|False)(?![\w-])|\{'|\['|<QuerySet|object at 0x")
 UNKNOWN = "未登记("
+# a file's or a site's name is a word, not a code
+FILE_NAME = re.compile(r"\.(csv|xlsx|xls|json|parquet|txt|docx|pdf|zip|cn|com|org|net)$")
 
 
 class _Text(HTMLParser):
@@ -88,7 +90,7 @@ def raw_codes(text: str, region_codes: set[str]) -> list[str]:
     found += [
         m.group()
         for m in DOTTED_KEY.finditer(text)
-        if "_" in m.group() or m.group().count(".") >= 2
+        if ("_" in m.group() or m.group().count(".") >= 2) and not FILE_NAME.search(m.group())
     ]
     found += [m.group() for m in REPR.finditer(text)]
     found += [
@@ -115,6 +117,7 @@ def test_the_detector_finds_each_kind_of_code() -> None:
     assert raw_codes("身份证 410421199001011234 电话 138****1234", codes) == []
     assert raw_codes("宝丰县 · 疑似规模裁员 · 2.9% · 3120", codes) == []
     assert raw_codes("user@example.com www.gov.cn", codes) == []
+    assert raw_codes("文件 si_contributions_202106.csv", codes) == []
 
 
 @pytest.mark.parametrize("username", ROLES)

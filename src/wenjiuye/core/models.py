@@ -51,7 +51,7 @@ class Region(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name}({self.code})"
+        return self.name
 
     @property
     def scope_prefix(self) -> str:
