@@ -37,7 +37,9 @@ def upload(request: AuthedHttpRequest) -> HttpResponse:
         return render(request, "intake/upload.html", context)
     upload_file = request.FILES.get("file")
     if upload_file is None:
-        return render(request, "intake/upload.html", {**context, "error": "请选择文件"}, status=400)
+        return render(
+            request, "intake/upload.html", {**context, "error": _("请选择文件")}, status=400
+        )
     limit = settings.WENJIUYE_UPLOAD_MAX_BYTES
     if upload_file.size and upload_file.size > limit:
         error = _("文件过大(上限 {limit} MB)").format(limit=limit >> 20)
