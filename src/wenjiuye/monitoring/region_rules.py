@@ -245,8 +245,9 @@ class RegionRules(RegionMonth, EnterpriseRules):
         arrow: list[Any] = []
         for i, v in enumerate(reversed(vals)):
             arrow += (["→"] if i else []) + [show(v)]
+        # the county is the flag's subject (shown by its name): the sentence names no code
         who = (s.region_level == "point").ifelse(
-            concat("监测点", s.series), concat("县(市、区)", s.series)
+            concat("监测点", s.series), ibis.literal("本县(市、区)各监测点合计")
         )
         reason = concat(who, f"返乡未就业人数连续{n}个月上升:", *arrow, "(人)")
         evidence: dict[str, Any] = {
