@@ -13,8 +13,10 @@ from django.utils.translation import gettext as _
 from wenjiuye.assistance.sync import case_sync_benefit_payments, case_sync_registrations
 from wenjiuye.core.demo_users import demo_duty_ensure, demo_users_ensure
 from wenjiuye.core.management.base import JsonCommand
+from wenjiuye.core.periods import today
 from wenjiuye.core.reference import PACKAGED_CITY_DIR, reference_load_default
 from wenjiuye.demo.generator import demo_generate
+from wenjiuye.demo.scenario import demo_scenario, scenario_line
 from wenjiuye.intake.services import ingest_file
 from wenjiuye.monitoring.services import monitor_run
 
@@ -68,6 +70,10 @@ class Command(JsonCommand):
             ),
             "benefit_payments": case_sync_benefit_payments(),
         }
+        say("记录演示业务场景(以演示账号办理)…")
+        scenario = demo_scenario(
+            as_of=options.get("as_of") or today(), seed=options["seed"], progress=say
+        )
         return {
             "reference": reference,
             "demo": str(out),
@@ -77,10 +83,12 @@ class Command(JsonCommand):
             "assistance": cases,
             "duty_shifts": duty,
             "users": users,
+            "scenario": scenario,
         }
 
     def render(self, result: dict[str, Any], **options: Any) -> None:
         self.stdout.write("")
+        self.stdout.write(scenario_line(result["scenario"]))
         self.stdout.write("演示账号(密码相同):")
         for u in result["users"]:
             self.stdout.write(f"  {u['username']:<10} {u['password']}  {u['role']} · {u['scope']}")
