@@ -5,7 +5,11 @@ and payments, demo logins.
 The demo city's 24 months end in the last complete month before ``--as-of`` (default today), so
 on a fresh machine its registrations, benefit payments, open vacancies and ages are current. The
 result reports ``open_vacancies``: how many persons on the ledger matching finds at least one
-open vacancy for on that day (the share is printed).
+open vacancy for on that day (the share is printed), and ``ledger``: the open cases by tier and
+the longest time since registering. The ledger itself (tiers, contacts and one-week deadlines) is
+built on the day the command runs, as ``case_open`` does: another ``--as-of`` than today dates the
+demo's files only. Benefit recipients are put on the ledger from the latest month's payments: a
+person paid a year ago whose registration has since ended is no longer unemployed.
 """
 
 from __future__ import annotations
