@@ -204,6 +204,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
         "small",
         "--seed",
         str(SEED),
+        "--end",
+        "202212",  # a fixed window: the command's default ends before today
         "--out",
         str(out),
         "--json",

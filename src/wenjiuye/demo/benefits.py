@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from wenjiuye.demo.model import INVOLUNTARY, Registration
 from wenjiuye.demo.people import People
@@ -13,6 +14,11 @@ from wenjiuye.demo.timeline import Timeline
 from wenjiuye.demo.writers import WrittenFile, write_table, yuan
 
 MAX_SUBSIDY_MONTHS = 6
+#: The dated policy amounts the payments read (anchor of each kind of payment).
+POLICY_AMOUNTS = {
+    "subsidy": "unemployment_subsidy.monthly.low",
+    "temp_allowance": "temporary_allowance.monthly",
+}
 
 
 def ui_months(profile: CityProfile, reg: Registration) -> int:
@@ -106,3 +112,36 @@ def write_benefits(
         [(pid, timeline.dash(k), kind, yuan(amount)) for pid, k, kind, amount in rows],
         fmt="utf-8",
     )
+
+
+def benefit_amounts(profile: CityProfile, timeline: Timeline) -> dict[str, Any]:
+    """What the payments of the window rest on, for ``ground_truth.json``: the UI benefit of
+    each year (the profile's demo amount, and the year it is carried forward from), and whether
+    each dated policy amount is in force at all in the window (outside it nothing is paid)."""
+    ui = {}
+    for year in timeline.years:
+        listed = profile.ui_benefit_year(year)
+        ui[str(year)] = {
+            "amount": profile.ui_benefit(year),
+            "from_year": listed,
+            "carried_forward": listed != year,
+        }
+    rules = {}
+    for kind, key in POLICY_AMOUNTS.items():
+        entry = profile.policy.get(key)
+        start = entry.effective_from if entry else None
+        end = entry.effective_to if entry else None
+        rules[kind] = {
+            "policy_key": key,
+            "effective_from": start.isoformat() if start else None,
+            "effective_to": end.isoformat() if end else None,
+            "paid_in_window": entry is not None
+            and any(entry.applies(timeline.first(k)) for k in range(len(timeline))),
+        }
+    return {
+        "ui_benefit_monthly": ui,
+        "dated_policy": rules,
+        "note": "演示数据:失业保险金按 demo_profile.json 的 ui_benefit_monthly 逐年发放,未列出的年份沿用此前最近一年的金额"
+        "(carried_forward),不是省定标准;失业补助金、临时生活补助只在其政策参数的实施期内发放,实施期不在窗口内的(如2022年度标准)不发放,"
+        "也不为其编造现行金额。",
+    }

@@ -43,6 +43,10 @@ from wenjiuye.demo.simulation import Simulation
 from wenjiuye.demo.timeline import Timeline
 from wenjiuye.demo.writers import WrittenFile, sha256_file
 
+#: The last month when none is given: a fixed window, so that tests calling the library get the
+#: same files on any day (``wenjiuye demo generate`` and ``quickstart`` end the window before
+#: today instead: :func:`wenjiuye.demo.timeline.end_before`).
+FIXED_END = "202212"
 MIN_MONTHS = 18
 MAX_MONTHS = 60
 MANIFEST = "manifest.json"
@@ -88,7 +92,7 @@ def demo_generate(
     city_dir: Path,
     scale: str = "small",
     seed: int = 1,
-    end: str = "202212",
+    end: str = FIXED_END,
     months: int = 24,
     progress: Callable[[str], None] | None = None,
 ) -> DemoResult:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from wenjiuye.demo.benefits import benefit_amounts
 from wenjiuye.demo.model import GENERATOR, Enterprise
 from wenjiuye.demo.simulation import Simulation
 
@@ -256,4 +257,5 @@ def build_ground_truth(sim: Simulation, market_facts: dict[str, Any]) -> dict[st
             },
         },
         "true_hires": market_facts["true_hires"],
+        "benefit_amounts": benefit_amounts(profile, t),
     }

@@ -61,6 +61,11 @@ COMPLAINT_TOPICS = (
 #: or (noise) another job of the employer's industry.
 TITLE_VARIANTS = ("急招{}", "熟练{}", "{}(长白班)", "{}学徒", "招聘{}若干名")
 TRUE_HIRE_MIX = {"exact": 60, "variant": 25, "other_job": 15}
+#: Postings of the window's last ``RECENT_DAYS`` days are still open ``OPEN_AFTER_END_DAYS`` days
+#: after it: the demo is used in the month after its window (``demo generate --as-of``), and on
+#: any day of that month the job board holds current vacancies, as a real one does.
+RECENT_DAYS = 60
+OPEN_AFTER_END_DAYS = 45
 
 
 @dataclass(frozen=True)
@@ -114,6 +119,8 @@ def _postings(
     for i in range(scale.postings):
         posted = t.start + timedelta(days=rng.randrange(span))
         closes = posted + timedelta(days=rng.choice((30, 45, 60, 90)))
+        if (t.end - posted).days < RECENT_DAYS:
+            closes = max(closes, t.end + timedelta(days=OPEN_AFTER_END_DAYS))
         welfare = "、".join(rng.sample(WELFARE, 3))
         if i < n_partner:
             p = rng.choice(profile.partner_cities)

@@ -3,7 +3,9 @@
 Everything city-specific (counties and their industries, migrant origins, partner cities,
 village monitoring points, where each planted scenario happens) comes from these files; the
 generator has none of it. Policy amounts (unemployment subsidy, temporary allowance) come from
-the policy files the profile names, with their effective dates.
+the policy files the profile names, with their effective dates: outside them nothing is paid (the
+2022 subsidy rules pay nothing in a window after 2022). The monthly UI benefit is the profile's
+own demo amount per year (``ui_benefit_monthly``), the last one carried forward to later years.
 """
 
 from __future__ import annotations
@@ -146,10 +148,16 @@ class CityProfile:
                 return county
         raise DemoError(_("%(code)s 不是本市的县级区划") % {"code": code})
 
-    def ui_benefit(self, year: int) -> int:
-        """The monthly UI benefit of ``year``: the profile's amount of that year or the last before."""
+    def ui_benefit_year(self, year: int) -> int:
+        """The year of the profile's UI benefit amount that ``year`` pays: ``year`` itself when
+        listed, else the last listed year before it (carried forward; the first listed year for a
+        year before all of them). Demo data: the ground truth says which years are carried."""
         known = sorted(self.ui_benefit_monthly)
-        return self.ui_benefit_monthly[max((y for y in known if y <= year), default=known[0])]
+        return max((y for y in known if y <= year), default=known[0])
+
+    def ui_benefit(self, year: int) -> int:
+        """The monthly UI benefit the demo pays in ``year`` (:meth:`ui_benefit_year`)."""
+        return self.ui_benefit_monthly[self.ui_benefit_year(year)]
 
     def policy_value(self, key: str, day: date) -> Any | None:
         entry = self.policy.get(key)

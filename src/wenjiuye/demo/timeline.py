@@ -1,4 +1,10 @@
-"""The demo's months: index 0 is the first period, ``len - 1`` the last."""
+"""The demo's months: index 0 is the first period, ``len - 1`` the last.
+
+A demo is dated by its last month: ``--end YYYYMM`` (a fixed window, for reproducible tests), or
+``--as-of DATE`` (default today), whose window ends in the last complete month before ``DATE``
+(:func:`end_before`); everything in the files is dated inside the window, so the same ``end``
+gives the same files whatever the day.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,13 @@ from wenjiuye.core.i18n import gettext as _
 from wenjiuye.demo.profile import DemoError
 
 _PERIOD = re.compile(r"^(\d{4})(\d{2})$")
+
+
+def end_before(as_of: date) -> str:
+    """The last complete month before ``as_of`` as ``YYYYMM`` (2026-12-08 → 202611; 2026-12-01 →
+    202611: November is complete on the first of December)."""
+    year, month = (as_of.year, as_of.month - 1) if as_of.month > 1 else (as_of.year - 1, 12)
+    return f"{year:04d}{month:02d}"
 
 
 class Timeline:

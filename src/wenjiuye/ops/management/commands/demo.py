@@ -1,8 +1,10 @@
-"""``wenjiuye demo generate [--scale small|city] [--seed N] [--out DIR] [--end YYYYMM]
+"""``wenjiuye demo generate [--scale small|city] [--seed N] [--out DIR] [--as-of DATE | --end YYYYMM]
 [--months 24] [--city DIR] [--json]``: write a deterministic demo city in the data-contract
 formats, with planted risk scenarios listed in ``ground_truth.json``.
 
-The same options give byte-identical files. ``--out`` defaults to
+The window's last month is the last complete month before ``--as-of`` (default today), so a
+demo made today looks current; ``--end`` fixes it instead (reproducible tests). The same options
+and the same last month give byte-identical files. ``--out`` defaults to
 ``$WENJIUYE_HOME/demo/<scale>-seed<N>``; a folder from an earlier demo run is replaced, any
 other non-empty folder is refused. ``--json`` prints ``{"out", "files": [{"path", "kind",
 "format", "rows"}], "ground_truth", "manifest", "seed", "scale"}``; progress goes to stderr
@@ -19,9 +21,11 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import CommandError, CommandParser
 
-from wenjiuye.core.management.base import JsonCommand
+from wenjiuye.core.management.base import JsonCommand, parse_day
+from wenjiuye.core.periods import today
 from wenjiuye.core.reference import PACKAGED_CITY_DIR
 from wenjiuye.demo import SCALES, DemoError, demo_generate
+from wenjiuye.demo.timeline import end_before
 
 
 class Command(JsonCommand):
@@ -48,7 +52,17 @@ class Command(JsonCommand):
             default=None,
             help="输出文件夹(默认 $WENJIUYE_HOME/demo/<规模>-seed<种子>)",
         )
-        gen.add_argument("--end", default="202212", help="最后一个月 YYYYMM(默认 202212)")
+        when = gen.add_mutually_exclusive_group()
+        when.add_argument(
+            "--as-of",
+            type=parse_day,
+            default=None,
+            metavar="YYYY-MM-DD",
+            help="演示数据的“今天”:最后一个月为该日之前最近的完整月份(默认今天)",
+        )
+        when.add_argument(
+            "--end", default=None, metavar="YYYYMM", help="固定最后一个月 YYYYMM(用于可重复的测试)"
+        )
         gen.add_argument("--months", type=int, default=24, help="月数(默认 24)")
         gen.add_argument(
             "--city",
@@ -79,7 +93,7 @@ class Command(JsonCommand):
                 city_dir=options["city"],
                 scale=scale,
                 seed=seed,
-                end=options["end"],
+                end=options["end"] or end_before(options["as_of"] or today()),
                 months=options["months"],
                 progress=progress,
             )
