@@ -175,7 +175,8 @@ def _level_choices(user: User) -> list[tuple[str, str]]:
 def _reason_choices(ledger: str) -> Callable[[User], list[tuple[str, str]]]:
     def choices(user: User) -> list[tuple[str, str]]:
         codes = {c for c, ledgers in LEDGERS_OF_CODE.items() if ledger in ledgers}
-        for reasons in ledger_list(user=user, ledger=ledger).values_list("reasons", flat=True):
+        present = ledger_list(user=user, ledger=ledger).order_by().values_list("reasons", flat=True)
+        for reasons in present.distinct():
             codes.update(r for r in reasons or () if not str(r).startswith(MANUAL))
         named = [(c, labels.label("reason", c)) for c in codes]
         return sorted(named, key=lambda pair: pair[1])

@@ -23,7 +23,8 @@ def _county(qs: QuerySet[Any], value: str) -> QuerySet[Any]:
 
 def _industry_choices(user: User) -> list[tuple[str, str]]:
     """The divisions (大类) of the enterprises the user sees, e.g. ("31", "黑色金属冶炼和压延加工业")."""
-    codes = scoped(Enterprise.objects.exclude(industry=""), user).values_list("industry", flat=True)
+    firms = scoped(Enterprise.objects.exclude(industry=""), user).order_by()
+    codes = firms.values_list("industry", flat=True)
     divisions = sorted({gbt4754.division_of(c) for c in codes.distinct()} - {""})
     table = gbt4754.table()
     return [(d, f"{table[d].name}({d})" if d in table else d) for d in divisions]
