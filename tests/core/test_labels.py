@@ -75,6 +75,12 @@ def test_regions_by_name_and_renamed_at_once(regions):
     assert labels.label("region", "410421") == "宝丰县(改)"
 
 
+def test_an_unlisted_township_or_village_by_the_division_it_lies_in(regions):
+    assert labels.label("region", "410423104203") == "鲁山县"  # a monitoring point's village
+    assert labels.label("region", "410421100777") == "测试街道"  # the nearest listed one
+    assert labels.label("region", "419999104203") == "未登记(419999104203)"
+
+
 def test_users_by_display_name_never_the_login_name(regions):
     make_user("zhangsan", Role.COUNTY_OFFICER, "410421")
     name = labels.label("user", "zhangsan")

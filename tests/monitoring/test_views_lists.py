@@ -69,7 +69,17 @@ def ledgers(users):
                          reasons=["stoppage"], status="closed", closed_reason="已复工"),
         "person": _entry("张三", ledger="key_group", subject_type="person", subject_id=PID,
                          group="失业人员", reasons=["registered_unemployed"], level=None,
+                         evidence={"registered_unemployed": {"registered_on": "2022-03-02",
+                                                             "source": "失业登记"}},
                          contact=users[Role.COUNTY_OFFICER]),
+        "point": _entry("监测点 JCD-410421-01 返乡未就业 13 人", ledger="key_group",
+                        subject_type="point", subject_id="JCD-410421-01",
+                        region_code="410421106207", group="返乡农民工",
+                        reasons=["returned_unemployed"], level=None,
+                        evidence={"returned_unemployed": {"period": LATEST, "returned": 40,
+                                                          "returned_unemployed": 13,
+                                                          "outbound": 300,
+                                                          "source": "村级监测点月报"}}),
         "person_other": _entry("李四", ledger="key_group", subject_type="person",
                                subject_id=PID_OTHER, region_code=OTHER_COUNTY, group="失业人员",
                                reasons=["manual:走访发现长期失业"], level=None),
@@ -211,6 +221,25 @@ def test_entry_page_speaks_chinese(client, users, ledgers):
     assert "王五" in contact and "baofeng" not in contact
 
 
+def test_the_feeds_evidence_in_words(client, users, ledgers):
+    client.force_login(users[Role.CITY_OFFICE])
+    person = visible_text(client.get(f"/lists/entry/{ledgers['person'].pk}/"))
+    assert "失业登记" in person and "2022-03-02 办理失业登记(失业登记)" in person
+    point = visible_text(client.get(f"/lists/entry/{ledgers['point'].pk}/"))
+    assert "返乡未就业" in point and "(2022年03月)" in point
+    assert ":返乡 40 人,其中未就业 13 人;外出务工 300 人(村级监测点月报)" in point
+    assert "宝丰县" in point  # the point's village lies in 宝丰县
+    assert "registered_on" not in person.split("变更记录")[0]
+
+
+def test_the_default_month_is_offered_even_where_it_holds_nothing(client, users, ledgers):
+    client.force_login(users[Role.COUNTY_OFFICER])
+    response = client.get("/lists/risk/")
+    month = {f.name: f for f in response.context["listing"].filters}["month"]
+    assert month.value == LATEST and (LATEST, "2022年03月") in month.options
+    assert "202203" not in visible_text(response)
+
+
 def _sheet(response) -> list[list]:
     assert response.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
@@ -243,9 +272,11 @@ def test_download_masks_id_numbers_without_view_personal(client, users, ledgers)
 def test_download_in_full_for_view_personal_is_audited(client, users, ledgers):
     client.force_login(users[Role.CITY_OFFICE])
     rows = _sheet(client.get(f"/lists/key_group/?month=&county={OWN_COUNTY}&format=xlsx"))
-    assert [dict(zip(rows[0], r, strict=True))["公民身份号码"] for r in rows[1:]] == [PID]
+    got = [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
+    assert [r["公民身份号码"] for r in got if r["对象类型"] == "人员"] == [PID]
+    assert [r["监测点编号"] for r in got if r["对象类型"] == "监测点"] == ["JCD-410421-01"]
     event = Event.objects.get(action=Event.Action.EXPORT, object_type="list.key-group")
-    assert event.changes["unmasked"] is True and event.changes["rows"] == 1
+    assert event.changes["unmasked"] is True and event.changes["rows"] == 2
     assert event.changes["filters"]["county"] == OWN_COUNTY
 
 

@@ -112,6 +112,56 @@ def reason_name(code: Any) -> str | None:
     return text if _HAN.search(text) and not _LATIN.search(text) else None
 
 
+def region_within(code: Any) -> str | None:
+    """A township or village code the region table does not list (a monitoring point's village,
+    say) by the nearest division it lies in: "410423104203" → "鲁山县"."""
+    text = str(code)
+    if not text.isdigit() or len(text) not in (9, 12):
+        return None
+    for n in (9, 6):
+        name = labels.region_name(text[:n])
+        if name:
+            return name
+    return None
+
+
+def evidence_text(code: str, evidence: dict[str, Any]) -> str:
+    """Why an entry carries reason ``code``: the flag's sentence, or what the feed recorded."""
+    if evidence.get("reason"):
+        text = str(evidence["reason"])
+    elif code == "registered_unemployed":
+        text = _("%(day)s 办理失业登记") % {"day": evidence.get("registered_on", "—")}
+    elif code == "returned_unemployed":
+        text = _("返乡 %(returned)s 人,其中未就业 %(unemployed)s 人;外出务工 %(outbound)s 人") % {
+            "returned": evidence.get("returned", "—"),
+            "unemployed": evidence.get("returned_unemployed", "—"),
+            "outbound": evidence.get("outbound", "—"),
+        }
+    else:
+        text = ""
+    source = evidence.get("source")
+    return f"{text}({source})" if text and source else text
+
+
+def entry_evidence(entry: LedgerEntry) -> list[dict[str, str]]:
+    """The entry's reasons with their evidence, for its page and its list's download."""
+    out = [
+        {
+            "reason": labels.label("reason", code),
+            "period": period_name(ev.get("period")) or "",
+            "text": evidence_text(code, ev),
+        }
+        for code, ev in (entry.evidence or {}).items()
+        if isinstance(ev, dict)
+    ]
+    out += [
+        {"reason": labels.label("reason", r), "period": "", "text": ""}
+        for r in entry.reasons
+        if str(r).startswith(MANUAL)
+    ]
+    return out
+
+
 def period_name(period: Any) -> str | None:
     """ "202203" → "2022年03月"."""
     text = str(period)
@@ -192,7 +242,11 @@ def _month_choices(ledger: str) -> Callable[[User], list[tuple[str, str]]]:
             .values_list("last_confirmed", flat=True)
             .distinct()
         )
-        return [(m, period_name(m) or m) for m in months]
+        shown = list(months)
+        latest = latest_period()
+        if latest and latest not in shown:  # the default month, even when it holds nothing here
+            shown = sorted([*shown, latest], reverse=True)
+        return [(m, period_name(m) or m) for m in shown]
 
     return choices
 
@@ -202,8 +256,7 @@ def _subject_id(kind: str) -> Callable[[LedgerEntry], str]:
 
 
 def _evidence_text(entry: LedgerEntry) -> str:
-    parts = [str(ev.get("reason", "")) for ev in (entry.evidence or {}).values()]
-    return ";".join(p for p in parts if p)
+    return ";".join(e["text"] for e in entry_evidence(entry) if e["text"])
 
 
 def _ledger_search(persons: bool) -> Callable[[QuerySet[Any], str, User], QuerySet[Any]]:

@@ -84,6 +84,7 @@ def entry_page(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "may_write": may_write,
             "history": events_for(entry),
+            "evidence": selectors.entry_evidence(entry),
         },
         status=status,
     )
