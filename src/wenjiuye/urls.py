@@ -8,6 +8,8 @@ urlpatterns = [
     path("", include("wenjiuye.core.urls")),
     path("", include("wenjiuye.core.duty_urls")),
     path("", include("wenjiuye.registry.urls")),
+    # the enterprise file (/enterprises/<uscc>/): composes every part's records of an enterprise
+    path("", include("wenjiuye.overview.urls")),
     path("", include("wenjiuye.monitoring.urls")),
     path("", include("wenjiuye.intake.urls")),
     path("", include("wenjiuye.deadlines.urls")),

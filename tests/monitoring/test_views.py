@@ -60,7 +60,9 @@ def test_read_only_roles_cannot_change_entries(client, monitored, users):
 def test_enterprise_history_with_chart(client, monitored, layoff, users, yexian):
     client.force_login(users[Role.COUNTY_OFFICER])
     page = client.get(f"/monitoring/enterprises/{layoff}/").content.decode()
-    assert 'class="chart"' in page and "202203" in page and "layoff_suspected" in page
+    assert 'class="chart"' in page and "2022年03月" in page and "疑似规模裁员" in page
+    assert "layoff_suspected" not in page and "Ⅲ级(黄色)" in page
+    assert f'href="/enterprises/{layoff}/"' in page  # its file
     client.force_login(yexian)
     assert client.get(f"/monitoring/enterprises/{layoff}/").status_code == 404
 

@@ -68,8 +68,10 @@ def test_office_follows_a_planted_layoff_from_the_key_list_to_closing(live_app, 
     layoff = next(s for s in truth["scenarios"] if s["type"] == "layoff_30pct_2m")
     user = next(u for u in live_app["quickstart"]["users"] if u["username"] == "office")
     login(page, live_app["url"], "office", user["password"])
-    page.goto(live_app["url"] + "/lists/key_enterprise/")
-    page.click(f"text={layoff['name']}")
+    # the layoff is months old: the list shows the latest month by default, "全部" shows it
+    page.goto(live_app["url"] + "/lists/key_enterprise/?month=")
+    page.click(f"text={layoff['name']}")  # the enterprise's file, then its key-list entry
+    page.click("[data-testid=entries] a:has-text('重点关注企业清单')")
     page.wait_for_selector("[data-testid=status]")
     assert "疑似规模裁员" in page.content() or "参保人数较上月净减少" in page.content()
     page.select_option("select[name=status]", "closed")

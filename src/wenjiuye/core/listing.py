@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import OrderBy, Q, QuerySet
 from django.http import FileResponse, HttpRequest
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -83,6 +83,12 @@ class Column:
     personal: str = ""  # "id_number", "phone" or "birth_date": masked unless the user may see it
 
 
+#: How a sort key orders: a field name ("-name" descending), an expression such as
+#: ``F("level").asc(nulls_last=True)``, or several of them.
+Order = str | OrderBy
+SearchFn = Callable[[QuerySet[Any], str, Any], QuerySet[Any]]
+
+
 @dataclass(frozen=True)
 class ListSpec:
     name: str  # the download's file name (ASCII), e.g. "risk-ledger"
@@ -91,10 +97,17 @@ class ListSpec:
     filters: Sequence[Filter] = ()
     search: Sequence[str] = ()  # fields the text search looks in (icontains)
     search_label: Text = ""
-    sorts: dict[str, str | Sequence[str]] = field(default_factory=dict)  # key → order_by
+    sorts: dict[str, Order | Sequence[Order]] = field(default_factory=dict)  # key → order_by
     default_sort: str = ""
     per_page: int = 50
     defaults: dict[str, str | Callable[[], str]] = field(default_factory=dict)
+    #: the text search itself, ``fn(qs, q, user)``, instead of icontains on ``search`` (e.g. an
+    #: exact, audited search by ID number: ``registry.selectors.text_search``)
+    search_fn: SearchFn | None = None
+
+    @property
+    def searchable(self) -> bool:
+        return bool(self.search) or self.search_fn is not None
 
 
 @dataclass
@@ -138,9 +151,14 @@ def listing(request: HttpRequest, qs: QuerySet[Any], spec: ListSpec) -> Listing:
             value = _default(spec.defaults.get(f.name, ""))
         if value:
             qs = f.apply(qs, value, user)
-        bound.append(BoundFilter(f.name, str(f.label), f.kind, value, f.options(user)))
+        options = f.options(user)
+        if f.kind == "period" and value and options and value not in {k for k, _v in options}:
+            options = [(value, value), *options]  # a month typed in the URL stays selected
+        bound.append(BoundFilter(f.name, str(f.label), f.kind, value, options))
     q = params.get("q", "").strip()[:100]
-    if q and spec.search:
+    if q and spec.search_fn is not None:
+        qs = spec.search_fn(qs, q, user)
+    elif q and spec.search:
         cond = Q()
         for name in spec.search:
             cond |= Q(**{f"{name}__icontains": q})
@@ -151,14 +169,22 @@ def listing(request: HttpRequest, qs: QuerySet[Any], spec: ListSpec) -> Listing:
         raise DomainError(_("不能按“%(sort)s”排序") % {"sort": sort})
     if sort:
         order = spec.sorts[key]
-        fields = [order] if isinstance(order, str) else list(order)
+        fields = [order] if isinstance(order, str | OrderBy) else list(order)
         if sort.startswith("-"):
-            fields = [f[1:] if f.startswith("-") else "-" + f for f in fields]
+            fields = [_reverse(f) for f in fields]
         qs = qs.order_by(*fields, "pk")
     export = params.get("format") == "xlsx"
     paginator = Paginator(qs, spec.per_page)
     page = paginator.get_page(params.get("page"))
     return Listing(page, paginator.count, bound, q, sort, spec, qs, export)
+
+
+def _reverse(order: Order) -> Order:
+    if isinstance(order, str):
+        return order[1:] if order.startswith("-") else "-" + order
+    flipped = order.copy()
+    flipped.reverse_ordering()
+    return flipped
 
 
 def xlsx_response(

@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from wenjiuye.core import labels
 from wenjiuye.core.models import User
 from wenjiuye.monitoring.models import LedgerEntry
 
@@ -28,8 +29,15 @@ class StatusForm(forms.Form):
         return data
 
 
+class UserChoiceField(forms.ModelChoiceField):
+    """Users by their display name and unit, never the login name (core.labels "user")."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return labels.label("user", obj.get_username())
+
+
 class ContactForm(forms.Form):
-    contact = forms.ModelChoiceField(label="对接联系人", queryset=User.objects.none())
+    contact = UserChoiceField(label="对接联系人", queryset=User.objects.none())
 
     def __init__(self, *args: Any, candidates: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -1,35 +1,33 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from wenjiuye.core.audit import events_for
 from wenjiuye.core.charts import bar_chart, line_chart, period_label
+from wenjiuye.core.listing import listing, xlsx_response
 from wenjiuye.core.roles import Cap
 from wenjiuye.core.scope import can, require
 from wenjiuye.core.types import AuthedHttpRequest
 from wenjiuye.monitoring import selectors
 from wenjiuye.monitoring.forms import ContactForm, StatusForm
-from wenjiuye.monitoring.ledger import ledger_assign, ledger_list, ledger_set_status
+from wenjiuye.monitoring.ledger import ledger_assign, ledger_set_status
 from wenjiuye.monitoring.models import LedgerEntry
 from wenjiuye.monitoring.selectors import contact_candidates
 from wenjiuye.registry.selectors import enterprise_get
 
-LEVEL_NAMES = {1: "Ⅰ级 红", 2: "Ⅱ级 橙", 3: "Ⅲ级 黄", 4: "Ⅳ级 蓝"}
-
 
 @login_required
-def ledger_page(request: AuthedHttpRequest, ledger: str) -> HttpResponse:
+def ledger_page(request: AuthedHttpRequest, ledger: str) -> HttpResponseBase:
     if ledger not in LedgerEntry.Ledger.values:
         raise Http404(_("没有这个清单"))
-    status = request.GET.get("status") or None
-    if status and status not in LedgerEntry.Status.values:
-        return HttpResponse(_("未知状态"), status=400)
-    entries = ledger_list(user=request.user, ledger=ledger, status=status)
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    spec = selectors.ledger_spec(ledger)
+    result = listing(request, selectors.ledger_entries(user=request.user, ledger=ledger), spec)
+    if result.export:
+        return xlsx_response(request, result.rows, spec)
     return render(
         request,
         "monitoring/ledger.html",
@@ -37,10 +35,9 @@ def ledger_page(request: AuthedHttpRequest, ledger: str) -> HttpResponse:
             "ledger": ledger,
             "ledger_label": LedgerEntry.Ledger(ledger).label,
             "ledgers": LedgerEntry.Ledger.choices,
-            "statuses": LedgerEntry.Status.choices,
-            "status": status,
-            "page": page,
-            "levels": LEVEL_NAMES,
+            "listing": result,
+            "page": result.page,
+            "latest_period": selectors.latest_period(),
         },
     )
 
@@ -87,7 +84,7 @@ def entry_page(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "may_write": may_write,
             "history": events_for(entry),
-            "levels": LEVEL_NAMES,
+            "evidence": selectors.entry_evidence(entry),
         },
         status=status,
     )
@@ -97,13 +94,7 @@ def entry_page(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def enterprise_page(request: AuthedHttpRequest, uscc: str) -> HttpResponse:
     enterprise = enterprise_get(user=request.user, uscc=uscc)
     months = list(selectors.enterprise_history(uscc=uscc))
-    chart = line_chart(
-        [m.period for m in months],
-        {
-            "参保人数": [m.headcount for m in months],
-            "欠缴人数": [m.arrears_persons for m in months],
-        },
-    )
+    chart = selectors.headcount_chart(months)
     flags = selectors.enterprise_flags(uscc=uscc)
     return render(
         request,
@@ -113,7 +104,6 @@ def enterprise_page(request: AuthedHttpRequest, uscc: str) -> HttpResponse:
             "months": months,
             "chart": chart,
             "flags": flags,
-            "levels": LEVEL_NAMES,
         },
     )
 

@@ -1,37 +1,40 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from wenjiuye.core.audit import events_for
 from wenjiuye.core.identifiers import mask_id, mask_phone
+from wenjiuye.core.listing import listing, xlsx_response
 from wenjiuye.core.models import Event
 from wenjiuye.core.roles import Cap
 from wenjiuye.core.scope import can, require
 from wenjiuye.core.types import AuthedHttpRequest
-from wenjiuye.registry import selectors, services
+from wenjiuye.registry import lists, selectors, services
 from wenjiuye.registry.forms import EnterpriseForm
 
 
 @login_required
-def enterprise_list(request: AuthedHttpRequest) -> HttpResponse:
-    q = request.GET.get("q", "").strip()
-    page = Paginator(selectors.enterprise_list(user=request.user, q=q), 50).get_page(
-        request.GET.get("page")
+def enterprise_list(request: AuthedHttpRequest) -> HttpResponseBase:
+    result = listing(request, selectors.enterprise_list(user=request.user), lists.ENTERPRISES)
+    if result.export:
+        return xlsx_response(request, result.rows, lists.ENTERPRISES)
+    return render(
+        request, "registry/enterprise_list.html", {"listing": result, "page": result.page}
     )
-    return render(request, "registry/enterprise_list.html", {"page": page, "q": q})
 
 
 @login_required
-def enterprise_detail(request: AuthedHttpRequest, uscc: str) -> HttpResponse:
+def enterprise_edit(request: AuthedHttpRequest, uscc: str) -> HttpResponse:
+    """The enterprise's registry record: the form for users who may change it (the file page,
+    ``overview``, shows everything else). Saving returns to the file page."""
     enterprise = selectors.enterprise_get(user=request.user, uscc=uscc)
-    may_write = can(request.user, Cap.WRITE, enterprise.region_id)
+    require(request.user, Cap.WRITE, enterprise.region_id)
     if request.method == "POST":
-        require(request.user, Cap.WRITE, enterprise.region_id)
         form = EnterpriseForm(request.POST, instance=enterprise, user=request.user)
         if form.is_valid():
             data = {k: v for k, v in form.cleaned_data.items() if k != "region"}
@@ -50,16 +53,22 @@ def enterprise_detail(request: AuthedHttpRequest, uscc: str) -> HttpResponse:
     return render(
         request,
         "registry/enterprise_detail.html",
-        {"enterprise": enterprise, "form": form, "may_write": may_write, "history": history},
+        {"enterprise": enterprise, "form": form, "history": history},
         status=status,
     )
 
 
 @login_required
-def person_list(request: AuthedHttpRequest) -> HttpResponse:
-    page = Paginator(selectors.person_list(user=request.user), 50).get_page(request.GET.get("page"))
-    rows = [(p, mask_id(p.id_number), mask_phone(p.phone)) for p in page]
-    return render(request, "registry/person_list.html", {"page": page, "rows": rows})
+def person_list(request: AuthedHttpRequest) -> HttpResponseBase:
+    result = listing(request, selectors.person_list(user=request.user), lists.PERSONS)
+    if result.export:
+        return xlsx_response(request, result.rows, lists.PERSONS)
+    rows = [(p, mask_id(p.id_number), mask_phone(p.phone)) for p in result.page]
+    return render(
+        request,
+        "registry/person_list.html",
+        {"listing": result, "page": result.page, "rows": rows},
+    )
 
 
 def _changes(events: QuerySet[Event]) -> QuerySet[Event]:
