@@ -81,7 +81,23 @@ def _region_names() -> dict[str, str]:
 
 def region_name(code: Any) -> str | None:
     """The name of a region code (a county, township or the city); ``None`` when unknown."""
-    return _region_names().get(str(code))
+    return _cached("region", _region_names, str(code))
+
+
+#: the kinds whose cache was rebuilt after a miss since the caches were last cleared
+_rebuilt: set[str] = set()
+
+
+def _cached(kind: str, names: Any, code: str) -> str | None:
+    """``code``'s name from the cached ``names``; on a miss, the cache is rebuilt once (until the
+    caches are next cleared): rows written without a save signal (bulk loads, another process)
+    are then found, and a page full of unknown codes still reads the table only twice."""
+    name = names().get(code)
+    if name is None and kind not in _rebuilt:
+        _rebuilt.add(kind)
+        names.cache_clear()
+        name = names().get(code)
+    return name
 
 
 def clear_caches(**_kwargs: Any) -> None:
@@ -89,6 +105,7 @@ def clear_caches(**_kwargs: Any) -> None:
     _region_names.cache_clear()
     _user_names.cache_clear()
     _policy_names.cache_clear()
+    _rebuilt.clear()
 
 
 @lru_cache(maxsize=1)
@@ -110,7 +127,7 @@ def user_name(username: Any) -> str | None:
     """A user's display name and unit ("张三(就业促进科)"), never the login name alone."""
     if username in ("", None):
         return None
-    return _user_names().get(str(username))
+    return _cached("user", _user_names, str(username))
 
 
 @lru_cache(maxsize=1)
@@ -124,7 +141,7 @@ def _policy_names() -> dict[str, str]:
 
 
 def policy_name(key: Any) -> str | None:
-    return _policy_names().get(str(key))
+    return _cached("policy", _policy_names, str(key))
 
 
 def object_type_name(code: Any) -> str | None:
@@ -164,6 +181,8 @@ def policy_value(value: Any, unit: str = "") -> str:
         return "—"
     if isinstance(value, bool):
         return _("是") if value else _("否")
+    if unit == "比例" and isinstance(value, int | float):
+        return f"{round(value * 100, 4):g}%"  # a share is shown as a percentage
     if isinstance(value, int | float | str):
         text = str(value)
     elif isinstance(value, list) and all(isinstance(v, int | float | str) for v in value):
