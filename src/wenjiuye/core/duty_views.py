@@ -16,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet, TextChoices
 from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -168,7 +169,7 @@ def _policy_note() -> dict[str, Any]:
 
 
 @login_required
-def duty_list(request: AuthedHttpRequest) -> HttpResponse:
+def duty_list(request: AuthedHttpRequest) -> HttpResponseBase:
     user = request.user
     result = listing(request, duty.duty_shifts_for(user), SHIFTS)
     if result.export:

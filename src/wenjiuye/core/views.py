@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -123,7 +124,7 @@ AUDIT_LOG = ListSpec(
 
 
 @login_required
-def audit_log(request: AuthedHttpRequest) -> HttpResponse:
+def audit_log(request: AuthedHttpRequest) -> HttpResponseBase:
     if not can(request.user, Cap.READ_AUDIT):
         raise PermissionDenied
     result = listing(request, event_list(user=request.user), AUDIT_LOG)
@@ -173,7 +174,8 @@ def _clause_choices(_user: Any) -> list[tuple[str, str]]:
 
 
 def _of_clause(qs: QuerySet[PolicyParameter], value: str) -> QuerySet[PolicyParameter]:
-    """The parameters citing requirement ``value`` ("L1" and not "L10" in "E3,L10")."""
+    """The parameters citing requirement ``value``: one of the comma-separated IDs of their
+    clause exactly, not the start of a longer ID."""
     return qs.filter(
         Q(clause=value)
         | Q(clause__startswith=value + ",")
@@ -236,7 +238,7 @@ POLICY_FOR_EDITORS = _policy_spec(with_key=True)
 
 
 @login_required
-def policy_page(request: AuthedHttpRequest) -> HttpResponse:
+def policy_page(request: AuthedHttpRequest) -> HttpResponseBase:
     """Every parameter by its Chinese name, value, dates, clause and source; keys are for the
     command that changes them (in the download of those who may: ``Cap.EDIT_POLICY``)."""
     spec = POLICY_FOR_EDITORS if can(request.user, Cap.EDIT_POLICY) else POLICY

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -107,7 +108,7 @@ DEADLINES = ListSpec(
 
 
 @login_required
-def deadline_list(request: AuthedHttpRequest) -> HttpResponse:
+def deadline_list(request: AuthedHttpRequest) -> HttpResponseBase:
     qs = selectors.deadlines_visible(user=request.user).select_related("completed_by")
     if request.GET.get("mine") == "1":
         qs = selectors.mine(qs, request.user)
@@ -153,9 +154,10 @@ def deadline_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "kind_name": labels.label("deadline_kind", selectors.kind_family(deadline.kind)),
             "state_name": labels.label("deadline_status", selectors.deadline_state(deadline, now)),
             "overdue": deadline.is_overdue(now),
-            "policy": [
+            "policy": [  # the cited versions (other entries are context: a case's tier)
                 labels.policy_shown({"key": key, **cite})
                 for key, cite in (deadline.policy or {}).items()
+                if isinstance(cite, dict)
             ],
             "steps": selectors.deadline_steps(deadline),
             "history": events_for(deadline)[:30],

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -57,7 +58,7 @@ INBOX = ListSpec(
 
 
 @login_required
-def inbox(request: AuthedHttpRequest) -> HttpResponse:
+def inbox(request: AuthedHttpRequest) -> HttpResponseBase:
     result = listing(request, selectors.inbox_for(request.user), INBOX)
     if result.export:
         return xlsx_response(request, result.rows, INBOX)
