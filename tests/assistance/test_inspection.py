@@ -134,7 +134,8 @@ def test_the_four_dimensions_on_a_hand_built_world(world, users):
     assert ledger.figures["required_fields"] == ["学历", "技能", "身体状况", "培训意愿", "就业需求"]
     assert (ledger.ok, ledger.finding) == (False, "台账不健全")
     assert "50.0%" in ledger.reasons[0] and "低于下限 90.0%" in ledger.reasons[0]
-    assert "inspection.ledger.min_complete_ratio" in ledger.reasons[0]
+    assert "(“台账信息完整率下限”)" in ledger.reasons[0]  # the threshold by its name
+    assert "inspection." not in " ".join(r for d in dims.values() for r in d.reasons)
 
     guarantee = dims["guarantee"]
     assert guarantee.figures == {"unpaid_persons": 1}

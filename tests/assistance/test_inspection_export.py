@@ -33,10 +33,10 @@ def test_a_county_name_and_policy_texts_with_formulas_download_as_text(client, u
     assert response.status_code == 200
     wb = load_workbook(BytesIO(response.content))
     ws = wb["检查评估"]
-    row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == OWN_COUNTY)
-    name = row[1]
+    row = next(r for r in ws.iter_rows(min_row=2) if r[-1].value == OWN_COUNTY)
+    name = row[0]
     assert (name.data_type, name.value) == ("s", "'" + EVIL_NAME)
-    open_cases, ratio = row[2], row[3]
+    open_cases, ratio = row[1], row[2]
     assert (open_cases.data_type, open_cases.value) == ("n", 4)  # numbers stay numbers
     assert (ratio.data_type, ratio.value, ratio.number_format) == ("n", 0.5, "0.0%")
     cells = [c for sheet in wb for r in sheet.iter_rows() for c in r]
@@ -45,7 +45,7 @@ def test_a_county_name_and_policy_texts_with_formulas_download_as_text(client, u
     param = next(
         dict(zip(header, r, strict=True))
         for r in wb["政策参数"].iter_rows(min_row=2, values_only=True)
-        if r[0] == "inspection.ledger.min_complete_ratio"
+        if r[0] == "台账信息完整率下限"
     )
     assert param["来源"] == "'@SUM(1+1)*cmd|' /C calc'!A0" and param["单位"] == "'-1+1"
     assert isinstance(param["取值"], float)

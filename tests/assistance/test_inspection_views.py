@@ -14,6 +14,7 @@ from tests.assistance.test_inspection import (  # noqa: F401
     quiet_county,
     world,
 )
+from tests.core.raw_codes import raw_codes
 from tests.factories import OTHER_COUNTY, OWN_COUNTY
 from wenjiuye.assistance import inspection
 from wenjiuye.assistance.models import CountyInspection
@@ -42,7 +43,11 @@ def test_table_shows_counties_verdicts_reasons_and_parameters(client, users):
     assert 'data-county="410421"' in html and 'data-county="410422"' in html
     assert "台账不健全" in html and "成效不明显" in html and "措施不到位" in html
     assert "信息完整率 50.0%(2/4,2 人缺项)低于下限 90.0%" in html
-    assert "inspection.results.min_promise_kept_ratio" in html
+    assert "一周内就业承诺兑现率下限" in html and "分级帮扶档次、服务包与联系频次" in html
+    assert "一般帮扶、重点帮扶" in html and "90%" in html  # values in words, shares in percent
+    main = html.split("<main", 1)[1]
+    assert raw_codes(main) == [] and "inspection.results.min_promise_kept_ratio" not in main
+    assert "assistance.tier.packages" not in main
     assert "style=" not in html.split("<main", 1)[-1] and "<script>" not in html
 
 
@@ -118,9 +123,10 @@ def test_xlsx_reads_back(client, users):
     wb = load_workbook(BytesIO(response.content))
     ws = wb["检查评估"]
     header = [c.value for c in ws[1]]
-    assert header[:4] == ["县(市、区)代码", "县(市、区)", "在册未就业人数", "台账信息完整率"]
+    assert header[:3] == ["县(市、区)", "在册未就业人数", "台账信息完整率"]
+    assert header[-1] == "行政区划代码"  # the one code: a labelled identifier column, last
     rows = {
-        r[0]: dict(zip(header, r, strict=True)) for r in ws.iter_rows(min_row=2, values_only=True)
+        r[-1]: dict(zip(header, r, strict=True)) for r in ws.iter_rows(min_row=2, values_only=True)
     }
     own = rows[OWN_COUNTY]
     assert own["县(市、区)"] == "宝丰县"
@@ -128,12 +134,17 @@ def test_xlsx_reads_back(client, users):
     assert (own["应发未发人数"], own["逾期未联系件数"], own["统计期内实现就业人数"]) == (1, 2, 2)
     assert own["台账"] == "台账不健全" and own["成效"] == "成效不明显"
     assert rows[OTHER_COUNTY]["台账"] == "正常"
-    assert ws.cell(row=2, column=4).number_format == "0.0%"
-    params = [r[0] for r in wb["政策参数"].iter_rows(min_row=2, values_only=True)]
-    assert "inspection.ledger.min_complete_ratio" in params
+    assert ws.cell(row=2, column=3).number_format == "0.0%"
+    assert "(“台账信息完整率下限”)" in own["评价理由"] and "inspection." not in own["评价理由"]
+    params = {r[0]: r for r in wb["政策参数"].iter_rows(min_row=2, values_only=True)}
+    assert "台账信息完整率下限" in params and "inspection.ledger.min_complete_ratio" not in params
+    packages = params["分级帮扶档次、服务包与联系频次"]
+    assert packages[1].startswith("一般帮扶、重点帮扶")  # a structure by its items' names
+    cells = [c for sheet in wb for r in sheet.iter_rows(values_only=True) for c in r]
+    assert not [c for c in cells if isinstance(c, str) and ("assistance." in c or "{'" in c)]
     client.force_login(users[Role.COUNTY_OFFICER])
     wb = load_workbook(BytesIO(client.get(XLSX, {"on": ON.isoformat()}).content))
-    assert [r[0] for r in wb["检查评估"].iter_rows(min_row=2, values_only=True)] == [OWN_COUNTY]
+    assert [r[-1] for r in wb["检查评估"].iter_rows(min_row=2, values_only=True)] == [OWN_COUNTY]
 
 
 def test_the_county_page_shows_the_open_reinspection_and_which_record_opened_one(client, users):

@@ -193,8 +193,8 @@ def test_read_and_mask(world, role, place):
     if may_read:
         now_table = text(page).split('data-testid="duty-now"')[1].split("</table>")[0]
         assert f'data-testid="duty-phone">{masked}<' in now_table
-        upcoming = text(page).split('data-testid="duty-upcoming"')[1].split("</table>")[0]
-        assert f"<td>{masked}</td>" in upcoming
+        shifts = text(page).split('data-testid="duty-shifts"')[1].split("</table>")[0]
+        assert f"<td>{masked}</td>" in shifts
         row = next(r for r in listed.json() if r["id"] == shift.pk)
         assert (row["phone"], row["phone_masked"]) == (masked, True)
         assert f'data-testid="duty-phone">{masked} ' in text(detail)
@@ -399,54 +399,7 @@ def _shift(world: dict[str, Any], place: str, start: Any, hours: int = 8) -> Dut
     )
 
 
-def test_list_shows_who_is_on_duty_now_and_the_two_windows(world):
-    now = timezone.now()
-    soon = _shift(world, OWN, now + timedelta(days=13, hours=20))  # starts within 14 days
-    later = _shift(world, OWN, now + timedelta(days=14, hours=1))  # starts after 14 days
-    recent = _shift(world, OWN, now - timedelta(days=29, hours=12))  # ended within 30 days
-    old = _shift(world, OWN, now - timedelta(days=31))  # ended before 30 days
-    page = client_for(world["users"][COUNTY]).get("/duty/")
-    body = text(page)
-    upcoming, past = body.split('data-testid="duty-upcoming"')[1].split('data-testid="duty-past"')
-    assert f'href="/duty/{soon.pk}/"' in upcoming
-    running = world["running"][OWN].pk
-    assert f'href="/duty/{running}/"' in upcoming  # running now: in the coming days, highlighted
-    assert f'href="/duty/{later.pk}/"' not in body
-    assert f'href="/duty/{recent.pk}/"' in past
-    assert f'href="/duty/{old.pk}/"' not in body
-    now_table = body.split('data-testid="duty-now"')[1].split("</table>")[0]
-    assert 'data-testid="on-duty-now"' in now_table and "baofeng" in now_table
-    assert "own专班" in now_table and "other专班" not in now_table
-    assert 'data-testid="duty-filter"' not in body  # one work group: no county filter
-    assert "duty.shift.max_hours=24小时" in body
-
-
-def test_list_says_when_nobody_is_on_duty(world):
-    DutyShift.objects.filter(pk=world["running"][OTHER].pk).delete()
-    body = text(client_for(world["users"][OFFICE]).get("/duty/"))
-    rows = body.split('data-testid="duty-now-row"')
-    other_row = next(r for r in rows if "other专班" in r)
-    assert "当前无人值班" in other_row
-
-
-def test_county_filter_for_city_users(world):
-    client = client_for(world["users"][OFFICE])
-    body = text(client.get("/duty/"))
-    assert 'data-testid="duty-filter"' in body
-    filtered = text(client.get(f"/duty/?county={OTHER_COUNTY}"))
-    assert f'href="/duty/{world["running"][OTHER].pk}/"' in filtered
-    assert f'href="/duty/{world["running"][OWN].pk}/"' not in filtered
-    api = client.get(f"/api/duty/shifts?county={OTHER_COUNTY}").json()
-    assert [row["id"] for row in api] == [world["running"][OTHER].pk]
-    bad = client.get("/duty/?county=999999")
-    assert bad.status_code == 400 and "未知的县(市、区)" in text(bad)
-    # a county officer cannot look at another county through the filter
-    county = client_for(world["users"][COUNTY]).get(f"/duty/?county={OTHER_COUNTY}")
-    assert county.status_code == 400
-    assert (
-        client_for(world["users"][COUNTY]).get(f"/api/duty/shifts?county={OTHER_COUNTY}").json()
-        == []
-    )
+# the list's filters, pages, download and labels: tests/core/test_duty_list.py
 
 
 # --- Invalid input: 400 with the reason, never 500 -----------------------------------------

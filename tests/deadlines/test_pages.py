@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from tests.factories import OTHER_COUNTY, OWN_COUNTY
 from wenjiuye.core.models import Region
+from wenjiuye.core.policy import policy_cite, policy_get
 from wenjiuye.core.roles import Role
 from wenjiuye.deadlines.models import Deadline
 from wenjiuye.deadlines.services import deadline_create, deadlines_tick
@@ -18,9 +19,13 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def three(users):
+def three(users, policy):
     """An overdue deadline in 宝丰县, one due soon there, and an overdue one in 叶县."""
     now = timezone.now()
+    cites = {
+        key: policy_cite(policy_get(key, on=timezone.localdate()))
+        for key in ("opinion.report_city.due_hours", "deadline.escalation_path")
+    }
 
     def make(kind, region, due):
         return deadline_create(
@@ -30,14 +35,14 @@ def three(users):
             subject=Region.objects.get(pk=region),
             region=region,
             due_at=due,
-            policy={"opinion.verify_hours": {"value": 48, "unit": "小时", "clause": "E5,L2"}},
+            policy=cites,
             reminders=[120],
             escalation=[{"after_minutes": 0, "to": "county"}],
         )
 
-    late = make("late", OWN_COUNTY, now - timedelta(hours=1))
-    soon = make("soon", OWN_COUNTY, now + timedelta(hours=1))
-    other = make("other", OTHER_COUNTY, now - timedelta(hours=2))
+    late = make("opinion.report_city", OWN_COUNTY, now - timedelta(hours=1))
+    soon = make("incident.report:city", OWN_COUNTY, now + timedelta(hours=1))
+    other = make("layoff.report_city", OTHER_COUNTY, now - timedelta(hours=2))
     deadlines_tick(at=now)
     return late, soon, other
 
@@ -50,24 +55,34 @@ def login(client, users, role):
 def test_county_page_shows_its_own_overdue_and_due_soon_only(client, users, three):
     late, soon, other = three
     page = login(client, users, Role.COUNTY_OFFICER).get("/deadlines/").content.decode()
-    assert "事项 late" in page and "事项 soon" in page and "事项 other" not in page
-    overdue_part = page.split('data-testid="overdue"')[1].split("</table>")[0]
-    soon_part = page.split('data-testid="soon"')[1].split("</table>")[0]
-    assert "事项 late" in overdue_part and "事项 soon" in soon_part
+    assert "事项 opinion.report_city" in page and "事项 incident.report:city" in page
+    assert "事项 layoff.report_city" not in page
+    overdue = login(client, users, Role.COUNTY_OFFICER).get("/deadlines/?status=overdue")
+    soon_page = client.get("/deadlines/?status=soon").content.decode()
+    assert "事项 opinion.report_city" in overdue.content.decode()
+    assert "事项 incident.report:city" not in overdue.content.decode()
+    assert "事项 incident.report:city" in soon_page and "事项 opinion.report_city" not in soon_page
     assert client.get(f"/deadlines/{other.pk}/").status_code == 404
 
 
 def test_city_office_sees_every_overdue_deadline(client, users, three):
-    late, soon, other = three
-    page = login(client, users, Role.CITY_OFFICE).get("/deadlines/overdue/").content.decode()
-    assert "事项 late" in page and "事项 other" in page and "事项 soon" not in page
+    login(client, users, Role.CITY_OFFICE)
+    response = client.get("/deadlines/overdue/", follow=True)
+    assert response.redirect_chain[-1][0].endswith("?status=overdue")
+    page = response.content.decode()
+    assert "事项 opinion.report_city" in page and "事项 layoff.report_city" in page
+    assert "事项 incident.report:city" not in page
 
 
-def test_detail_shows_clause_policy_values_and_who_was_notified(client, users, three):
+def test_detail_shows_clause_policy_by_name_and_who_was_notified(client, users, three):
     late = three[0]
     page = login(client, users, Role.COUNTY_OFFICER).get(f"/deadlines/{late.pk}/").content.decode()
-    assert "opinion.verify_hours" in page and "48 小时" in page and "E5,L2" in page
-    assert "已通知 baofeng" in page and "已逾期" in page
+    assert "传播较快的裁员舆情县(市、区)向市局报告的时限" in page and "2 小时" in page
+    assert "时限事项逾期后的逐级督办路径" in page and "共 3 项设置" in page
+    assert "opinion.report_city.due_hours" not in page and "deadline.escalation_path" not in page
+    assert "{&#x27;" not in page and "[{" not in page  # no Python repr of a structured value
+    assert "向市人社局报告裁员舆情" in page  # the kind by its name
+    assert "已通知 账号 baofeng" in page and "已逾期" in page
 
 
 def test_complete_and_cancel_from_the_page(client, users, three):

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from wenjiuye.assistance.models import Case
+from wenjiuye.core import labels
 from wenjiuye.core.periods import local_day
 
 #: the U1 facts an open case must have (Case field -> label); ``wants_training`` is filled when
@@ -90,6 +91,11 @@ class Dimension:
         }
 
 
+def _cited(key: str) -> str:
+    """How a reason cites the parameter it compares with: by its Chinese name, never its key."""
+    return f"“{labels.label('policy', key)}”"
+
+
 def _pct(ratio: float | None) -> str:
     return "—" if ratio is None else f"{ratio * 100:.1f}%"
 
@@ -99,7 +105,7 @@ def _below(text: str, ratio: float, v: dict[str, Any], key: str) -> tuple[bool, 
     figure as the reader sees it) and the comparison with the cited parameter."""
     minimum = float(v[key])
     low = ratio < minimum
-    return low, f"{text}{'低于' if low else '不低于'}下限 {_pct(minimum)}({key})"
+    return low, f"{text}{'低于' if low else '不低于'}下限 {_pct(minimum)}({_cited(key)})"
 
 
 def _ratio(part: int, whole: int) -> float | None:
@@ -140,7 +146,7 @@ def ledger_dimension(open_cases: list[Case], v: dict[str, Any]) -> Dimension:
 def guarantee_dimension(unpaid: int, v: dict[str, Any]) -> Dimension:
     key = "inspection.guarantee.max_unpaid_persons"
     bad = unpaid > int(v[key])
-    why = f"应发未发 {unpaid} 人,{'超过' if bad else '未超过'}上限 {v[key]} 人({key})"
+    why = f"应发未发 {unpaid} 人,{'超过' if bad else '未超过'}上限 {v[key]} 人({_cited(key)})"
     return Dimension(
         "guarantee",
         "保障生活",
@@ -181,9 +187,9 @@ def measures_dimension(
     bad = False
     if overdue > int(v[k_over]):
         bad = True
-        reasons.append(f"逾期未联系 {overdue} 件,超过上限 {v[k_over]} 件({k_over})")
+        reasons.append(f"逾期未联系 {overdue} 件,超过上限 {v[k_over]} 件({_cited(k_over)})")
     else:
-        reasons.append(f"逾期未联系 {overdue} 件,未超过上限 {v[k_over]} 件({k_over})")
+        reasons.append(f"逾期未联系 {overdue} 件,未超过上限 {v[k_over]} 件({_cited(k_over)})")
     if ratio is None:
         reasons.append("无在册未就业人员,联系频次不作评价")
     else:

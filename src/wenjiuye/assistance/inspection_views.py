@@ -20,10 +20,16 @@ from django.utils.translation import gettext_lazy as _lazy
 from wenjiuye.assistance import inspection
 from wenjiuye.assistance.inspection_dimensions import DIMENSIONS
 from wenjiuye.assistance.models import CountyInspection
+from wenjiuye.core import labels
 from wenjiuye.core.errors import error_messages
 from wenjiuye.core.exports import Sheet, write_workbook
 from wenjiuye.core.periods import parse_day
 from wenjiuye.core.types import AuthedHttpRequest
+
+
+def _cited(cites: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The parameters behind the verdicts, by name and value in words."""
+    return [labels.policy_shown(c) for c in cites]
 
 
 @login_required
@@ -33,7 +39,7 @@ def table(request: AuthedHttpRequest) -> HttpResponse:
     return render(
         request,
         "assistance/inspection/table.html",
-        {"on": on, "result": result, "dimensions": DIMENSIONS},
+        {"on": on, "result": result, "dimensions": DIMENSIONS, "policy": _cited(result.policy)},
     )
 
 
@@ -76,7 +82,7 @@ def detail(request: AuthedHttpRequest, county_code: str) -> HttpResponse:
             "region": region,
             "on": on,
             "row": result.rows[0] if result.rows else None,
-            "policy": result.policy,
+            "policy": _cited(result.policy),
             "records": [(r, reinspect_of.get(r.pk)) for r in records],
             "reinspections": inspection.reinspections_open(user=request.user, county=region.code),
             "may_record": may_record,
@@ -106,24 +112,25 @@ COLUMNS = [
 def xlsx(request: AuthedHttpRequest) -> HttpResponse:
     on = parse_day(request.GET.get("on", ""), timezone.localdate())
     result = inspection.county_inspection(user=request.user, on=on)
-    header = [_("县(市、区)代码"), _("县(市、区)"), *[str(c[2]) for c in COLUMNS]]
-    header += [_("台账"), _("保障生活"), _("帮扶措施"), _("成效"), _("评价理由")]
+    header = [_("县(市、区)"), *[str(c[2]) for c in COLUMNS]]
+    header += [_("台账"), _("保障生活"), _("帮扶措施"), _("成效"), _("评价理由"), _("行政区划代码")]
 
     def rows() -> Iterator[list[Any]]:
         for row in result.rows:
             dims = {d.key: d for d in row.dimensions}
-            values: list[Any] = [row.code, row.name]
+            values: list[Any] = [row.name]
             values += [dims[d].figures.get(k) for d, k, _h in COLUMNS]
             values += [dims[k].finding or _("正常") for k, _l in DIMENSIONS]
             values.append(";".join(r for d in row.dimensions for r in d.reasons))
+            values.append(row.code)
             yield values
 
     def params() -> Iterator[list[Any]]:
-        for p in result.policy:
-            value = p["value"] if isinstance(p["value"], int | float | str) else str(p["value"])
+        for p in _cited(result.policy):
+            number = isinstance(p["value"], int | float) and not isinstance(p["value"], bool)
             yield [
-                p["key"],
-                value,
+                p["name"],
+                p["value"] if number else labels.policy_value(p["value"]),
                 p["unit"],
                 p["effective_from"],
                 p["effective_to"] or "",
@@ -131,7 +138,7 @@ def xlsx(request: AuthedHttpRequest) -> HttpResponse:
                 p["source"],
             ]
 
-    ratio = {i: "0.0%" for i, (_d, key, _h) in enumerate(COLUMNS, start=2) if key.endswith("ratio")}
+    ratio = {i: "0.0%" for i, (_d, key, _h) in enumerate(COLUMNS, start=1) if key.endswith("ratio")}
     params_header = [
         _("参数"),
         _("取值"),

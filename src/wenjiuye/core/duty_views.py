@@ -1,5 +1,5 @@
-"""Pages of the duty roster (值班表, O2): list, create, detail with handover, delete, and the
-audited reveal of the full duty phone.
+"""Pages of the duty roster (值班表, O2): who is on duty now and the shifts (filters, pages,
+download), create, detail with handover, delete, and the audited reveal of the full duty phone.
 
 Out of scope → 404 (the selectors), in scope but without ``Cap.WRITE`` (``Cap.VIEW_PERSONAL``
 for the reveal) → 403, invalid input → 400 with the reason. The duty phone is masked on every
@@ -8,38 +8,39 @@ page except the answer of the reveal POST.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime
 from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet, TextChoices
 from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from wenjiuye.core import duty
+from wenjiuye.core import duty, labels
 from wenjiuye.core.audit import events_for
 from wenjiuye.core.errors import error_messages
+from wenjiuye.core.listing import Column, Filter, ListSpec, listing, xlsx_response
 from wenjiuye.core.models import DutyShift, User, WorkGroup
+from wenjiuye.core.periods import add_months, day_start
 from wenjiuye.core.policy import policy_cite
 from wenjiuye.core.roles import Cap
 from wenjiuye.core.scope import can, require
 from wenjiuye.core.types import AuthedHttpRequest
 
 DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-UPCOMING_DAYS = 14
-PAST_DAYS = 30
 
 
 class PersonChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
-    """Users shown as "name (username) · region code"."""
+    """Users shown as "name (unit) · region"."""
 
     def label_from_instance(self, obj: Any) -> str:
-        return f"{duty.person_label(obj)} · {obj.region_id}"
+        return f"{person(obj)} · {labels.label('region', obj.region_id)}"
 
 
 class ShiftForm(forms.Form):
@@ -83,41 +84,102 @@ class DeleteForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("删除原因"), max_length=500)
 
 
-def _rows(shifts: Any) -> list[dict[str, Any]]:
+class DutyState(TextChoices):
+    """A shift's state as the list shows and filters it."""
+
+    UPCOMING = "upcoming", gettext_lazy("未开始")
+    NOW = "now", gettext_lazy("值班中")
+    PENDING = "pending", gettext_lazy("已结束未交接")
+    HANDED = "handed", gettext_lazy("已交接")
+
+
+def shift_state(shift: DutyShift, at: datetime) -> DutyState:
+    if shift.starts_at > at:
+        return DutyState.UPCOMING
+    if shift.handed_over_to_id is not None:
+        return DutyState.HANDED
+    return DutyState.NOW if at < shift.ends_at else DutyState.PENDING
+
+
+def _in_state(qs: QuerySet[DutyShift], value: str) -> QuerySet[DutyShift]:
     now = timezone.now()
-    return [
-        {
-            "shift": s,
-            "phone": duty.shift_phone(s),
-            "now": s.starts_at <= now < s.ends_at,
-        }
-        for s in shifts
-    ]
+    started = qs.filter(starts_at__lte=now)
+    return {
+        DutyState.UPCOMING: lambda: qs.filter(starts_at__gt=now),
+        DutyState.HANDED: lambda: started.filter(handed_over_to__isnull=False),
+        DutyState.NOW: lambda: started.filter(handed_over_to__isnull=True, ends_at__gt=now),
+        DutyState.PENDING: lambda: started.filter(handed_over_to__isnull=True, ends_at__lte=now),
+    }[DutyState(value)]()
+
+
+def _starting_in(qs: QuerySet[DutyShift], period: str) -> QuerySet[DutyShift]:
+    first = date(int(period[:4]), int(period[4:]), 1)
+    return qs.filter(starts_at__gte=day_start(first), starts_at__lt=day_start(add_months(first, 1)))
+
+
+def _group_choices(user: User) -> list[tuple[str, str]]:
+    return [(g.region_id, g.name) for g in duty.work_groups_for(user)]
+
+
+def person(user: User | None) -> str:
+    """A person on a roster by name and unit (never the login name alone)."""
+    return labels.label("user", user.username) if user is not None else ""
+
+
+SHIFTS = ListSpec(
+    name="duty-shifts",
+    title=gettext_lazy("值班表"),
+    columns=[
+        Column(gettext_lazy("工作专班"), lambda s: s.work_group.name),
+        Column(gettext_lazy("开始时间"), lambda s: s.starts_at),
+        Column(gettext_lazy("结束时间"), lambda s: s.ends_at),
+        Column(gettext_lazy("状态"), lambda s: shift_state(s, timezone.now()).label),
+        Column(gettext_lazy("值班人"), lambda s: person(s.on_duty)),
+        Column(gettext_lazy("值班电话"), lambda s: s.phone, personal="phone"),
+        Column(gettext_lazy("接班人"), lambda s: person(s.handed_over_to)),
+        Column(gettext_lazy("交接班记录"), lambda s: s.handover_notes),
+    ],
+    filters=[
+        Filter(
+            "county",
+            gettext_lazy("工作专班"),
+            "work_group__region_id",
+            choices=_group_choices,
+        ),
+        Filter("state", gettext_lazy("状态"), _in_state, choices=DutyState.choices),
+        Filter("month", gettext_lazy("开始月份"), _starting_in, kind="period"),
+    ],
+    search=[
+        "on_duty__first_name",
+        "on_duty__last_name",
+        "on_duty__username",
+        "handed_over_to__first_name",
+        "handed_over_to__last_name",
+        "handover_notes",
+    ],
+    search_label=gettext_lazy("值班人、接班人或交接记录"),
+    sorts={"starts": "starts_at", "group": ("work_group__region__sort_order", "starts_at")},
+    default_sort="-starts",
+)
 
 
 def _policy_note() -> dict[str, Any]:
-    """The maximum shift length in force now, cited (409 when none is: see core.errors)."""
-    return policy_cite(duty.max_hours(timezone.now()))
+    """The maximum shift length in force now, cited by name (409 when none is: core.errors)."""
+    return labels.policy_shown(policy_cite(duty.max_hours(timezone.now())))
 
 
 @login_required
-def duty_list(request: AuthedHttpRequest) -> HttpResponse:
+def duty_list(request: AuthedHttpRequest) -> HttpResponseBase:
     user = request.user
+    result = listing(request, duty.duty_shifts_for(user), SHIFTS)
+    if result.export:
+        return xlsx_response(request, result.rows, SHIFTS)
     groups = list(duty.work_groups_for(user))
-    county = request.GET.get("county") or None
-    if county and county not in {g.region_id for g in groups}:
-        return HttpResponse(_("未知的县(市、区)或不在您的管辖范围内"), status=400)
-    shown = [g for g in groups if county is None or g.region_id == county]
+    county = next((f.value for f in result.filters if f.name == "county"), "")
+    shown = [g for g in groups if not county or g.region_id == county]
     now = timezone.now()
-    upcoming = duty.duty_shifts_for(
-        user, county=county, start=now, end=now + timedelta(days=UPCOMING_DAYS)
-    ).order_by("starts_at")
-    past = (
-        duty.duty_shifts_for(user, county=county, start=now - timedelta(days=PAST_DAYS))
-        .filter(ends_at__lte=now)
-        .order_by("-starts_at")
-    )
-    current = {s.work_group_id: s for s in upcoming if s.starts_at <= now}
+    running = duty.duty_shifts_for(user).filter(starts_at__lte=now, ends_at__gt=now)
+    current = {s.work_group_id: s for s in running}
     on_duty = [
         {
             "group": g,
@@ -126,20 +188,20 @@ def duty_list(request: AuthedHttpRequest) -> HttpResponse:
         }
         for g in shown
     ]
+    rows = [
+        {"shift": s, "phone": duty.shift_phone(s), "state": shift_state(s, now)}
+        for s in result.page
+    ]
     return render(
         request,
         "core/duty/list.html",
         {
+            "listing": result,
+            "page": result.page,
+            "rows": rows,
             "on_duty": on_duty,
-            "upcoming": _rows(upcoming),
-            "past": _rows(past),
-            "groups": groups,
-            "county": county,
-            "show_filter": len(groups) > 1,
             "may_write": can(user, Cap.WRITE) and bool(groups),
             "policy": _policy_note(),
-            "upcoming_days": UPCOMING_DAYS,
-            "past_days": PAST_DAYS,
         },
     )
 

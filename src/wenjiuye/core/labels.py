@@ -4,7 +4,7 @@ A page never shows a code: flag reasons, levels, statuses, kinds, region codes, 
 policy keys, usernames. Templates call ``{{ value|label:"kind" }}`` (``core.templatetags``), code
 calls :func:`label`. Each app registers the codes it owns in its ``AppConfig.ready`` with
 :func:`register`, so ``core`` knows no app above it; the kinds ``core`` owns (regions, users,
-policy keys, roles) are registered here.
+policy keys, roles, audit object types) are registered here.
 
 A code that no source knows is shown as "未登记(<code>)": visibly wrong rather than passed off as
 a name, and caught by the page crawl test.
@@ -81,7 +81,23 @@ def _region_names() -> dict[str, str]:
 
 def region_name(code: Any) -> str | None:
     """The name of a region code (a county, township or the city); ``None`` when unknown."""
-    return _region_names().get(str(code))
+    return _cached("region", _region_names, str(code))
+
+
+#: the kinds whose cache was rebuilt after a miss since the caches were last cleared
+_rebuilt: set[str] = set()
+
+
+def _cached(kind: str, names: Any, code: str) -> str | None:
+    """``code``'s name from the cached ``names``; on a miss, the cache is rebuilt once (until the
+    caches are next cleared): rows written without a save signal (bulk loads, another process)
+    are then found, and a page full of unknown codes still reads the table only twice."""
+    name = names().get(code)
+    if name is None and kind not in _rebuilt:
+        _rebuilt.add(kind)
+        names.cache_clear()
+        name = names().get(code)
+    return name
 
 
 def clear_caches(**_kwargs: Any) -> None:
@@ -89,6 +105,7 @@ def clear_caches(**_kwargs: Any) -> None:
     _region_names.cache_clear()
     _user_names.cache_clear()
     _policy_names.cache_clear()
+    _rebuilt.clear()
 
 
 @lru_cache(maxsize=1)
@@ -118,7 +135,7 @@ def user_name(username: Any) -> str | None:
         return None
     if username == "system":  # core.audit's actor_name of a change no user made
         return _("系统")
-    return _user_names().get(str(username))
+    return _cached("user", _user_names, str(username))
 
 
 @lru_cache(maxsize=1)
@@ -132,7 +149,71 @@ def _policy_names() -> dict[str, str]:
 
 
 def policy_name(key: Any) -> str | None:
-    return _policy_names().get(str(key))
+    return _cached("policy", _policy_names, str(key))
+
+
+def object_type_name(code: Any) -> str | None:
+    """The Chinese name of an audit event's ``object_type``: a model's ``verbose_name``
+    ("response.layoffreport" → "规模裁员报告"), a list download ("list.<name>", the list's title),
+    or for another "<app>.<thing>" without a model the app's name; ``None`` when unknown."""
+    from django.apps import apps
+
+    text = str(code)
+    if text.startswith("list."):
+        from wenjiuye.core.listing import spec_title
+
+        title = spec_title(text.removeprefix("list."))
+        return _("列表下载:%(title)s") % {"title": title} if title else _("列表下载")
+    try:
+        model = apps.get_model(text)
+    except (LookupError, ValueError):
+        app_label = text.split(".", 1)[0]
+        try:
+            name = str(apps.get_app_config(app_label).verbose_name)
+        except LookupError:
+            return None
+        return name if _has_chinese(name) else None
+    name = str(model._meta.verbose_name)
+    return name if _has_chinese(name) else None
+
+
+def _has_chinese(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def policy_value(value: Any, unit: str = "") -> str:
+    """A policy parameter's value as a page shows it: numbers and words with their unit, lists as
+    "、"-joined items (named items by their ``label``), a structure with no names as a count of
+    its items (its meaning is in the parameter's source text), never a Python repr."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    if unit == "比例" and isinstance(value, int | float):
+        return f"{round(value * 100, 4):g}%"  # a share is shown as a percentage
+    if isinstance(value, int | float | str):
+        text = str(value)
+    elif isinstance(value, list) and all(isinstance(v, int | float | str) for v in value):
+        text = "、".join(str(v) for v in value)
+    elif isinstance(value, list) and all(
+        isinstance(v, list) and all(isinstance(x, int | float | str) for x in v) for v in value
+    ):
+        text = "、".join("/".join(str(x) for x in v) for v in value)
+    elif isinstance(value, list) and all(isinstance(v, dict) and v.get("label") for v in value):
+        return "、".join(str(v["label"]) for v in value)
+    else:
+        return _("共 %(n)s 项设置(见原文)") % {"n": len(value) if hasattr(value, "__len__") else 1}
+    return f"{text} {unit}".strip() if unit else text
+
+
+def policy_shown(cite: Mapping[str, Any]) -> dict[str, Any]:
+    """A cited parameter (``core.policy.policy_cite``) with its Chinese ``name`` and its value as
+    text (``shown``), for pages and downloads that cite it."""
+    return {
+        **cite,
+        "name": label("policy", cite.get("key")),
+        "shown": policy_value(cite.get("value"), cite.get("unit") or ""),
+    }
 
 
 def _role_name(code: Any) -> str | None:
@@ -152,6 +233,7 @@ def install() -> None:
     register("user", user_name)
     register("policy", policy_name)
     register("role", _role_name)
+    register("object_type", object_type_name)
     for model in (Region, User, PolicyParameter):
         post_save.connect(clear_caches, sender=model, dispatch_uid=f"labels-{model.__name__}")
         post_delete.connect(clear_caches, sender=model, dispatch_uid=f"labels-d-{model.__name__}")

@@ -24,13 +24,16 @@ import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import OrderBy, Q, QuerySet
 from django.http import FileResponse, HttpRequest
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from wenjiuye.core.errors import DomainError
 from wenjiuye.core.exports import write_xlsx
@@ -55,7 +58,7 @@ class Filter:
     label: Text
     lookup: str | Callable[[QuerySet[Any], str], QuerySet[Any]]
     choices: Choices | Callable[[Any], Choices] | None = None
-    kind: str = "select"  # "select", "text" or "period" (YYYYMM)
+    kind: str = "select"  # "select", "text", "period" (YYYYMM) or "date" (YYYY-MM-DD)
 
     def options(self, user: Any) -> list[tuple[str, str]]:
         raw = self.choices(user) if callable(self.choices) else (self.choices or ())
@@ -64,6 +67,8 @@ class Filter:
     def apply(self, qs: QuerySet[Any], value: str, user: Any) -> QuerySet[Any]:
         if self.kind == "period" and not PERIOD_RE.match(value):
             raise DomainError(_("%(label)s应为 YYYYMM 格式的月份") % {"label": self.label})
+        if self.kind == "date":
+            parse_date(value, self.label)
         known = {k for k, _v in self.options(user)}
         if self.kind == "select" and self.choices is not None and value not in known:
             raise DomainError(
@@ -72,6 +77,31 @@ class Filter:
         if callable(self.lookup):
             return self.lookup(qs, value)
         return qs.filter(**{self.lookup: value})
+
+
+def county_filter(field: str, *, name: str = "county", label: Text = "") -> Filter:
+    """A filter by a county (县(市、区) or 功能区) of the user's jurisdiction, on the region-code
+    field ``field``: the county's own code and every code below it."""
+
+    def choices(user: Any) -> Choices:
+        from wenjiuye.core.models import RegionLevel
+        from wenjiuye.core.selectors import regions_in_scope
+
+        counties = regions_in_scope(user).filter(level__in=[RegionLevel.COUNTY, RegionLevel.ZONE])
+        return [(r.code, r.name) for r in counties.order_by("sort_order", "code")]
+
+    def lookup(qs: QuerySet[Any], value: str) -> QuerySet[Any]:
+        return qs.filter(**{f"{field}__startswith": value})
+
+    return Filter(name, label or gettext_lazy("县(市、区)"), lookup, choices=choices)
+
+
+def parse_date(value: str, label: Text) -> date:
+    """A ``YYYY-MM-DD`` filter value, or a 400 naming the filter."""
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise DomainError(_("%(label)s应为 YYYY-MM-DD 格式的日期") % {"label": label}) from None
 
 
 @dataclass(frozen=True)
@@ -108,6 +138,18 @@ class ListSpec:
     @property
     def searchable(self) -> bool:
         return bool(self.search) or self.search_fn is not None
+
+    def __post_init__(self) -> None:
+        _TITLES[self.name] = self.title
+
+
+#: list name → title, so that the audit log names a download ("list.<name>") by its list
+_TITLES: dict[str, Text] = {}
+
+
+def spec_title(name: str) -> str:
+    """The title of the list ``name`` ("" when no list of that name is declared)."""
+    return str(_TITLES.get(name, ""))
 
 
 @dataclass
@@ -204,6 +246,8 @@ def xlsx_response(
             out = []
             for column in spec.columns:
                 value = column.value(obj)
+                if isinstance(value, datetime) and timezone.is_aware(value):
+                    value = timezone.localtime(value)  # the bureau's wall clock, not UTC
                 if column.personal and not unmasked:
                     value = mask_personal(value, column.personal)
                 out.append(value)
@@ -237,4 +281,14 @@ def xlsx_response(
     )
 
 
-__all__ = ["Column", "Filter", "ListSpec", "Listing", "listing", "xlsx_response"]
+__all__ = [
+    "Column",
+    "Filter",
+    "ListSpec",
+    "Listing",
+    "county_filter",
+    "listing",
+    "parse_date",
+    "spec_title",
+    "xlsx_response",
+]

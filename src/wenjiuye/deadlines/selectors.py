@@ -1,19 +1,23 @@
 """Reading deadlines: those of a subject, those in a user's jurisdiction, the steps due to fire,
-and the one way a deadline is written out for the API (:func:`deadline_dict`)."""
+the states and kinds a list filters by, and the one way a deadline is written out for the API
+(:func:`deadline_dict`)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wenjiuye.core.errors import DomainError
-from wenjiuye.core.models import User
+from wenjiuye.core.models import Unit, User
+from wenjiuye.core.periods import day_start
 from wenjiuye.core.scope import scoped
 from wenjiuye.deadlines.models import Deadline, DeadlineStep
 
@@ -123,3 +127,123 @@ def deadline_dict(deadline: Deadline, *, at: datetime | None = None) -> dict[str
         "policy": d.policy,
         "completion_note": d.completion_note,
     }
+
+
+# --- What a list filters by ----------------------------------------------------------------
+
+#: a deadline's state as lists show it: open ones are overdue, due soon (their reminder window
+#: has begun) or later; closed ones done or cancelled. "open" in a filter means all open ones.
+STATES = ("overdue", "soon", "later", "done", "cancelled")
+
+#: "assistance.contact#3", "assistance.one_week@2024-05-01", "assistance.follow_up.6m@…",
+#: "incident.report:city": the family is the part before the sequence, date or recipient
+_FAMILY = re.compile(r"^(.*?)(?:\.\d+m)?(?:[#@:].*)?$")
+
+
+def kind_family(kind: str) -> str:
+    """The family of a deadline kind: what it is, without which one ("assistance.contact#3" →
+    "assistance.contact")."""
+    match = _FAMILY.match(kind)
+    return match.group(1) if match else kind
+
+
+def kind_families(qs: QuerySet[Deadline]) -> list[str]:
+    """The kind families of the deadlines of ``qs``."""
+    kinds = qs.order_by().values_list("kind", flat=True).distinct()
+    return sorted({kind_family(k) for k in kinds})
+
+
+def of_kind_family(qs: QuerySet[Deadline], family: str) -> QuerySet[Deadline]:
+    cond = Q(kind=family)
+    for sep in ("#", "@", ":", "."):
+        cond |= Q(kind__startswith=family + sep)
+    return qs.filter(cond)
+
+
+def reminder_window(deadline: Deadline) -> timedelta:
+    """How long before its due time a deadline is "due soon": its earliest reminder."""
+    return timedelta(minutes=max(deadline.reminders or [0]))
+
+
+def deadline_state(deadline: Deadline, at: datetime) -> str:
+    """One of :data:`STATES` for ``deadline`` at ``at``."""
+    if deadline.status == Deadline.Status.DONE:
+        return "done"
+    if deadline.status == Deadline.Status.CANCELLED:
+        return "cancelled"
+    if deadline.due_at < at:
+        return "overdue"
+    return "soon" if deadline.due_at - reminder_window(deadline) <= at else "later"
+
+
+def in_state(qs: QuerySet[Deadline], state: str, at: datetime) -> QuerySet[Deadline]:
+    """The deadlines of ``qs`` in ``state`` (one of :data:`STATES`, or "open") at ``at``."""
+    if state == "done":
+        return qs.filter(status=Deadline.Status.DONE)
+    if state == "cancelled":
+        return qs.filter(status=Deadline.Status.CANCELLED)
+    open_ = qs.filter(status=Deadline.Status.OPEN)
+    if state == "open":
+        return open_
+    if state == "overdue":
+        return open_.filter(due_at__lt=at)
+    soon = _due_soon_pks(open_, at)
+    if state == "soon":
+        return open_.filter(pk__in=soon)
+    return open_.filter(due_at__gte=at).exclude(pk__in=soon)
+
+
+def _due_soon_pks(open_: QuerySet[Deadline], at: datetime) -> list[int]:
+    """The open deadlines not past due whose reminder window has begun. Each deadline has its
+    own reminders (a JSON list), so the candidates — due within the widest window — are checked
+    one by one; they are the few due in the next day or so."""
+    ahead = open_.filter(due_at__gte=at)
+    windows = [
+        max(r or [0]) for r in ahead.order_by().values_list("reminders", flat=True).distinct()
+    ]
+    if not windows:
+        return []
+    horizon = at + timedelta(minutes=max(windows))
+    return [
+        pk
+        for pk, due, reminders in ahead.filter(due_at__lte=horizon).values_list(
+            "pk", "due_at", "reminders"
+        )
+        if due - timedelta(minutes=max(reminders or [0])) <= at
+    ]
+
+
+def with_escalation_level(qs: QuerySet[Deadline]) -> QuerySet[Deadline]:
+    """``qs`` with ``escalated``: how many escalation levels have fired (one query for a list)."""
+    fired = (
+        DeadlineStep.objects.filter(
+            deadline=OuterRef("pk"), kind=DeadlineStep.Kind.ESCALATION, fired_at__isnull=False
+        )
+        .order_by()
+        .values("deadline")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return qs.annotate(escalated=Coalesce(Subquery(fired), 0))
+
+
+def mine(qs: QuerySet[Deadline], user: User) -> QuerySet[Deadline]:
+    """The deadlines of ``qs`` assigned to ``user`` or to the user's unit."""
+    own = Q(assignee=user)
+    if user.unit_id:
+        own |= Q(unit_id=user.unit_id)
+    return qs.filter(own)
+
+
+def due_in_month(qs: QuerySet[Deadline], period: str) -> QuerySet[Deadline]:
+    """The deadlines of ``qs`` due in the month ``YYYYMM`` (the bureau's calendar)."""
+    year, month = int(period[:4]), int(period[4:])
+    first = date(year, month, 1)
+    after = date(year + month // 12, month % 12 + 1, 1)
+    return qs.filter(due_at__gte=day_start(first), due_at__lt=day_start(after))
+
+
+def deadline_units(*, user: User) -> QuerySet[Unit]:
+    """The responsible units of the deadlines in the user's jurisdiction."""
+    units = deadlines_visible(user=user).exclude(unit=None).values("unit_id")
+    return Unit.objects.filter(pk__in=units).order_by("name")
