@@ -220,7 +220,7 @@ def test_create_is_audited_with_the_cited_parameter(world):
     )
     assert event.changes["on_duty_id"] == [None, officer.pk]
     assert event.changes["phone"] == [None, "13912345678"]
-    assert event.note == "duty.shift.max_hours=24小时(O2)"
+    assert event.note == "值班表中一个班次的最长时长:24小时(O2)"
 
 
 def test_a_refused_create_writes_no_event(world):
@@ -450,7 +450,7 @@ def test_reveal_needs_view_personal_in_the_region_and_is_audited(
         str(shift.pk),
         county,
     )
-    assert (event.note, event.ip) == ("phone", "10.0.0.9")
+    assert (event.note, event.ip) == ("值班电话", "10.0.0.9")
 
 
 # --- Demo roster (quickstart) ---------------------------------------------------------------

@@ -35,6 +35,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wenjiuye.core import labels
 from wenjiuye.core.audit import diff, record_event, snapshot
 from wenjiuye.core.identifiers import mask_phone
 from wenjiuye.core.models import DutyShift, Event, PolicyParameter, User, WorkGroup
@@ -289,7 +290,7 @@ def duty_shift_create(
             obj=shift,
             region_code=locked.region_id,
             changes=diff({}, snapshot(shift)),
-            note=f"{cite['key']}={cite['value']}{cite['unit']}({cite['clause']})",
+            note=f"{labels.label('policy', cite['key'])}:{cite['value']}{cite['unit']}({cite['clause']})",
         )
     return shift
 
@@ -365,7 +366,7 @@ def duty_phone_reveal(*, actor: User, shift: DutyShift, ip: str | None = None) -
         action=Event.Action.VIEW_UNMASKED,
         obj=shift,
         region_code=shift.work_group.region_id,
-        note="phone",
+        note=_("值班电话"),
         ip=ip,
     )
     return shift.phone

@@ -86,9 +86,11 @@ def _field_name(field: models.Field[Any, Any] | None, name: str) -> str:
     return _("其他信息")
 
 
-def event_sentences(event: Any) -> list[str]:
-    """One sentence per changed field of ``event`` (an ``Event``, usually masked)."""
-    if event.action == "create":  # a new record: "新增" says it; its fields are on the page
+def event_sentences(event: Any, *, created: bool = False) -> list[str]:
+    """One sentence per changed field of ``event`` (an ``Event``, usually masked). A record's
+    creation has none unless ``created`` (the audit log: there, what was created is the news; on
+    the record's own page its fields are shown above)."""
+    if event.action == "create" and not created:
         return []
     changes = event.changes if isinstance(event.changes, dict) else {}
     object_type = (event.object_type or "").lower()

@@ -30,7 +30,8 @@ def policy_get(key: str, *, on: date) -> PolicyParameter:
     )
     if version is None:
         raise PolicyNotInForce(
-            _("政策参数 %(key)s 在 %(day)s 没有生效的版本") % {"key": key, "day": on.isoformat()}
+            _("政策参数“%(name)s”在 %(day)s 没有生效的版本,请在政策参数中维护")
+            % {"name": _parameter_name(key), "day": on.isoformat()}
         )
     return version
 
@@ -139,3 +140,15 @@ def policy_set(
         actor=actor, action=Event.Action.CREATE, obj=new, changes=diff({}, snapshot(new)), note=note
     )
     return new
+
+
+def _parameter_name(key: str) -> str:
+    """A parameter's Chinese name for a message (its newest label; the key if none was ever
+    loaded — then there is no name to give)."""
+    label = (
+        PolicyParameter.objects.filter(key=key)
+        .order_by("-effective_from")
+        .values_list("label", flat=True)
+        .first()
+    )
+    return label or key

@@ -33,6 +33,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wenjiuye.core import labels
 from wenjiuye.core.audit import record_event
 from wenjiuye.core.errors import PolicyNotInForce
 from wenjiuye.core.models import DutyShift, Event, Member, Region, Unit, User, WorkGroup
@@ -310,7 +311,12 @@ def step_message(step: DeadlineStep) -> tuple[str, str]:
     d = step.deadline
     due = timezone.localtime(d.due_at).strftime("%Y-%m-%d %H:%M")
     who = "、".join(
-        x for x in [str(d.unit or ""), d.assignee.get_username() if d.assignee else ""] if x
+        x
+        for x in [
+            str(d.unit or ""),
+            labels.label("user", d.assignee.username) if d.assignee else "",
+        ]
+        if x
     )
     if step.kind == DeadlineStep.Kind.REMINDER:
         subject = f"【到期提醒】{d.title}"

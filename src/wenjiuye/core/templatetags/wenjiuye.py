@@ -45,6 +45,12 @@ def event_sentences(event: Any) -> list[str]:
 
 
 @register.filter
+def event_details(event: Any) -> list[str]:
+    """An audit event's changes as sentences, a creation's fields included (the audit log)."""
+    return _event_sentences(event, created=True)
+
+
+@register.filter
 def percent(value: Any, digits: int = 1) -> str:
     """A share (0.0292) as a percentage ("2.9%"); "—" when missing."""
     if value is None or value == "":
