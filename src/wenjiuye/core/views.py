@@ -6,11 +6,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from wenjiuye.core.audit import event_reveal
+from wenjiuye.core.context_processors import case_work_only
 from wenjiuye.core.policy import policy_list
 from wenjiuye.core.roles import CAP_LABELS, CAPABILITIES, Cap
 from wenjiuye.core.scope import can
@@ -21,6 +22,8 @@ from wenjiuye.core.types import AuthedHttpRequest
 @login_required
 def home(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
+    if case_work_only(user):
+        return redirect("assistance-today")  # the grid worker's day starts with their tasks
     caps = [CAP_LABELS[c] for c in Cap if c in CAPABILITIES.get(user.role, frozenset())]
     return render(
         request,
