@@ -18,5 +18,6 @@ urlpatterns = [
     path("assistance/pending/", views.pending_list, name="assistance-pending"),
     path("assistance/pending/<int:pk>/", views.pending_decide, name="assistance-pending-decide"),
     path("public/register/", views.public_register, name="public-register"),
+    path("public/townships/", views.public_townships, name="public-townships"),
     path("public/subsidies/", views.public_subsidies, name="public-subsidies"),
 ]
