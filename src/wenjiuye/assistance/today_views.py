@@ -35,7 +35,7 @@ def today_page(request: AuthedHttpRequest) -> HttpResponse:
     for group in groups:
         if show == group.key:
             page = Paginator(group.deadlines, PAGE).get_page(request.GET.get("page"))
-            group.tasks = today.tasks(user=user, deadlines=page.object_list, at=now)
+            group.tasks = today.tasks(user=user, deadlines=list(page.object_list), at=now)
         elif not show:
             group.tasks = today.tasks(user=user, deadlines=group.deadlines[:PREVIEW], at=now)
     shown = [g for g in groups if not show or g.key == show]
