@@ -216,3 +216,25 @@ def test_public_registration_without_javascript(live_app, browser, townships):
         assert page.locator("[data-testid=register-done]").count() == 1
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("username", ["office", "grid"])
+def test_every_page_of_the_menu_fits_a_phone(live_app, browser, username):
+    """Every page a role's menu offers, at 390 px: no horizontal page scroll (wide tables scroll
+    inside their own box), and a screenshot of each."""
+    url = live_app["url"]
+    context = browser.new_context(viewport=PHONE, locale="zh-CN")
+    page = context.new_page()
+    try:
+        login(page, url, username, password_of(live_app, username))
+        links = page.locator("[data-testid=nav] a").evaluate_all(
+            "links => links.map(a => a.getAttribute('href'))"
+        )
+        assert len(links) >= (20 if username == "office" else 6), links
+        for link in dict.fromkeys(links):
+            response = page.goto(url + link)
+            assert response is not None and response.status == 200, link
+            assert_no_horizontal_scroll(page)
+            screenshot(page, f"menu-{username}-390{link.rstrip('/').replace('/', '-') or '-home'}")
+    finally:
+        context.close()
