@@ -163,6 +163,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wenjiuye.core.middleware.SecurityHeadersMiddleware",
     "wenjiuye.core.middleware.ErrorPageMiddleware",
+    "wenjiuye.core.error_views.MethodNotAllowedPage",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -248,6 +249,7 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "wenjiuye.core.error_views.csrf_failure"  # a Chinese page, not Django's
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

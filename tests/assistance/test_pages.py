@@ -30,6 +30,7 @@ def form(**kw):
         "education": "senior",
         "desired_job": "司机",
         "wants_training": "1",
+        "consent": "on",  # the personal-information notice read and agreed to
     }
     return {**data, **kw}
 

@@ -24,6 +24,7 @@ def register(page, url: str, id_number: str) -> None:
     page.fill(f"{form} input[name=id_number]", id_number)
     page.fill(f"{form} input[name=phone]", "13722223333")
     page.select_option(f"{form} select[name=county]", "410421")
+    page.wait_for_selector("form[data-townships-loaded='410421']", state="attached")
     streets = [
         v
         for v in page.locator(f"{form} select[name=street] option").evaluate_all(
@@ -36,8 +37,9 @@ def register(page, url: str, id_number: str) -> None:
     page.select_option(f"{form} select[name=education]", "senior")
     page.fill(f"{form} input[name=desired_job]", "叉车司机")
     page.select_option(f"{form} select[name=wants_training]", "1")
+    page.check(f"{form} [data-testid=consent] input[type=checkbox]")
     with page.expect_navigation():
-        page.click(f"{form} button[type=submit]")
+        page.click(f"{form} [data-testid=register-submit]")
 
 
 def pending_rows(page, url: str):

@@ -50,10 +50,13 @@ def pending_submit(
     desired_job: str,
     wants_training: bool,
     ip: str | None = None,
+    notice: str = "",
 ) -> PendingRegistration:
     """An online unemployment registration, waiting for the county (no login; nothing is saved
     when anything is wrong). Without a street the county is the grid, allowed only when the
-    reference data have no townships in that county (then there is nothing to choose)."""
+    reference data have no townships in that county (then there is nothing to choose).
+    ``notice``: the version of the personal-information notice the applicant agreed to (the
+    public form's consent), kept in the registration's event."""
     errors: dict[str, str] = {}
     check = check_resident_id(id_number)
     if not check.valid:
@@ -119,7 +122,12 @@ def pending_submit(
             action=Event.Action.CREATE,
             obj=pending,
             region_code=street.code,
-            changes={"state": "pending", "county": county.code, "street": street.code},
+            changes={
+                "state": "pending",
+                "county": county.code,
+                "street": street.code,
+                **({"notice": notice} if notice else {}),
+            },
             note="网上失业登记",
             ip=ip,
         )

@@ -19,7 +19,7 @@ from wenjiuye.assistance.models import (
 )
 from wenjiuye.core.errors import PolicyNotInForce
 from wenjiuye.core.identifiers import looks_like_resident_id
-from wenjiuye.core.models import PolicyParameter, Region, User
+from wenjiuye.core.models import PolicyParameter, Region, RegionLevel, User
 from wenjiuye.core.policy import policy_cite, policy_get
 from wenjiuye.core.scope import scoped
 from wenjiuye.deadlines.models import Deadline
@@ -142,3 +142,13 @@ def fund_county(code: str) -> Region:
     if county is None:
         raise ValidationError({"county": _("区划不存在")})
     return county
+
+
+def townships(county_code: str) -> QuerySet[Region]:
+    """The townships (乡镇、街道) of a county in the reference data, in their order; none for a
+    code that is not a county's (the public form's list and its JSON)."""
+    if not (len(county_code) == 6 and county_code.isdigit()):
+        return Region.objects.none()
+    # the same townships the service requires one of (registration.pending_submit)
+    qs = Region.objects.filter(level=RegionLevel.TOWNSHIP, code__startswith=county_code)
+    return qs.order_by("sort_order", "code")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from wenjiuye.assistance import views
+from wenjiuye.assistance import today_views, views
 
 urlpatterns = [
     path("assistance/", views.case_list, name="assistance-cases"),
@@ -12,10 +12,12 @@ urlpatterns = [
         "assistance/cases/<int:pk>/benefits/", views.case_benefits, name="assistance-case-benefits"
     ),
     path("assistance/tasks/<int:pk>/done/", views.task_done, name="assistance-task-done"),
+    path("assistance/today/", today_views.today_page, name="assistance-today"),
     path("assistance/one-week/", views.one_week, name="assistance-one-week"),
     path("assistance/payments/", views.payments_page, name="assistance-payments"),
     path("assistance/pending/", views.pending_list, name="assistance-pending"),
     path("assistance/pending/<int:pk>/", views.pending_decide, name="assistance-pending-decide"),
     path("public/register/", views.public_register, name="public-register"),
+    path("public/townships/", views.public_townships, name="public-townships"),
     path("public/subsidies/", views.public_subsidies, name="public-subsidies"),
 ]

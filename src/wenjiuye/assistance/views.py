@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -279,18 +279,42 @@ def _rate_limited(request: HttpRequest) -> bool:
     return False
 
 
+#: the version of the personal-information notice on the form (templates/assistance/
+#: public_register_notice.html); the applicant's consent to it is recorded with the registration
+PIPL_NOTICE = "2026-12"
+
+
+def _register_page(request: HttpRequest, form: RegisterForm, status: int = 200) -> HttpResponse:
+    return render(
+        request,
+        "assistance/public_register.html",
+        {"form": form, "notice_version": PIPL_NOTICE},
+        status=status,
+    )
+
+
 def public_register(request: HttpRequest) -> HttpResponse:
-    """Online unemployment registration at the place of residence (U5, E6)."""
+    """Online unemployment registration at the place of residence (U5, E6).
+
+    The township list follows the chosen county: ``register.js`` loads it from
+    :func:`public_townships`; without JavaScript the button "加载乡镇(街道)" posts the form back
+    (``step=streets``) and the page returns with the entries kept and the county's townships,
+    nothing checked or saved."""
     if request.method != "POST":
-        return render(request, "assistance/public_register.html", {"form": RegisterForm()})
+        return _register_page(request, RegisterForm())
+    if request.POST.get("step") == "streets":
+        kept = {k: v for k, v in request.POST.items() if k in RegisterForm.base_fields}
+        kept.pop("consent", None)  # consent is given on the finished form, never carried over
+        kept.pop("street", None)
+        return _register_page(request, RegisterForm(initial=kept))
     form = RegisterForm(request.POST)
     if not form.is_valid():
-        return render(request, "assistance/public_register.html", {"form": form}, status=400)
+        return _register_page(request, form, status=400)
     if _rate_limited(request):
         form.add_error(None, _("提交过于频繁,请一小时后再试或到街道(社区)窗口办理。"))
-        return render(request, "assistance/public_register.html", {"form": form}, status=429)
+        return _register_page(request, form, status=429)
     try:
-        registration.pending_submit(**form.cleaned_data, ip=_ip(request))
+        registration.pending_submit(**form.submission(), ip=_ip(request), notice=PIPL_NOTICE)
     except registration.DuplicateRegistration:
         # Already on the ledger or already waiting for review: the same page and status as a new
         # registration, so that the public form does not tell anyone whether a number is known.
@@ -299,13 +323,21 @@ def public_register(request: HttpRequest) -> HttpResponse:
         for field, msgs in exc.message_dict.items():
             for msg in msgs:
                 form.add_error(field if field in form.fields else None, msg)
-        return render(request, "assistance/public_register.html", {"form": form}, status=400)
+        return _register_page(request, form, status=400)
     number = check_resident_id(form.cleaned_data["id_number"]).value
     return render(
         request,
         "assistance/public_register_done.html",
         {"name": form.cleaned_data["name"].strip(), "id_masked": mask_id(number)},
     )
+
+
+def public_townships(request: HttpRequest) -> JsonResponse:
+    """The townships of a county for the public form (names are public reference data):
+    ``{"county": code, "townships": [{"code", "name"}]}``; an unknown code has none."""
+    code = request.GET.get("county", "").strip()
+    rows = selectors.townships(code).values_list("code", "name")
+    return JsonResponse({"county": code, "townships": [{"code": c, "name": n} for c, n in rows]})
 
 
 def public_subsidies(request: HttpRequest) -> HttpResponse:

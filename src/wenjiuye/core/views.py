@@ -10,13 +10,14 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from wenjiuye.core import labels
 from wenjiuye.core.audit import event_reveal
+from wenjiuye.core.context_processors import case_work_only
 from wenjiuye.core.listing import (
     Column,
     Filter,
@@ -38,6 +39,8 @@ from wenjiuye.core.types import AuthedHttpRequest
 @login_required
 def home(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
+    if case_work_only(user):
+        return redirect("assistance-today")  # the grid worker's day starts with their tasks
     caps = [CAP_LABELS[c] for c in Cap if c in CAPABILITIES.get(user.role, frozenset())]
     return render(
         request,
