@@ -31,6 +31,7 @@ class IncidentForm(forms.Form):
         field.queryset = regions_in_scope(user).filter(
             level__in=[RegionLevel.COUNTY, RegionLevel.ZONE]
         )
+        field.label_from_instance = lambda region: region.name  # a name, never its code
 
     def clean_enterprise(self) -> Enterprise | None:
         uscc = (self.cleaned_data.get("enterprise") or "").strip().upper()
