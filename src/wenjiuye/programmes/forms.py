@@ -37,6 +37,7 @@ class ScopedRegionForm(forms.Form):
         field = self.fields["region"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = regions_in_scope(user).exclude(level="province")
+        field.label_from_instance = lambda region: region.name  # a name, never its code
 
 
 class CourseForm(ScopedRegionForm):
