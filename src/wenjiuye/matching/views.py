@@ -6,13 +6,13 @@ from datetime import date
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from wenjiuye.core.errors import error_messages
+from wenjiuye.core.errors import DomainError, error_messages
 from wenjiuye.core.identifiers import mask_id, mask_phone
 from wenjiuye.core.roles import Cap
 from wenjiuye.core.scope import can
@@ -29,8 +29,8 @@ def _on(request: AuthedHttpRequest) -> date:
         return timezone.localdate()
     try:
         return date.fromisoformat(text)
-    except ValueError as exc:
-        raise Http404(_("日期格式应为 YYYY-MM-DD")) from exc
+    except ValueError as exc:  # a bad value is a 400 with its reason, not a missing page
+        raise DomainError(_("日期格式应为 YYYY-MM-DD")) from exc
 
 
 def _top(request: AuthedHttpRequest) -> int | None:
@@ -85,8 +85,8 @@ def person_push(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             channel=request.POST.get("channel", ""),
             note=request.POST.get("note", "")[:1000],
         )
-    except ValidationError as exc:
-        return HttpResponse("; ".join(error_messages(exc)), status=400, content_type="text/plain")
+    except ValidationError as exc:  # the styled 400 page with the reason
+        raise DomainError(";".join(error_messages(exc))) from exc
     return redirect("matching-person", pk=person.pk)
 
 
@@ -113,8 +113,8 @@ def push_respond(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             response=request.POST.get("response", ""),
             note=request.POST.get("note", "")[:1000],
         )
-    except ValidationError as exc:
-        return HttpResponse("; ".join(error_messages(exc)), status=400, content_type="text/plain")
+    except ValidationError as exc:  # the styled 400 page with the reason
+        raise DomainError(";".join(error_messages(exc))) from exc
     return redirect("matching-person", pk=push.person_id)
 
 
