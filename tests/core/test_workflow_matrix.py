@@ -4,16 +4,22 @@ The scope matrix (test_scope_matrix.py) checks one write per kind through the pa
 this one checks each *step* of the workflows at the service, where the refusal belongs (a page
 that hides a button is not a permission). The expected table is written by hand from the rules:
 
-- ``Cap.WRITE`` — the bureau's operational work: layoff reports (submit, review, implement,
-  close), visits, incidents, ledgers, budgets, benefit decisions, township deadlines. City office,
-  group member, county officer, administrator.
+- ``Cap.WRITE`` — the bureau's operational work: layoff reports (edit, roster, attachments,
+  submit, review, implement, close), visits, incidents (create, demands, review, status), opinion
+  items (create, verify, link to and unlink from an incident), programmes (courses and their
+  enrolment, roll call, completion and drop; fairs and attendees; public-welfare positions and
+  their placements, exits and spot checks; pairs and their end), ledgers, budgets, benefit
+  decisions, township deadlines. City office, group member, county officer, administrator.
 - ``Cap.CASE_WORK`` — the assistance ledger: contacts, status, registrations, a case's
-  deadlines, a referred laid-off worker. Those four and the grid worker (their grid only).
+  deadlines, a person's job-matching preference, a referred laid-off worker. Those four and the grid worker (their grid only).
 - city-wide reference data (the opinion lexicon) — writers whose scope includes the city.
 - Leader and auditor read only. Nobody reviews a report they created or submitted.
 
 Own = 宝丰县 (410421 or its township 410421100, the grid worker's grid), other = 叶县. A step on a
 record of another county is refused whatever the role may do.
+
+The layoff report has no "return" or "reject" step and a visit is never edited after it is
+recorded (there is no such service): nothing to put in the table for them.
 """
 
 from __future__ import annotations
@@ -25,9 +31,10 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from tests.core.scope_matrix_world import OTHER, OWN, build_world
+from tests.core.scope_matrix_world import DAY, OTHER, OWN, build_world
 from tests.factories import (
     HEADER,
     OTHER_COUNTY,
@@ -43,9 +50,12 @@ from wenjiuye.core.models import Event, Region
 from wenjiuye.core.roles import Role
 from wenjiuye.deadlines.services import deadline_complete, deadline_create
 from wenjiuye.incidents import services as incidents
+from wenjiuye.matching import services as matching
 from wenjiuye.monitoring import ledger
 from wenjiuye.monitoring.models import LedgerEntry
 from wenjiuye.opinion import services as opinion
+from wenjiuye.programmes import pairing
+from wenjiuye.programmes import services as programmes
 from wenjiuye.response import referrals, visits
 from wenjiuye.response import selectors as response_selectors
 from wenjiuye.response import services as response
@@ -95,6 +105,31 @@ EXPECTED: dict[str, dict[str, str]] = {
     "pending.reject": CASE,
     # a referral is addressed to the worker's county (410421), above the grid worker's grid
     "referral.accept": BUREAU,
+    "layoff.edit": BUREAU,
+    "layoff.roster_import": BUREAU,
+    "layoff.attachment": BUREAU,
+    "incident.create": BUREAU,
+    "incident.demand": BUREAU,
+    "incident.review": BUREAU,
+    "opinion.create": BUREAU,
+    "opinion.verify": BUREAU,
+    "opinion.link": BUREAU,
+    "opinion.unlink": BUREAU,
+    "course.create": BUREAU,
+    "course.enrol": BUREAU,
+    "course.roll_call": BUREAU,
+    "course.complete": BUREAU,
+    "course.drop": BUREAU,
+    "fair.create": BUREAU,
+    "fair.attendee": BUREAU,
+    "position.create": BUREAU,
+    "position.place": BUREAU,  # a position of the grid worker's own township: still bureau work
+    "position.exit": BUREAU,
+    "position.check": BUREAU,
+    "pair.create": BUREAU,
+    "pair.end": BUREAU,
+    # whether a person of the grid would take a job in another city: case work
+    "matching.preference": CASE,
     # one lexicon for the whole city: only writers whose scope includes the city
     "lexicon.add": {
         OFFICE: "YY",
@@ -259,6 +294,66 @@ def _budget(user: Any, county: Region) -> None:
     decisions.fund_budget_set(actor=user, county=county, year=2026, amount=Decimal("1000"))
 
 
+def _fresh(kind: str) -> Callable[[dict[str, Any], str], Any]:
+    """The county's record of ``kind`` as the database holds it now (an earlier case's step may
+    have changed the shared instance before its savepoint was rolled back)."""
+
+    def setup(w: dict[str, Any], where: str) -> Any:
+        obj = w["recs"][kind][where].obj
+        return type(obj).objects.get(pk=obj.pk)
+
+    return setup
+
+
+def _draft(w: dict[str, Any], where: str) -> LayoffReport:
+    return _report(w, where, "draft")
+
+
+def _roster_row(where: str) -> bytes:
+    county = OWN_COUNTY if where == OWN else OTHER_COUNTY
+    row = [f"补报职工{where}", make_id(county, "19870101", 611), "", "固定期限", "2012-05-01"]
+    return roster_csv([[*row, "4800", "否", "否"]], header=HEADER)
+
+
+def _linked(w: dict[str, Any], where: str) -> Any:
+    """The county's opinion item linked (by the author) to the county's incident."""
+    item, incident = _fresh("opinion")(w, where), _fresh("incident")(w, where)
+    return opinion.opinion_link_incident(actor=w["author"], item=item, incident=incident)
+
+
+def _pair_of(kind: str) -> Callable[[dict[str, Any], str], Any]:
+    """The county's record of ``kind`` and the second person of its place (to enrol, place…)."""
+
+    def setup(w: dict[str, Any], where: str) -> Any:
+        rec = w["recs"][kind][where]
+        return _fresh(kind)(w, where), rec.extra["candidate"]
+
+    return setup
+
+
+def _enrolment(w: dict[str, Any], where: str) -> Any:
+    return w["recs"]["course"][where].obj.enrolments.get()
+
+
+def _attended(w: dict[str, Any], where: str) -> Any:
+    """The course's enrolment, present at the one roll call (taken by the author)."""
+    course = _fresh("course")(w, where)
+    enrolment = course.enrolments.get()
+    programmes.roll_call_record(
+        actor=w["author"], course=course, day=DAY, present_ids={enrolment.pk}
+    )
+    enrolment.refresh_from_db()
+    return enrolment
+
+
+def _placement(w: dict[str, Any], where: str) -> Any:
+    return w["recs"]["position"][where].obj.placements.get()
+
+
+def _candidate(w: dict[str, Any], where: str) -> Any:
+    return w["recs"]["course"][where].extra["candidate"]
+
+
 STEPS: dict[str, Step] = {
     "layoff.submit": _layoff("draft", response.layoff_submit, "submitted"),
     "layoff.review": _layoff("submitted", response.layoff_review, "reviewed"),
@@ -315,6 +410,160 @@ STEPS: dict[str, Step] = {
     "lexicon.add": _on(
         lambda w, where: f"流程词{where}",
         lambda u, term: opinion.lexicon_add(actor=u, category="layoff", term=term),
+    ),
+    "layoff.edit": _on(
+        _draft, lambda u, r: response.layoff_update(actor=u, report=r, union_opinion="流程修改")
+    ),
+    "layoff.roster_import": _on(
+        lambda w, where: (_draft(w, where), where),
+        lambda u, rw: response.roster_import(
+            actor=u, report=rw[0], content=_roster_row(rw[1]), filename="补报.csv"
+        ),
+    ),
+    "layoff.attachment": _on(
+        _draft,
+        lambda u, r: response.attachment_add(
+            actor=u, report=r, upload=SimpleUploadedFile("说明.txt", b"flow")
+        ),
+    ),
+    "incident.create": _on(
+        _county,
+        lambda u, county: incidents.incident_create(
+            actor=u,
+            region=county,
+            occurred_at=timezone.now() - timedelta(hours=1),
+            place="流程广场",
+            cause="pay",
+            people=8,
+        ),
+    ),
+    "incident.demand": _on(
+        _fresh("incident"),
+        lambda u, i: incidents.demand_add(
+            actor=u, incident=i, text="流程诉求", handling="on_spot", result="当场答复"
+        ),
+    ),
+    "incident.review": _on(
+        _fresh("incident"),
+        lambda u, i: incidents.incident_review(
+            actor=u, incident=i, causes="流程原因", problems="流程问题", lessons="流程教训"
+        ),
+    ),
+    "opinion.create": _on(
+        _county,
+        lambda u, county: opinion.opinion_create(
+            actor=u, title="流程舆情", source="manual", region=county, text="流程正文"
+        ),
+    ),
+    "opinion.verify": _on(
+        _fresh("opinion"),
+        lambda u, item: opinion.opinion_update(actor=u, item=item, status="verifying"),
+    ),
+    "opinion.link": _on(
+        lambda w, where: (_fresh("opinion")(w, where), _fresh("incident")(w, where)),
+        lambda u, pair: opinion.opinion_link_incident(actor=u, item=pair[0], incident=pair[1]),
+    ),
+    "opinion.unlink": _on(
+        _linked, lambda u, item: opinion.opinion_unlink_incident(actor=u, item=item)
+    ),
+    "course.create": _on(
+        _county,
+        lambda u, county: programmes.course_create(
+            actor=u,
+            title="流程课程",
+            kind="skills_upgrade",
+            subtype="elderly_care",
+            provider="流程培训学校",
+            region=county,
+            starts_on=DAY,
+            ends_on=DAY + timedelta(days=20),
+            hours=80,
+            capacity=5,
+        ),
+    ),
+    "course.enrol": _on(
+        _pair_of("course"),
+        lambda u, cp: programmes.enrolment_add(
+            actor=u, course=cp[0], person=cp[1], enrolled_on=DAY
+        ),
+    ),
+    "course.roll_call": _on(
+        _fresh("course"),
+        lambda u, c: programmes.roll_call_record(
+            actor=u, course=c, day=DAY, present_ids={c.enrolments.get().pk}
+        ),
+    ),
+    "course.complete": _on(
+        _attended,
+        lambda u, e: programmes.enrolment_complete(actor=u, enrolment=e, on=e.course.ends_on),
+    ),
+    "course.drop": _on(
+        _enrolment, lambda u, e: programmes.enrolment_drop(actor=u, enrolment=e, reason="流程退出")
+    ),
+    "fair.create": _on(
+        _county,
+        lambda u, county: programmes.fair_create(
+            actor=u, title="流程招聘会", held_on=DAY, venue="流程会场", region=county
+        ),
+    ),
+    "fair.attendee": _on(
+        _pair_of("fair"),
+        lambda u, fp: programmes.fair_attendee_add(actor=u, fair=fp[0], person=fp[1]),
+    ),
+    "position.create": _on(
+        _county,
+        lambda u, county: programmes.position_create(
+            actor=u,
+            title="流程岗位",
+            area="urban",
+            unit="流程单位",
+            region=county,
+            count=2,
+            opened_on=DAY,
+        ),  # fmt: skip
+    ),
+    "position.place": _on(
+        _pair_of("position"),
+        lambda u, pp: programmes.placement_start(
+            actor=u, position=pp[0], person=pp[1], starts_on=DAY
+        ),
+    ),
+    "position.exit": _on(
+        _placement,
+        lambda u, p: programmes.placement_exit(
+            actor=u, placement=p, exited_on=DAY + timedelta(days=10), reason="流程退岗"
+        ),
+    ),
+    "position.check": _on(
+        _placement,
+        lambda u, p: programmes.spot_check_add(
+            actor=u,
+            placement=p,
+            checked_on=DAY + timedelta(days=5),
+            method="spot",
+            result="ok",
+            finding="在岗",
+        ),  # fmt: skip
+    ),
+    "pair.create": _on(
+        lambda w, where: (_county(w, where), _candidate(w, where)),
+        lambda u, cp: pairing.pair_create(
+            actor=u,
+            helper_kind="institution",
+            helper_name="流程帮扶单位",
+            mode="one_to_one",
+            persons=[cp[1]],
+            region=cp[0],
+            starts_on=DAY,
+        ),  # fmt: skip
+    ),
+    "pair.end": _on(
+        _fresh("pair"),
+        lambda u, p: pairing.pair_end(actor=u, pair=p, ends_on=DAY + timedelta(days=60)),
+    ),
+    "matching.preference": _on(
+        _candidate,
+        lambda u, person: matching.preference_set(actor=u, person=person, accepts_migration=True),
     ),
 }
 
