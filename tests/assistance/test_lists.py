@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from tests.factories import OTHER_COUNTY, OWN_COUNTY, OWN_GRID, make_id
-from tests.lists import client_for, column, count_shown, xlsx
+from tests.lists import client_for, column, count_shown, raw_codes, xlsx
 from wenjiuye.assistance import registration, services
 from wenjiuye.assistance.models import Education, PendingRegistration, Status
 from wenjiuye.core.models import Event, Region
@@ -219,3 +219,12 @@ def test_one_week_list_filters_and_download(cases, users):
     assert column(headers, rows, "县(市、区)") == ["叶县"]
     assert column(headers, rows, "逾期天数") == [13]  # help started 20 days ago, 7 days promised
     assert column(headers, rows, "公民身份号码") == [other.person.id_number]  # the office may
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_the_list_pages_show_no_code_to_any_role(cases, pendings, users, role):
+    c = client_for(users[role])
+    for url in (CASES, PENDING, ONE_WEEK, f"{PENDING}?state="):
+        r = c.get(url)
+        assert r.status_code == 200, url
+        assert raw_codes(r.content.decode()) == [], url

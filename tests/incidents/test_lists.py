@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from tests.factories import OTHER_COUNTY, OWN_COUNTY, T0
-from tests.lists import client_for, column, count_shown, xlsx
+from tests.lists import client_for, column, count_shown, raw_codes, xlsx
 from wenjiuye.core.models import Region
 from wenjiuye.core.roles import Role
 from wenjiuye.incidents import services
@@ -131,3 +131,18 @@ def test_the_leader_is_offered_no_action_on_the_page(incidents, users):
 def test_the_create_page_states_the_policy_thresholds(policy, users):
     html = client_for(users[Role.COUNTY_OFFICER]).get("/incidents/new/").content.decode()
     assert "50人以上同步报市人社局" in html and "(410421)" not in html
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_the_pages_show_no_code_to_any_role(incidents, users, role):
+    c = client_for(users[role])
+    for url in (
+        LIST,
+        f"/incidents/{incidents['small'].pk}/",
+        f"/incidents/{incidents['large'].pk}/",
+    ):
+        r = c.get(url)
+        if r.status_code == 404:  # out of the role's sight
+            continue
+        assert r.status_code == 200, url
+        assert raw_codes(r.content.decode(), until="变更记录") == [], url

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import OWN_COUNTY, make_user
-from tests.lists import client_for
+from tests.lists import client_for, raw_codes
 from wenjiuye.core.roles import Role
 from wenjiuye.matching import services
 from wenjiuye.matching.models import Push
@@ -69,3 +69,17 @@ def test_a_refused_push_is_a_styled_400_and_a_bad_day_too(world, users):
     assert r.status_code == 400 and 'data-testid="error-400"' in r.content.decode()
     r = c.get(f"/matching/person/{person.pk}/", {"on": "15/11/2022"})
     assert r.status_code == 400 and "YYYY-MM-DD" in r.content.decode()
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_the_pages_show_no_code_to_any_role(world, users, role):
+    services.push_create(
+        actor=users[Role.COUNTY_OFFICER], person=world["张电工"], posting_id="GW1", channel="notice"
+    )
+    c = client_for(users[role])
+    for url in (f"/matching/person/{world['张电工'].pk}/", "/matching/posting/GW1/"):
+        r = c.get(url, {"on": ON})
+        if r.status_code in (403, 404):  # out of the role's sight
+            continue
+        assert r.status_code == 200, url
+        assert raw_codes(r.content.decode()) == [], url

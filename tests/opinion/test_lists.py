@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from tests.factories import OTHER_COUNTY, OWN_COUNTY, T0
-from tests.lists import client_for, column, count_shown, xlsx
+from tests.lists import client_for, column, count_shown, raw_codes, xlsx
 from wenjiuye.core.models import Region
 from wenjiuye.core.roles import Role
 from wenjiuye.opinion import services
@@ -124,3 +124,16 @@ def test_the_detail_names_the_categories_of_its_reasons(items, users):
     html = client_for(users[Role.CITY_OFFICE]).get(f"/opinion/{items['wages'].pk}/")
     text = html.content.decode()
     assert "欠薪 " in text and "wage_arrears" not in text
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_the_pages_show_no_code_to_any_role(items, users, role):
+    c = client_for(users[role])
+    pages = [LIST, "/opinion/lexicon/"]
+    pages += [f"/opinion/{items[k].pk}/" for k in ("wages", "layoff", "quiet")]
+    for url in pages:
+        r = c.get(url)
+        if r.status_code == 404:  # out of the role's sight
+            continue
+        assert r.status_code == 200, url
+        assert raw_codes(r.content.decode(), until="变更记录") == [], url

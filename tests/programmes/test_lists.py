@@ -16,7 +16,7 @@ from tests.factories import (
     other_region,
     own_region,
 )
-from tests.lists import client_for, column, count_shown, xlsx
+from tests.lists import client_for, column, count_shown, raw_codes, xlsx
 from wenjiuye.core.roles import Role
 from wenjiuye.programmes import pairing, services
 from wenjiuye.programmes.models import Course, JobFair, Pair, PublicWelfarePosition
@@ -225,3 +225,22 @@ def test_no_action_form_on_a_detail_page_for_a_reader(records, users, role):
         r = c.get(url.format(obj.pk))
         assert r.status_code == 200
         assert 'name="action"' not in r.content.decode(), url
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_the_pages_show_no_code_to_any_role(records, users, role):
+    c = client_for(users[role])
+    pages = [COURSES, FAIRS, POSITIONS, PAIRS, "/programmes/"]
+    for model, url in (
+        (Course, "/programmes/courses/{}/"),
+        (JobFair, "/programmes/fairs/{}/"),
+        (PublicWelfarePosition, "/programmes/positions/{}/"),
+        (Pair, "/programmes/pairs/{}/"),
+    ):
+        pages += [url.format(pk) for pk in model.objects.values_list("pk", flat=True)]
+    for url in pages:
+        r = c.get(url)
+        if r.status_code == 404:  # out of the role's sight
+            continue
+        assert r.status_code == 200, url
+        assert raw_codes(r.content.decode(), until="变更记录") == [], url

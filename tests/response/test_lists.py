@@ -9,11 +9,12 @@ import pytest
 from django.utils import timezone
 
 from tests.factories import OTHER_COUNTY, OWN_COUNTY, make_report, make_uscc, make_user
-from tests.lists import client_for, column, count_shown, xlsx
+from tests.lists import client_for, column, count_shown, raw_codes, xlsx
 from wenjiuye.core.models import Event
 from wenjiuye.core.roles import Role
 from wenjiuye.registry.models import Enterprise
 from wenjiuye.response import services, visits
+from wenjiuye.response.models import Visit
 
 pytestmark = pytest.mark.django_db
 
@@ -192,3 +193,18 @@ def test_visit_list_offers_the_form_only_to_writers(visit_rows, world):
     assert 'data-testid="new-visit"' not in client_for(grid).get(VISITS).content.decode()
     office = world["users"][Role.CITY_OFFICE]
     assert 'data-testid="new-visit"' in client_for(office).get(VISITS).content.decode()
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_the_pages_show_no_code_to_any_role(reports, visit_rows, world, role):
+    """Lists, a report (submitted, with its obligations and their policy parameters) and a visit:
+    no snake_case, policy key, bare region code or Python repr for any role."""
+    c = client_for(world["users"][role])
+    pages = [LIST, VISITS, f"/response/layoffs/{reports['b'].pk}/"]
+    pages.append(f"/response/visits/{Visit.objects.filter(enterprise=world['own']).first().pk}/")
+    for url in pages:
+        r = c.get(url)
+        if r.status_code == 404:  # out of the role's sight
+            continue
+        assert r.status_code == 200, url
+        assert raw_codes(r.content.decode(), until="变更记录") == [], url
