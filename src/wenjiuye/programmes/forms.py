@@ -27,17 +27,23 @@ def _date(label: Any, required: bool = True) -> forms.DateField:
     return forms.DateField(label=label, required=required, widget=DateInput)
 
 
+class RegionField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """A region chosen by its name, never its code."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.name)
+
+
 class ScopedRegionForm(forms.Form):
     """A form with a ``region`` choice limited to the user's scope."""
 
-    region = forms.ModelChoiceField(label=_("所属区划"), queryset=Region.objects.none())
+    region = RegionField(label=_("所属区划"), queryset=Region.objects.none())
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["region"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = regions_in_scope(user).exclude(level="province")
-        field.label_from_instance = lambda region: region.name  # a name, never its code
 
 
 class CourseForm(ScopedRegionForm):
