@@ -47,15 +47,17 @@ def case_list(
         qs = qs.filter(grid__code__startswith=grid)
     if grid_worker:
         qs = qs.filter(grid_worker_id=grid_worker)
-    if q:
-        number = q.strip().upper()
-        if looks_like_resident_id(number):
-            # an exact search confirms a masked number: audited and limited (core.audit)
-            id_lookup(user=user, number=number, where="assistance.case_list")
-            qs = qs.filter(person__id_number=number)
-        else:
-            qs = qs.filter(person__name__contains=q)
-    return qs
+    return case_search(qs, user=user, q=q) if q else qs
+
+
+def case_search(qs: QuerySet[Case], *, user: User, q: str) -> QuerySet[Case]:
+    """Cases of ``qs`` whose person's name contains ``q``, or whose ID number is ``q`` exactly
+    (an exact search confirms a masked number: audited and limited, ``registry.id_lookup``)."""
+    number = q.strip().upper()
+    if looks_like_resident_id(number):
+        id_lookup(user=user, number=number, where="assistance.case_list")
+        return qs.filter(person__id_number=number)
+    return qs.filter(person__name__contains=q.strip())
 
 
 def case_get(*, user: User, pk: int) -> Case:
@@ -70,8 +72,11 @@ def case_deadlines(case: Case) -> QuerySet[Deadline]:
     return deadlines_for(case).order_by("status", "due_at")
 
 
-def one_week_overdue(*, user: User, on: date) -> list[dict[str, Any]]:
-    """Cases still being helped past the one-week promise (K8) on ``on``, longest overdue first.
+def one_week_overdue(
+    *, user: User, on: date, cases: QuerySet[Case] | None = None
+) -> list[dict[str, Any]]:
+    """Cases still being helped past the one-week promise (K8) on ``on``, longest overdue first
+    (or in the order of ``cases``, the user's cases already narrowed by a list's filters).
 
     The promise is the version in force on the day help started (the clock's start, as for the
     deadline); help started before any version was in force (before the plan) has no clock. The
@@ -79,8 +84,10 @@ def one_week_overdue(*, user: User, on: date) -> list[dict[str, Any]]:
     """
     versions: dict[date, PolicyParameter | None] = {}
     rows = []
-    qs = case_list(user=user, status=Status.BEING_HELPED).filter(help_started_on__lt=on)
-    for case in qs.order_by("help_started_on", "pk"):
+    if cases is None:
+        cases = case_list(user=user).order_by("help_started_on", "pk")
+    qs = cases.filter(status=Status.BEING_HELPED, help_started_on__lt=on)
+    for case in qs:
         start = case.help_started_on
         assert start is not None
         if start not in versions:

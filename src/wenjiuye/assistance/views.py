@@ -10,12 +10,13 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from wenjiuye.assistance import decisions, payments, registration, selectors, services
+from wenjiuye.assistance import decisions, lists, payments, registration, selectors, services
 from wenjiuye.assistance.benefits import BenefitInput
 from wenjiuye.assistance.forms import (
     BenefitForm,
@@ -24,12 +25,12 @@ from wenjiuye.assistance.forms import (
     RegisterForm,
     StatusForm,
 )
-from wenjiuye.assistance.models import PendingRegistration, Status
 from wenjiuye.assistance.subsidies import subsidy_items
 from wenjiuye.assistance.tiers import case_tier, tier_labels
 from wenjiuye.core.audit import events_for
 from wenjiuye.core.errors import error_messages
 from wenjiuye.core.identifiers import check_resident_id, mask_id, mask_phone
+from wenjiuye.core.listing import listing, xlsx_response
 from wenjiuye.core.periods import parse_day, period_of
 from wenjiuye.core.roles import Cap
 from wenjiuye.core.scope import can, require
@@ -48,23 +49,17 @@ def _ip(request: HttpRequest) -> str | None:
 
 
 @login_required
-def case_list(request: AuthedHttpRequest) -> HttpResponse:
-    f = {k: request.GET.get(k, "").strip() for k in ("status", "tier", "grid", "q")}
-    qs = selectors.case_list(
-        user=request.user, status=f["status"], tier=f["tier"], grid=f["grid"], q=f["q"]
-    )
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    rows = [(c, mask_id(c.person.id_number)) for c in page]
+def case_list(request: AuthedHttpRequest) -> HttpResponseBase:
+    spec = lists.case_spec(request.user, timezone.localdate())
+    result = listing(request, selectors.case_list(user=request.user), spec)
+    if result.export:
+        return xlsx_response(request, result.rows, spec)
+    rows = [(c, mask_id(c.person.id_number)) for c in result.page]
+    tiers = dict(tier_labels(timezone.localdate()))
     return render(
         request,
         "assistance/case_list.html",
-        {
-            "page": page,
-            "rows": rows,
-            "filters": f,
-            "statuses": Status.choices,
-            "tiers": tier_labels(timezone.localdate()),
-        },
+        {"listing": result, "page": result.page, "rows": rows, "tiers": tiers},
     )
 
 
@@ -190,10 +185,20 @@ def task_done(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def one_week(request: AuthedHttpRequest) -> HttpResponse:
+def one_week(request: AuthedHttpRequest) -> HttpResponseBase:
     today = timezone.localdate()
-    rows = selectors.one_week_overdue(user=request.user, on=today)
-    return render(request, "assistance/one_week.html", {"rows": rows, "today": today})
+    spec = lists.ONE_WEEK_LIST
+    result = listing(request, selectors.case_list(user=request.user), spec)
+    rows = selectors.one_week_overdue(user=request.user, on=today, cases=result.rows)
+    if result.export:
+        return xlsx_response(request, rows, spec)
+    result.page = Paginator(rows, spec.per_page).get_page(request.GET.get("page"))
+    result.count = len(rows)
+    return render(
+        request,
+        "assistance/one_week.html",
+        {"listing": result, "page": result.page, "today": today},
+    )
 
 
 @login_required
@@ -229,21 +234,16 @@ def payments_page(request: AuthedHttpRequest) -> HttpResponse:
 
 
 @login_required
-def pending_list(request: AuthedHttpRequest) -> HttpResponse:
-    state = request.GET.get("state", PendingRegistration.State.PENDING)
-    rows = [
-        (
-            p,
-            mask_id(p.id_number),
-            mask_phone(p.phone),
-            can(request.user, Cap.CASE_WORK, p.street_id),
-        )
-        for p in selectors.pending_list(user=request.user, state=state)[:200]
-    ]
+def pending_list(request: AuthedHttpRequest) -> HttpResponseBase:
+    qs = selectors.pending_list(user=request.user, state="")
+    result = listing(request, qs, lists.PENDING_LIST)
+    if result.export:
+        return xlsx_response(request, result.rows, lists.PENDING_LIST)
+    rows = [(p, mask_id(p.id_number), mask_phone(p.phone)) for p in result.page]
     return render(
         request,
         "assistance/pending_list.html",
-        {"rows": rows, "state": state, "states": PendingRegistration.State.choices},
+        {"listing": result, "page": result.page, "rows": rows},
     )
 
 

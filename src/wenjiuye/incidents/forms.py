@@ -13,8 +13,15 @@ from wenjiuye.registry.models import Enterprise
 DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
+class RegionField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """A region chosen by its name, never its code."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.name)
+
+
 class IncidentForm(forms.Form):
-    region: forms.ModelChoiceField[Region] = forms.ModelChoiceField(
+    region: forms.ModelChoiceField[Region] = RegionField(
         queryset=Region.objects.none(), label=_("所在县(市、区)")
     )
     occurred_at = forms.DateTimeField(label=_("发生时间"), widget=DT)

@@ -26,7 +26,7 @@ DETAIL_PARTS: list[Callable[[Incident, User], dict[str, Any]]] = []
 
 
 def incident_list(*, user: User, status: str | None = None) -> QuerySet[Incident]:
-    qs = scoped(Incident.objects.select_related("region", "enterprise"), user)
+    qs = scoped(Incident.objects.select_related("region", "enterprise", "created_by"), user)
     return qs.filter(status=status) if status else qs
 
 

@@ -9,40 +9,30 @@ from typing import Any
 from django import forms as django_forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wenjiuye.core.audit import events_for
 from wenjiuye.core.errors import error_messages
+from wenjiuye.core.listing import listing, xlsx_response
 from wenjiuye.core.roles import Cap
 from wenjiuye.core.scope import can, require
 from wenjiuye.core.types import AuthedHttpRequest
 from wenjiuye.deadlines.models import Deadline
 from wenjiuye.incidents import forms, selectors, services
+from wenjiuye.incidents.lists import INCIDENT_LIST, report_thresholds
 from wenjiuye.incidents.models import Incident
 
 
 @login_required
-def incident_list(request: AuthedHttpRequest) -> HttpResponse:
-    status = request.GET.get("status") or None
-    if status and status not in Incident.Status.values:
-        return HttpResponse(_("未知状态"), status=400)
-    page = Paginator(selectors.incident_list(user=request.user, status=status), 50).get_page(
-        request.GET.get("page")
-    )
-    return render(
-        request,
-        "incidents/list.html",
-        {
-            "page": page,
-            "status": status,
-            "statuses": Incident.Status.choices,
-            "may_write": can(request.user, Cap.WRITE),
-        },
-    )
+def incident_list(request: AuthedHttpRequest) -> HttpResponseBase:
+    result = listing(request, selectors.incident_list(user=request.user), INCIDENT_LIST)
+    if result.export:
+        return xlsx_response(request, result.rows, INCIDENT_LIST)
+    return render(request, "incidents/list.html", {"listing": result, "page": result.page})
 
 
 @login_required
@@ -71,7 +61,13 @@ def incident_create(request: AuthedHttpRequest) -> HttpResponse:
         status = 400
     else:
         form, status = forms.IncidentForm(user=request.user), 200
-    return render(request, "incidents/create.html", {"form": form, "errors": errors}, status=status)
+    city, province = report_thresholds()
+    return render(
+        request,
+        "incidents/create.html",
+        {"form": form, "errors": errors, "city": city, "province": province},
+        status=status,
+    )
 
 
 def detail_context(request: AuthedHttpRequest, incident: Incident, **extra: Any) -> dict[str, Any]:

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from wenjiuye.core.errors import error_messages
+from wenjiuye.core import labels
+from wenjiuye.core.errors import DomainError, error_messages
 from wenjiuye.core.identifiers import mask_id, mask_phone
 from wenjiuye.core.roles import Cap
 from wenjiuye.core.scope import can
@@ -29,8 +31,21 @@ def _on(request: AuthedHttpRequest) -> date:
         return timezone.localdate()
     try:
         return date.fromisoformat(text)
-    except ValueError as exc:
-        raise Http404(_("日期格式应为 YYYY-MM-DD")) from exc
+    except ValueError as exc:  # a bad value is a 400 with its reason, not a missing page
+        raise DomainError(_("日期格式应为 YYYY-MM-DD")) from exc
+
+
+REGION_CODE = re.compile(r"(?<!\d)(\d{6}(?:\d{3}){0,2})(?!\d)")
+
+
+def _readable(match: Match) -> list[str]:
+    """The match's reasons as an officer reads them: the engine cites region codes, the page
+    names the regions (``core.labels``)."""
+
+    def name(found: re.Match[str]) -> str:
+        return labels.region_name(found.group(1)) or found.group(1)
+
+    return [REGION_CODE.sub(name, str(r.get("text", ""))) for r in match.reasons]
 
 
 def _top(request: AuthedHttpRequest) -> int | None:
@@ -60,7 +75,7 @@ def person_matches(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "person": person,
             "id_masked": mask_id(person.id_number),
             "on": on,
-            "rows": [(m, postings.get(m.posting_id)) for m in matches],
+            "rows": [(m, postings.get(m.posting_id), _readable(m)) for m in matches],
             "profile": profile,
             "cites": cites,
             "error": error,
@@ -85,8 +100,8 @@ def person_push(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             channel=request.POST.get("channel", ""),
             note=request.POST.get("note", "")[:1000],
         )
-    except ValidationError as exc:
-        return HttpResponse("; ".join(error_messages(exc)), status=400, content_type="text/plain")
+    except ValidationError as exc:  # the styled 400 page with the reason
+        raise DomainError(";".join(error_messages(exc))) from exc
     return redirect("matching-person", pk=person.pk)
 
 
@@ -113,8 +128,8 @@ def push_respond(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             response=request.POST.get("response", ""),
             note=request.POST.get("note", "")[:1000],
         )
-    except ValidationError as exc:
-        return HttpResponse("; ".join(error_messages(exc)), status=400, content_type="text/plain")
+    except ValidationError as exc:  # the styled 400 page with the reason
+        raise DomainError(";".join(error_messages(exc))) from exc
     return redirect("matching-person", pk=push.person_id)
 
 
@@ -138,7 +153,7 @@ def posting_candidates(request: AuthedHttpRequest, posting_id: str) -> HttpRespo
     rows = []
     for m in matches:
         p = people[m.person_id]
-        rows.append((m, p, mask_id(p.id_number), mask_phone(p.phone)))
+        rows.append((m, p, mask_id(p.id_number), mask_phone(p.phone), _readable(m)))
     return render(
         request,
         "matching/posting.html",

@@ -14,3 +14,10 @@ class OpinionConfig(AppConfig):
 
         if incident_detail_part not in DETAIL_PARTS:
             DETAIL_PARTS.append(incident_detail_part)
+
+        from wenjiuye.core import labels  # noqa: PLC0415
+        from wenjiuye.opinion.models import Category, OpinionItem  # noqa: PLC0415
+
+        labels.register("opinion_category", dict(Category.choices))
+        labels.register("opinion_source", dict(OpinionItem.Source.choices))
+        labels.register("opinion_status", dict(OpinionItem.Status.choices))

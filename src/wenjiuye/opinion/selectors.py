@@ -19,7 +19,12 @@ from wenjiuye.opinion.models import Category, LexiconTerm, OpinionItem
 def opinion_list(
     *, user: User, status: str | None = None, category: str | None = None
 ) -> QuerySet[OpinionItem]:
-    qs = scoped(OpinionItem.objects.select_related("region"), user)
+    qs = scoped(
+        OpinionItem.objects.select_related("region", "incident", "created_by").prefetch_related(
+            "enterprises"
+        ),
+        user,
+    )
     if status:
         qs = qs.filter(status=status)
     if category:

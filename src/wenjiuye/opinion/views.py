@@ -7,8 +7,8 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
@@ -16,7 +16,9 @@ from django.views.decorators.http import require_POST
 
 from wenjiuye.core.audit import events_for
 from wenjiuye.core.errors import error_messages
+from wenjiuye.core.listing import listing, xlsx_response
 from wenjiuye.core.periods import today
+from wenjiuye.core.policy import policy_value
 from wenjiuye.core.roles import Cap
 from wenjiuye.core.scope import can, can_city, require, require_city
 from wenjiuye.core.types import AuthedHttpRequest
@@ -25,31 +27,16 @@ from wenjiuye.incidents.selectors import incident_get
 from wenjiuye.incidents.views import action_response
 from wenjiuye.opinion import feeds, forms, selectors, services
 from wenjiuye.opinion.classify import classify
-from wenjiuye.opinion.models import Category, OpinionItem
+from wenjiuye.opinion.lists import OPINION_LIST
+from wenjiuye.opinion.models import OpinionItem
 
 
 @login_required
-def opinion_list(request: AuthedHttpRequest) -> HttpResponse:
-    status = request.GET.get("status") or None
-    category = request.GET.get("category") or None
-    if (status and status not in OpinionItem.Status.values) or (
-        category and category not in Category.values
-    ):
-        return HttpResponse(_("未知的筛选条件"), status=400)
-    qs = selectors.opinion_list(user=request.user, status=status, category=category)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "opinion/list.html",
-        {
-            "page": page,
-            "status": status,
-            "category": category,
-            "statuses": OpinionItem.Status.choices,
-            "categories": Category.choices,
-            "may_write": can(request.user, Cap.WRITE),
-        },
-    )
+def opinion_list(request: AuthedHttpRequest) -> HttpResponseBase:
+    result = listing(request, selectors.opinion_list(user=request.user), OPINION_LIST)
+    if result.export:
+        return xlsx_response(request, result.rows, OPINION_LIST)
+    return render(request, "opinion/list.html", {"listing": result, "page": result.page})
 
 
 @login_required
@@ -214,7 +201,12 @@ def opinion_ingest(request: AuthedHttpRequest) -> HttpResponse:
     return render(
         request,
         "opinion/ingest.html",
-        {"form": form, "errors": errors, "result": result},
+        {
+            "form": form,
+            "errors": errors,
+            "result": result,
+            "verify_hours": policy_value("public_opinion.verify_report_hours", on=today()),
+        },
         status=status,
     )
 
@@ -259,7 +251,7 @@ def lexicon_page(request: AuthedHttpRequest) -> HttpResponse:
                         return redirect("opinion-lexicon")
                     errors = error_messages(update)
                 else:
-                    errors = ["未知操作"]
+                    errors = [_("未知操作")]
             except ValidationError as exc:
                 errors = error_messages(exc)
             status = 400

@@ -27,10 +27,17 @@ def _date(label: Any, required: bool = True) -> forms.DateField:
     return forms.DateField(label=label, required=required, widget=DateInput)
 
 
+class RegionField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """A region chosen by its name, never its code."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.name)
+
+
 class ScopedRegionForm(forms.Form):
     """A form with a ``region`` choice limited to the user's scope."""
 
-    region = forms.ModelChoiceField(label=_("所属区划"), queryset=Region.objects.none())
+    region = RegionField(label=_("所属区划"), queryset=Region.objects.none())
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

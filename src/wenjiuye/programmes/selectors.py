@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.db.models import Count, Model, Q, QuerySet
+from django.db.models import Count, Model, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -15,7 +16,9 @@ from wenjiuye.core.scope import scoped
 from wenjiuye.programmes.models import (
     Course,
     Enrolment,
+    FairAttendee,
     FairEmployer,
+    FairHire,
     FairVacancy,
     JobFair,
     Pair,
@@ -60,6 +63,21 @@ def enrolment_get(*, user: User, pk: object) -> Enrolment:
 
 def fair_list(*, user: User) -> QuerySet[JobFair]:
     return scoped(JobFair.objects.select_related("region"), user)
+
+
+def fairs_with_summary(qs: QuerySet[JobFair]) -> QuerySet[JobFair]:
+    """The fairs with their employers, declared vacancies, attendees and hires (one query)."""
+
+    def sub(model: Any, value: Any) -> Any:
+        rows = model.objects.filter(fair=OuterRef("pk")).values("fair")
+        return Coalesce(Subquery(rows.annotate(n=value).values("n")[:1]), 0)
+
+    return qs.annotate(
+        n_employers=sub(FairEmployer, Count("pk")),
+        n_vacancies=sub(FairEmployer, Sum("vacancies")),
+        n_attendees=sub(FairAttendee, Count("pk")),
+        n_hires=sub(FairHire, Count("pk")),
+    )
 
 
 def fair_get(*, user: User, pk: object) -> JobFair:

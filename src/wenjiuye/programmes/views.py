@@ -14,8 +14,8 @@ from typing import Any
 from django import forms as djforms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,11 +23,12 @@ from django.utils.translation import gettext as _
 from wenjiuye.core.audit import events_for
 from wenjiuye.core.errors import error_messages
 from wenjiuye.core.identifiers import mask_id
+from wenjiuye.core.listing import ListSpec, listing, xlsx_response
 from wenjiuye.core.models import User
 from wenjiuye.core.roles import Cap
 from wenjiuye.core.scope import can, require
 from wenjiuye.core.types import AuthedHttpRequest
-from wenjiuye.programmes import forms, pairing, rules, selectors, services
+from wenjiuye.programmes import forms, lists, pairing, rules, selectors, services
 from wenjiuye.programmes.models import Certificate, Enrolment, SpotCheck
 from wenjiuye.registry.models import Person
 
@@ -66,10 +67,13 @@ def _list_page(
     *,
     template: str,
     qs: Any,
+    spec: ListSpec,
     form_class: type[forms.ScopedRegionForm],
     create: Callable[[dict[str, Any]], Any],
     detail: str,
-) -> HttpResponse:
+) -> HttpResponseBase:
+    """A programme's list (filters, sorts, pages and download: ``core.listing``) with the form
+    that creates one, offered to writers only."""
     user = request.user
     errors: list[str] = []
     form = form_class(user=user)
@@ -83,11 +87,19 @@ def _list_page(
             return redirect(detail, pk=obj.pk)
         except ValidationError as exc:
             errors, status = error_messages(exc), 400
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    result = listing(request, qs, spec)
+    if result.export and request.method == "GET":
+        return xlsx_response(request, result.rows, spec)
     return render(
         request,
         template,
-        {"page": page, "form": form, "errors": errors, "may_write": can(user, Cap.WRITE)},
+        {
+            "listing": result,
+            "page": result.page,
+            "form": form,
+            "errors": errors,
+            "may_write": can(user, Cap.WRITE),
+        },
         status=status,
     )
 
@@ -111,7 +123,7 @@ def home(request: AuthedHttpRequest) -> HttpResponse:
 
 
 @login_required
-def course_list(request: AuthedHttpRequest) -> HttpResponse:
+def course_list(request: AuthedHttpRequest) -> HttpResponseBase:
     def create(d: dict[str, Any]) -> Any:
         return services.course_create(actor=request.user, **d)
 
@@ -119,6 +131,7 @@ def course_list(request: AuthedHttpRequest) -> HttpResponse:
         request,
         template="programmes/course_list.html",
         qs=selectors.course_list(user=request.user),
+        spec=lists.COURSE_LIST,
         form_class=forms.CourseForm,
         create=create,
         detail="programmes-course-detail",
@@ -226,14 +239,15 @@ def course_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def fair_list(request: AuthedHttpRequest) -> HttpResponse:
+def fair_list(request: AuthedHttpRequest) -> HttpResponseBase:
     def create(d: dict[str, Any]) -> Any:
         return services.fair_create(actor=request.user, **d)
 
     return _list_page(
         request,
         template="programmes/fair_list.html",
-        qs=selectors.fair_list(user=request.user),
+        qs=selectors.fairs_with_summary(selectors.fair_list(user=request.user)),
+        spec=lists.FAIR_LIST,
         form_class=forms.FairForm,
         create=create,
         detail="programmes-fair-detail",
@@ -331,7 +345,7 @@ def fair_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def position_list(request: AuthedHttpRequest) -> HttpResponse:
+def position_list(request: AuthedHttpRequest) -> HttpResponseBase:
     def create(d: dict[str, Any]) -> Any:
         return services.position_create(actor=request.user, **d)
 
@@ -339,6 +353,7 @@ def position_list(request: AuthedHttpRequest) -> HttpResponse:
         request,
         template="programmes/position_list.html",
         qs=selectors.position_list(user=request.user),
+        spec=lists.POSITION_LIST,
         form_class=forms.PositionForm,
         create=create,
         detail="programmes-position-detail",
@@ -417,7 +432,7 @@ def position_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def pair_list(request: AuthedHttpRequest) -> HttpResponse:
+def pair_list(request: AuthedHttpRequest) -> HttpResponseBase:
     user = request.user
 
     def create(d: dict[str, Any]) -> Any:
@@ -445,6 +460,7 @@ def pair_list(request: AuthedHttpRequest) -> HttpResponse:
         request,
         template="programmes/pair_list.html",
         qs=selectors.pair_list(user=user).prefetch_related("persons"),
+        spec=lists.PAIR_LIST,
         form_class=forms.PairForm,
         create=create,
         detail="programmes-pair-detail",

@@ -18,7 +18,10 @@ from wenjiuye.response.models import LayoffAttachment, LayoffReport, LayoffWorke
 
 
 def layoff_list(*, user: User, status: str | None = None) -> QuerySet[LayoffReport]:
-    qs = scoped(LayoffReport.objects.select_related("enterprise", "region"), user)
+    qs = scoped(
+        LayoffReport.objects.select_related("enterprise", "region", "submitted_by", "reviewed_by"),
+        user,
+    )
     return qs.filter(status=status) if status else qs
 
 
@@ -109,7 +112,7 @@ def roster_totals(report: LayoffReport) -> dict[str, Any]:
 
 def visit_list(*, user: User) -> QuerySet[Visit]:
     return scoped(
-        Visit.objects.select_related("enterprise", "enterprise__region"),
+        Visit.objects.select_related("enterprise", "enterprise__region", "created_by"),
         user,
         field="enterprise__region__code",
     )

@@ -6,8 +6,8 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from wenjiuye.core.audit import events_for
 from wenjiuye.core.errors import DomainError, error_messages
 from wenjiuye.core.identifiers import mask_id, mask_phone
+from wenjiuye.core.listing import listing, xlsx_response
 from wenjiuye.core.periods import today
 from wenjiuye.core.roles import Cap
 from wenjiuye.core.scope import can, require
@@ -30,28 +31,17 @@ from wenjiuye.response.forms import (
     TransitionForm,
     VisitForm,
 )
+from wenjiuye.response.lists import LAYOFF_LIST, VISIT_LIST
 from wenjiuye.response.models import LayoffReport
 from wenjiuye.response.rules import layoff_check, severance
 
 
 @login_required
-def layoff_list(request: AuthedHttpRequest) -> HttpResponse:
-    status = request.GET.get("status") or None
-    if status and status not in LayoffReport.Status.values:
-        return HttpResponse(_("未知状态"), status=400)
-    page = Paginator(selectors.layoff_list(user=request.user, status=status), 50).get_page(
-        request.GET.get("page")
-    )
-    return render(
-        request,
-        "response/layoff_list.html",
-        {
-            "page": page,
-            "status": status,
-            "statuses": LayoffReport.Status.choices,
-            "may_write": can(request.user, Cap.WRITE),
-        },
-    )
+def layoff_list(request: AuthedHttpRequest) -> HttpResponseBase:
+    result = listing(request, selectors.layoff_list(user=request.user), LAYOFF_LIST)
+    if result.export:
+        return xlsx_response(request, result.rows, LAYOFF_LIST)
+    return render(request, "response/layoff_list.html", {"listing": result, "page": result.page})
 
 
 def _form_values(form: LayoffReportForm) -> dict[str, Any]:
@@ -127,9 +117,7 @@ def _detail(
             "totals": selectors.roster_totals(report),
             "attachments": report.attachments.all(),
             "history": events_for(report)[:30],
-            "may_write": can(request.user, Cap.WRITE, report.region_id),
             "own_report": services.is_own_report(request.user, report),
-            "may_reveal": can(request.user, Cap.VIEW_PERSONAL, report.region_id),
             "unmasked": unmasked,
             "errors": errors or [],
             "imported": imported,
@@ -153,7 +141,7 @@ def layoff_transition(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     require(request.user, Cap.WRITE, report.region_id)
     form = TransitionForm(request.POST)
     if not form.is_valid():
-        return _detail(request, report, status=400, errors=["未知操作"])
+        return _detail(request, report, status=400, errors=[_("未知操作")])
     action, note = form.cleaned_data["action"], form.cleaned_data["note"]
     try:
         if action == "submit":
@@ -185,7 +173,7 @@ def layoff_roster_import(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     require(request.user, Cap.WRITE, report.region_id)
     form = RosterUploadForm(request.POST, request.FILES)
     if not form.is_valid():
-        return _detail(request, report, status=400, errors=["请选择名单文件"])
+        return _detail(request, report, status=400, errors=[_("请选择名单文件")])
     upload = form.cleaned_data["file"]
     try:
         result = services.roster_import(
@@ -206,7 +194,7 @@ def layoff_attachment_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     require(request.user, Cap.WRITE, report.region_id)
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
-        return _detail(request, report, status=400, errors=["请选择附件"])
+        return _detail(request, report, status=400, errors=[_("请选择附件")])
     try:
         services.attachment_add(actor=request.user, report=report, upload=form.cleaned_data["file"])
     except ValidationError as exc:
@@ -316,13 +304,11 @@ def layoff_check_page(request: AuthedHttpRequest) -> HttpResponse:
 
 
 @login_required
-def visit_list(request: AuthedHttpRequest) -> HttpResponse:
-    page = Paginator(selectors.visit_list(user=request.user), 50).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "response/visit_list.html",
-        {"page": page, "may_write": can(request.user, Cap.WRITE)},
-    )
+def visit_list(request: AuthedHttpRequest) -> HttpResponseBase:
+    result = listing(request, selectors.visit_list(user=request.user), VISIT_LIST)
+    if result.export:
+        return xlsx_response(request, result.rows, VISIT_LIST)
+    return render(request, "response/visit_list.html", {"listing": result, "page": result.page})
 
 
 @login_required

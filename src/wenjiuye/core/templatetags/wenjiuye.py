@@ -8,6 +8,7 @@ from typing import Any
 from django import template
 from django.http import QueryDict
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from wenjiuye.core import labels as label_registry
 from wenjiuye.core.history import event_sentences as _event_sentences
@@ -59,6 +60,34 @@ def percent(value: Any, digits: int = 1) -> str:
         return f"{float(value) * 100:.{int(digits)}f}%"
     except (TypeError, ValueError):
         return "—"
+
+
+def _value_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(_("是") if value else _("否"))
+    if isinstance(value, (list, tuple)):
+        return "、".join(_value_text(v) for v in value)
+    if isinstance(value, dict):
+        return ";".join(f"{k}:{_value_text(v)}" for k, v in value.items())
+    return "—" if value is None else str(value)
+
+
+@register.filter
+def cite(c: Any) -> str:
+    """``{{ c|cite }}``: a cited policy parameter (``core.policy.policy_cite``) as officers read
+    it: its Chinese name, value and unit, clause and source ("…:30 日(L1;《劳动合同法》第四十一条)");
+    never its key."""
+    if not isinstance(c, dict):
+        return "—"
+    name = label_registry.label("policy", c.get("key"))
+    raw, unit = c.get("value"), c.get("unit") or ""
+    if unit == "比例" and isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        value, unit = f"{raw * 100:g}%", ""  # shares as percentages, as everywhere
+    else:
+        value = _value_text(raw)
+    where = ";".join(str(p) for p in (c.get("clause"), c.get("source")) if p)
+    text = f"{name}:{value}{unit}"
+    return f"{text}({where})" if where else text
 
 
 @register.simple_tag(takes_context=True)
