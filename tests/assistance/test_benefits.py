@@ -420,10 +420,24 @@ def test_subsidy_after_ui_expiry_is_due_from_the_month_after_expiry(policy, make
             ui_expired=True,
             ui_expired_on=date(2022, 3, 31),
         ),
+        reason="按失业保险经办系统记录核定",
     )
     assert decision.start_period == "202204"
-    periods = [d.period for d in dues([case], first="200001", last="209912") if d.kind == "subsidy"]
-    assert periods[0] == "202204" and len(periods) == 6
+    held = [
+        (d.period, d.optional)
+        for d in dues([case], first="200001", last="209912")
+        if d.kind == "subsidy"
+    ]
+    # nothing paid yet: the fund begins in 2022-04 or in 2022-05, so those first and last months
+    # are optional (never listed as unpaid); six months are held either way
+    assert held[0] == ("202204", True) and held[-1] == ("202210", True)
+    assert [p for p, optional in held if not optional] == [
+        "202205",
+        "202206",
+        "202207",
+        "202208",
+        "202209",
+    ]
 
 
 # --- Input and command line ---------------------------------------------------------------------

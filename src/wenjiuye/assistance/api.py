@@ -200,9 +200,13 @@ def case_benefits(
     pk: int,
     payload: dict[str, Any] = Body(...),  # noqa: B008
 ) -> HttpStatus[dict[str, Any]]:
+    """Decide a case's benefits: the engine's input, and ``reason`` where it differs from what the
+    data says (the decision keeps both; see ``GET`` of the case for the data's facts)."""
     case = selectors.case_get(user=request_user(request), pk=pk)
+    facts = dict(payload)
+    reason = str(facts.pop("reason", "") or "")
     decision = decisions.benefit_decide(
-        case=case, actor=request_user(request), inp=BenefitInput.from_dict(payload)
+        case=case, actor=request_user(request), inp=BenefitInput.from_dict(facts), reason=reason
     )
     return HttpStatus(
         201,
@@ -210,6 +214,8 @@ def case_benefits(
             "id": decision.pk,
             "start_period": decision.start_period,
             "results": decision.results,
+            "how": decision.how,
+            "corrections": decision.corrections,
         },
     )
 

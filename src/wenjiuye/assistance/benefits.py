@@ -141,6 +141,8 @@ class BenefitResult:
     in_force: bool = True
     rule_day: date | None = None
     policy: list[dict[str, Any]] = field(default_factory=list)
+    #: UI benefit: months of the whole entitlement, drawn months included (also when it ran out)
+    entitled: int | None = None
 
     @property
     def label(self) -> str:
@@ -159,6 +161,14 @@ class BenefitResult:
             "reason": self.reason,
             "monthly_amount": _num(self.monthly_amount if self.eligible else Decimal(0)),
             "months": self.months if self.eligible else 0,
+            # the months the entitlement runs for, those already drawn included (the due check
+            # walks them from the entitlement's first month); a UI benefit that ran out keeps
+            # its entitlement (its months are past: paid, they were due)
+            "entitled_months": (
+                self.entitled
+                if self.entitled is not None
+                else (self.months if self.eligible else 0)
+            ),
             "total": _num(self.total),
             "rule_day": self.rule_day.isoformat() if self.rule_day else None,
             "policy": self.policy,
@@ -207,6 +217,36 @@ def _ui_band(inp: BenefitInput, bands: list[dict[str, Any]]) -> dict[str, Any]:
     )
 
 
+def _ui_entitled(inp: BenefitInput, p: Policy) -> int:
+    """Art. 17: the band's months plus an earlier entitlement's unclaimed months, capped."""
+    band = _ui_band(inp, p("ui.benefit.duration_bands"))
+    return min(
+        int(band["max_months"]) + inp.prior_unclaimed_months,
+        int(p("ui.benefit.max_combined_months")),
+    )
+
+
+def ui_entitled_months(inp: BenefitInput) -> int:
+    """Months of UI benefit the contributions give (art. 17, drawn months not deducted); 0 below
+    art. 14's minimum. Raises :class:`PolicyNotInForce` without the Regulation's parameters."""
+    p = Policy(inp.on)
+    if inp.contribution_months < _ui_qualifying_months(p):
+        return 0
+    return _ui_entitled(inp, p)
+
+
+def ui_months_imply(months_paid: int, *, on: date) -> tuple[int, dict[str, Any]] | None:
+    """The fewest contribution months whose art. 17 band allows ``months_paid`` months of UI
+    benefit, and the band (``None`` when no band allows that many). Used when the contributions
+    held start after the person's insured life did: the fund's payments show the band reached."""
+    p = Policy(on)
+    bands = sorted(p("ui.benefit.duration_bands"), key=lambda b: b["min_years"])
+    for band in bands:
+        if int(band["max_months"]) >= months_paid:
+            return int(band["min_years"]) * 12, band
+    return None
+
+
 def _ui_used_up(inp: BenefitInput, p: Policy) -> bool:
     """Entitled to the UI benefit by art. 14 (≥ 1 year, involuntary) and every month of the
     entitlement (art. 17, combined months capped) already drawn: the benefit has run out
@@ -215,12 +255,7 @@ def _ui_used_up(inp: BenefitInput, p: Policy) -> bool:
         return True
     if inp.contribution_months < _ui_qualifying_months(p) or inp.separation_reason != INVOLUNTARY:
         return False
-    band = _ui_band(inp, p("ui.benefit.duration_bands"))
-    entitled = min(
-        int(band["max_months"]) + inp.prior_unclaimed_months,
-        int(p("ui.benefit.max_combined_months")),
-    )
-    return inp.ui_months_drawn >= entitled
+    return inp.ui_months_drawn >= _ui_entitled(inp, p)
 
 
 def ui_benefit(inp: BenefitInput) -> BenefitResult:
@@ -253,12 +288,15 @@ def ui_benefit(inp: BenefitInput) -> BenefitResult:
     if not inp.still_unemployed:
         failures.append("已重新就业")
     if failures:
+        # ran out (and nothing else wrong): the entitlement was there, its months are past
+        ran_out = failures == ["失业保险金已领取期满"]
         return BenefitResult(
             benefit=UI_BENEFIT,
             eligible=False,
             rule_day=inp.on,
             reason="不符合领取失业保险金条件:" + ";".join(failures),
             policy=p.cites(),
+            entitled=_ui_entitled(inp, p) if ran_out else None,
         )
     band = _ui_band(inp, bands)
     entitled = min(int(band["max_months"]) + inp.prior_unclaimed_months, max_combined)
@@ -277,6 +315,7 @@ def ui_benefit(inp: BenefitInput) -> BenefitResult:
             rule_day=inp.on,
             reason=f"{basis};已领取 {inp.ui_months_drawn} 个月,应领期限已用完",
             policy=p.cites(),
+            entitled=entitled,
         )
     amount_text = (
         f"每月 {_num(monthly)} 元"
@@ -290,6 +329,7 @@ def ui_benefit(inp: BenefitInput) -> BenefitResult:
         rule_day=inp.on,
         monthly_amount=monthly if monthly is not None else Decimal(0),
         months=remaining,
+        entitled=entitled,
         reason=(
             f"非因本人意愿中断就业、已办理失业登记并有求职要求;{basis};"
             f"已领 {inp.ui_months_drawn} 个月,还可领 {remaining} 个月,{amount_text}"

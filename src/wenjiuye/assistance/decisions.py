@@ -1,59 +1,131 @@
 """The bureau's money decisions on the ledger: what a case is due (a benefit decision, U3: the
-benefits engine's result kept with its inputs and the policy cited) and what a county may spend
-(its yearly UI-fund budget, U3). Both audited in the same transaction.
+benefits engine's result kept with its inputs, the policy cited, and what the data held said) and
+what a county may spend (its yearly UI-fund budget, U3). Both audited in the same transaction.
+
+A benefit decision starts from the data (:func:`wenjiuye.assistance.benefit_basis.case_basis`):
+the officer confirms it as it is (:func:`benefit_confirm`) or corrects some of its facts with a
+reason (:func:`benefit_decide`); the decision keeps the data's facts, evidence and results beside
+the officer's, and each corrected fact as ``{field: [data, officer]}``.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from wenjiuye.assistance.benefits import BenefitInput, assess_dict
+from wenjiuye.assistance.benefit_basis import FIELDS, Basis, case_basis
+from wenjiuye.assistance.benefits import UI_BENEFIT, BenefitInput, assess_dict
 from wenjiuye.assistance.models import BenefitDecision, Case, FundBudget
-from wenjiuye.core.audit import record_event, save_audited, snapshot
-from wenjiuye.core.models import Event, Region, RegionLevel, User
-from wenjiuye.core.periods import period_of
+from wenjiuye.assistance.payments import due_starts
+from wenjiuye.core.audit import save_audited, snapshot
+from wenjiuye.core.errors import DomainError
+from wenjiuye.core.models import Region, RegionLevel, User
+from wenjiuye.core.periods import today
 from wenjiuye.core.roles import Cap
 from wenjiuye.core.scope import require
 
+#: what a decision's event records
+AUDITED = ["case_id", "on", "start_period", "how", "inputs", "corrections", "reason"]
 
-def benefit_decide(*, case: Case, actor: User, inp: BenefitInput) -> BenefitDecision:
-    """Run the benefits engine for a case and keep the decision (inputs, results, policy cited).
 
-    Payments are due monthly from the later of the separation month and the registration month;
-    for a person whose UI benefit ran out (领取失业保险金期满), not before the month of the day after
-    it ran out (the subsidy follows the UI benefit, it does not overlap it).
-    """
-    start = max(inp.separation_date or case.registered_on, case.registered_on)
-    if inp.ui_expired and inp.ui_expired_on is not None:
-        start = max(start, inp.ui_expired_on + timedelta(days=1))
+#: ``reemployed_on`` not given: as the data says
+AS_DATA: Any = object()
+
+
+def corrections_of(
+    basis: Basis, inp: BenefitInput, reemployed_on: date | None
+) -> dict[str, list[Any]]:
+    """``{field: [what the data said, what the officer set]}`` for every fact that differs."""
+    data = basis.json_values()
+    officer = {
+        **inp.as_dict(),
+        "reemployed_on": reemployed_on.isoformat() if reemployed_on else None,
+    }
+    return {
+        name: [data.get(name), officer.get(name)]
+        for name in FIELDS
+        if data.get(name) != officer.get(name)
+    }
+
+
+def benefit_decide(
+    *,
+    case: Case,
+    actor: User,
+    inp: BenefitInput,
+    reason: str = "",
+    basis: Basis | None = None,
+    reemployed_on: Any = AS_DATA,
+) -> BenefitDecision:
+    """Run the benefits engine on ``inp`` for a case and keep the decision: inputs (with the day
+    of re-employment that ends what it makes due, default the data's), results (each eligible
+    benefit with the period it is due from), the policy cited, and the data's basis.
+
+    Where the officer's facts differ from what the data says, the decision is a correction and
+    needs a reason (refused without one)."""
+    require(actor, Cap.WRITE, case.grid_id)
+    if basis is None or basis.on != inp.on:
+        basis = case_basis(case, on=inp.on)  # read before the write transaction (the lake)
+    if reemployed_on is AS_DATA:
+        reemployed_on = basis.reemployed_on
+    corrections = corrections_of(basis, inp, reemployed_on)
+    reason = reason.strip()
+    if corrections and not reason:
+        names = "、".join(str(FIELDS[name]) for name in corrections)
+        raise ValidationError(
+            {"reason": _("与数据所示不同(%(fields)s),须说明更正理由") % {"fields": names}}
+        )
+    spell, start = due_starts(inp, basis.registered_on)
+    result = assess_dict(inp)
+    for b in result["benefits"]:
+        b["start_period"] = spell if b["benefit"] == UI_BENEFIT else start
+    inputs = {
+        **result["input"],
+        "reemployed_on": reemployed_on.isoformat() if reemployed_on else None,
+    }
+    kept = basis.as_dict()
+    kept["results"] = None if basis.missing else assess_dict(basis.input(on=inp.on))["benefits"]
     with transaction.atomic():
         require(actor, Cap.WRITE, case.grid_id)
-        result = assess_dict(inp)
-        decision = BenefitDecision.objects.create(
+        decision = BenefitDecision(
             case=case,
             on=inp.on,
-            start_period=period_of(start),
-            inputs=result["input"],
+            start_period=start,
+            inputs=inputs,
             results=result["benefits"],
             decided_by=actor,
+            how=BenefitDecision.How.CORRECTED if corrections else BenefitDecision.How.CONFIRMED,
+            basis=kept,
+            corrections=corrections,
+            reason=reason[:500],
         )
-        record_event(
+        save_audited(
             actor=actor,
-            action=Event.Action.CREATE,
             obj=decision,
+            before=None,
+            fields=AUDITED,
             region_code=case.grid_id,
-            changes={
-                "case": case.pk,
-                "eligible": [b["benefit"] for b in result["benefits"] if b["eligible"]],
-                "total": result["total"],
-            },
+            note=reason,
         )
     return decision
+
+
+def benefit_confirm(*, case: Case, actor: User, on: date | None = None) -> BenefitDecision:
+    """Decide the benefits as the data says (refused when the data lacks a fact the rules need:
+    the officer supplies it with :func:`benefit_decide` and a reason)."""
+    require(actor, Cap.WRITE, case.grid_id)
+    basis = case_basis(case, on=on or today())
+    if basis.missing:
+        names = "、".join(str(FIELDS[name]) for name in basis.missing)
+        raise DomainError(
+            _("数据缺少%(fields)s,不能直接确认:请在“更正核定”中补充并说明依据") % {"fields": names}
+        )
+    return benefit_decide(case=case, actor=actor, inp=basis.input(), basis=basis)
 
 
 def fund_budget_set(*, actor: User, county: Region, year: int, amount: Decimal) -> FundBudget:

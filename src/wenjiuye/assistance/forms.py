@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from wenjiuye.assistance.benefit_basis import FIELDS, NOT_ENGINE, Basis
 from wenjiuye.assistance.benefits import SEPARATION_REASONS
 from wenjiuye.assistance.models import Contact, Education, Status
 from wenjiuye.assistance.selectors import townships
@@ -104,24 +105,50 @@ class ContactForm(forms.Form):
 
 
 class BenefitForm(forms.Form):
+    """A benefit decision's facts as the officer sets them; the page fills it with what the data
+    says (:meth:`initial_from`), so that only what the officer changes is a correction."""
+
     on = forms.DateField(label=_("核定日期"))
-    contribution_months = forms.IntegerField(label=_("累计缴费月数"), min_value=0)
-    contribution_months_province = forms.IntegerField(
-        label=_("省内参保月数"), min_value=0, required=False
-    )
-    separation_date = forms.DateField(label=_("失业日期"))
+    contribution_months = forms.IntegerField(label=FIELDS["contribution_months"], min_value=0)
+    separation_date = forms.DateField(label=FIELDS["separation_date"])
     separation_reason = forms.ChoiceField(
-        label=_("离职原因"), choices=list(SEPARATION_REASONS.items())
+        label=FIELDS["separation_reason"], choices=list(SEPARATION_REASONS.items())
     )
-    registered = forms.BooleanField(label=_("已办理失业登记"), required=False, initial=True)
-    seeking_work = forms.BooleanField(label=_("有求职要求"), required=False, initial=True)
-    ui_months_drawn = forms.IntegerField(label=_("已领失业保险金月数"), min_value=0, initial=0)
-    ui_expired = forms.BooleanField(label=_("失业保险金已领取期满"), required=False)
-    ui_expired_on = forms.DateField(label=_("期满日期"), required=False)
-    migrant_worker = forms.BooleanField(label=_("农民工"), required=False)
+    registered = forms.BooleanField(label=FIELDS["registered"], required=False, initial=True)
+    seeking_work = forms.BooleanField(label=FIELDS["seeking_work"], required=False, initial=True)
+    ui_months_drawn = forms.IntegerField(label=FIELDS["ui_months_drawn"], min_value=0, initial=0)
+    ui_expired = forms.BooleanField(label=FIELDS["ui_expired"], required=False)
+    ui_expired_on = forms.DateField(label=FIELDS["ui_expired_on"], required=False)
+    prior_unclaimed_months = forms.IntegerField(
+        label=FIELDS["prior_unclaimed_months"], min_value=0, initial=0
+    )
+    migrant_worker = forms.BooleanField(label=FIELDS["migrant_worker"], required=False)
+    contribution_months_province = forms.IntegerField(
+        label=FIELDS["contribution_months_province"],
+        min_value=0,
+        required=False,
+        help_text=_("不填则按累计缴费月数计"),
+    )
+    reemployed_on = forms.DateField(
+        label=FIELDS["reemployed_on"],
+        required=False,
+        help_text=_("重新就业后停发(当月可发可不发);不填为仍在失业"),
+    )
+    reason = forms.CharField(
+        label=_("更正理由(与数据所示不同之处须说明依据,记入审计)"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    @staticmethod
+    def initial_from(basis: Basis) -> dict[str, Any]:
+        """The form's values from what the data says (a fact it lacks is left empty)."""
+        return {k: v for k, v in basis.values.items() if v is not None}
 
     def input_data(self) -> dict[str, Any]:
-        data = dict(self.cleaned_data)
+        """The engine's input (``reason`` and ``reemployed_on`` are the decision's own)."""
+        data = {k: v for k, v in self.cleaned_data.items() if k not in NOT_ENGINE | {"reason"}}
         return {k: v for k, v in data.items() if v is not None}
 
 

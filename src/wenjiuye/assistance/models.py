@@ -205,7 +205,12 @@ class Contact(models.Model):
 
 
 class BenefitDecision(models.Model):
-    """One run of the benefits engine for a case: its inputs, results and cited policy versions."""
+    """One run of the benefits engine for a case: its inputs, results and cited policy versions,
+    beside what the data held said (``basis``) and what the officer changed of it, with why."""
+
+    class How(models.TextChoices):
+        CONFIRMED = "confirmed", _("按数据确认")
+        CORRECTED = "corrected", _("经办人更正")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="benefit_decisions")
     on = models.DateField(_("核定日期"))
@@ -216,6 +221,17 @@ class BenefitDecision(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
     )
     at = models.DateTimeField(default=timezone.now)
+    how = models.CharField(_("核定方式"), max_length=16, choices=How.choices, default=How.CONFIRMED)
+    basis = models.JSONField(
+        _("数据所示"),
+        default=dict,
+        blank=True,
+        help_text=_("核定时从数据测算的依据、证据和结果(assistance.benefit_basis)"),
+    )
+    corrections = models.JSONField(
+        _("更正"), default=dict, blank=True, help_text=_("{字段: [数据所示, 经办人核定]}")
+    )
+    reason = models.CharField(_("更正理由"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["-on", "-at", "-pk"]

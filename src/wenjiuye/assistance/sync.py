@@ -15,7 +15,7 @@ from wenjiuye.assistance.models import Case, Source, Status
 from wenjiuye.assistance.payments import payments_read
 from wenjiuye.assistance.services import case_open, case_refresh
 from wenjiuye.core.models import Region, User
-from wenjiuye.core.periods import today
+from wenjiuye.core.periods import period_end, today
 from wenjiuye.intake.models import UnemploymentRegistration
 from wenjiuye.registry.models import Person
 from wenjiuye.registry.services import RegistryError, person_upsert
@@ -82,7 +82,9 @@ def case_sync_benefit_payments(
 ) -> dict[str, int]:
     """Put every person paid a UI benefit (lake ``benefit_payments``) on the ledger, so registered
     unemployed and benefit recipients are one ledger (U1). Persons not in the registry (no name or
-    residence known) are counted as ``unknown``; one source entry per person and benefit kind."""
+    residence known) are counted as ``unknown``; one source entry per person and benefit kind. A
+    new case's registration day is that of the person's unemployment registration the payments
+    follow (a registration already ended is not synced as one), else the first month paid."""
     rows = payments_read(root=root, first=first, last=last)
     first_paid: dict[tuple[str, str], str] = {}
     for pay in rows:
@@ -92,19 +94,27 @@ def case_sync_benefit_payments(
     persons = {
         p.id_number: p for p in Person.objects.filter(id_number__in={k[0] for k in first_paid})
     }
+    registered: dict[str, list[date]] = {}
+    for pid, day in UnemploymentRegistration.objects.filter(person_id__in=set(persons)).values_list(
+        "person_id", "registered_on"
+    ):
+        registered.setdefault(pid, []).append(day)
     for (person_id, kind), period in sorted(first_paid.items()):
         person = persons.get(person_id)
         if person is None:
             counts["unknown"] += 1
             continue
         existed = Case.objects.filter(person=person).exists()
+        # the registration the payments follow (the latest by the end of the first month paid),
+        # else the first day of that month
+        days = [d for d in registered.get(person_id, []) if d <= period_end(period)]
         try:
             case_open(
                 person=person,
                 source=Source.BENEFIT_PAYMENT,
                 source_ref=f"{kind}:{period}",
                 actor=actor,
-                registered_on=date(int(period[:4]), int(period[4:]), 1),
+                registered_on=max(days) if days else date(int(period[:4]), int(period[4:]), 1),
             )
         except ValidationError:
             counts["invalid"] += 1

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wenjiuye.assistance import decisions, lists, payments, registration, selectors, services
+from wenjiuye.assistance.benefit_panel import benefits_panel
 from wenjiuye.assistance.benefits import BenefitInput
 from wenjiuye.assistance.forms import (
     BenefitForm,
@@ -28,10 +29,10 @@ from wenjiuye.assistance.forms import (
 from wenjiuye.assistance.subsidies import subsidy_items
 from wenjiuye.assistance.tiers import case_tier, tier_labels
 from wenjiuye.core.audit import events_for
-from wenjiuye.core.errors import error_messages
+from wenjiuye.core.errors import DomainError, error_messages
 from wenjiuye.core.identifiers import check_resident_id, mask_id, mask_phone
 from wenjiuye.core.listing import listing, xlsx_response
-from wenjiuye.core.periods import parse_day, period_of
+from wenjiuye.core.periods import parse_day, period_add, period_of
 from wenjiuye.core.roles import Cap
 from wenjiuye.core.scope import can, require
 from wenjiuye.core.types import AuthedHttpRequest
@@ -63,9 +64,12 @@ def case_list(request: AuthedHttpRequest) -> HttpResponseBase:
     )
 
 
-def _detail_context(request: AuthedHttpRequest, pk: int) -> dict[str, Any]:
+def _detail_context(
+    request: AuthedHttpRequest, pk: int, benefit_form: BenefitForm | None = None
+) -> dict[str, Any]:
     case = selectors.case_get(user=request.user, pk=pk)
     today = timezone.localdate()
+    benefits = benefits_panel(case, on=today)
     return {
         "case": case,
         "id_masked": mask_id(case.person.id_number),
@@ -74,7 +78,8 @@ def _detail_context(request: AuthedHttpRequest, pk: int) -> dict[str, Any]:
         "tier": case_tier(case, today),
         "timeline": case.status_changes.select_related("actor").order_by("on", "at", "pk"),
         "contacts": case.contacts.select_related("by")[:50],
-        "decision": selectors.benefit_decision(case),
+        "benefits": benefits,
+        "decision": benefits.decision,
         "deadlines": selectors.case_deadlines(case),
         "tasks": case.reemployment_tasks.all(),
         "history": events_for(case)[:20],
@@ -83,13 +88,8 @@ def _detail_context(request: AuthedHttpRequest, pk: int) -> dict[str, Any]:
         "may_reveal": can(request.user, Cap.VIEW_PERSONAL, case.person.region_id),
         "status_form": StatusForm(),
         "contact_form": ContactForm(),
-        "benefit_form": BenefitForm(
-            initial={
-                "on": today,
-                "separation_date": case.registered_on,
-                "separation_reason": "involuntary",
-            }
-        ),
+        "benefit_form": benefit_form
+        or BenefitForm(initial=BenefitForm.initial_from(benefits.basis)),
     }
 
 
@@ -108,8 +108,13 @@ def case_reveal(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "assistance/case_detail.html", context)
 
 
-def _post_back(request: AuthedHttpRequest, pk: int, errors: list[str]) -> HttpResponse:
-    context = _detail_context(request, pk)
+def _post_back(
+    request: AuthedHttpRequest,
+    pk: int,
+    errors: list[str],
+    benefit_form: BenefitForm | None = None,
+) -> HttpResponse:
+    context = _detail_context(request, pk, benefit_form)
     context["errors"] = errors
     return render(request, "assistance/case_detail.html", context, status=400)
 
@@ -157,16 +162,31 @@ def case_contact(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def case_benefits(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """Confirm the benefits as the data says (``action=confirm``), or decide them with the
+    officer's corrections and a reason (the form)."""
     case = selectors.case_get(user=request.user, pk=pk)
     require(request.user, Cap.WRITE, case.grid_id)
+    if request.POST.get("action") == "confirm":
+        try:
+            decisions.benefit_confirm(case=case, actor=request.user, on=timezone.localdate())
+        except (ValidationError, DomainError) as exc:
+            return _post_back(request, pk, error_messages(exc))
+        messages.success(request, _("已按数据确认待遇核定"))
+        return redirect("assistance-case", pk=pk)
     form = BenefitForm(request.POST)
     if not form.is_valid():
-        return _post_back(request, pk, error_messages(form))
+        return _post_back(request, pk, error_messages(form), form)
     try:
         inp = BenefitInput.from_dict(form.input_data())
-        decisions.benefit_decide(case=case, actor=request.user, inp=inp)
+        decisions.benefit_decide(
+            case=case,
+            actor=request.user,
+            inp=inp,
+            reason=form.cleaned_data["reason"],
+            reemployed_on=form.cleaned_data["reemployed_on"],
+        )
     except ValidationError as exc:
-        return _post_back(request, pk, error_messages(exc))
+        return _post_back(request, pk, error_messages(exc), form)
     messages.success(request, _("待遇已核定"))
     return redirect("assistance-case", pk=pk)
 
@@ -227,6 +247,8 @@ def payments_page(request: AuthedHttpRequest) -> HttpResponse:
             "unpaid": payments.due_unpaid(user=request.user, as_of=as_of),
             "not_due": payments.paid_not_due(user=request.user, first=first, last=last),
             "fund": payments.fund_status(user=request.user, year=year, as_of=as_of),
+            "next_period": period_add(period_of(as_of), 1),
+            "coverage": payments.payments_coverage(),
             "form": form,
             "may_write": can(request.user, Cap.WRITE),
         },

@@ -356,14 +356,18 @@ def open_lake(
     root: str | Path | None = None,
     *,
     partitions: Mapping[str, Sequence[str]] | None = None,
+    kinds: Iterable[str] | None = None,
 ) -> dict[str, ir.Table]:
     """Register every kind present under ``root`` (by default the lake) as a table of ``con``;
     absent kinds are left out. ``partitions`` restricts a partitioned kind to the given periods
-    (YYYYMM)."""
+    (YYYYMM); ``kinds`` to the given kinds (default: all)."""
     base = Path(root) if root is not None else lake_root()
     name = backend_name(con)
     tables: dict[str, ir.Table] = {}
+    wanted = set(kinds) if kinds is not None else None
     for kind in KINDS:
+        if wanted is not None and kind not in wanted:
+            continue
         folder = base / kind
         if not _has_parquet(folder):
             continue
