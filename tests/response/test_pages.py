@@ -69,7 +69,7 @@ def test_create_upload_submit_through_the_pages(world, officer):
     assert "在知悉的第一时间向市人社局报告" in html and "市稳就业工作专班办公室" in html
     # the policy parameters cited by the obligations: by name, value, clause and source, not key
     cites = html[html.index('data-testid="deadlines"') : html.index('data-testid="actions"')]
-    assert "一次性裁员超过200人时县(市、区)向市局报告的时限(“第一时间”):2小时(E4;" in cites
+    assert "一次性裁员超过200人时县(市、区)向市局报告的时限(“第一时间”):2 小时(E4;" in cites
     assert "layoff.report_city.due_hours" not in cites and "[60]" not in cites
 
 
@@ -172,7 +172,7 @@ def test_severance_page(world, officer, wage, months, amount):
     assert r.status_code == 200
     assert f'data-testid="months">{months}<' in html and f'data-testid="amount">{amount}<' in html
     assert (
-        "经济补偿:月工资封顶倍数(本地区上年度职工月平均工资的倍数):3倍(L4;《劳动合同法》第四十七条第二款)"
+        "经济补偿:月工资封顶倍数(本地区上年度职工月平均工资的倍数):3 倍(L4;《劳动合同法》第四十七条第二款)"
         in html
     )
     assert "severance.art47.wage_cap_multiple" not in html

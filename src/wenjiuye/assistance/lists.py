@@ -20,8 +20,7 @@ from wenjiuye.assistance import selectors
 from wenjiuye.assistance.models import Case, Education, PendingRegistration, Status
 from wenjiuye.assistance.tiers import tier_labels
 from wenjiuye.core import labels
-from wenjiuye.core.list_filters import county_filter, month_filter
-from wenjiuye.core.listing import Column, Filter, ListSpec
+from wenjiuye.core.listing import Column, Filter, ListSpec, county_filter, month_filter
 from wenjiuye.core.models import User
 from wenjiuye.core.scope import scoped
 

@@ -79,21 +79,38 @@ class Filter:
         return qs.filter(**{self.lookup: value})
 
 
-def county_filter(field: str, *, name: str = "county", label: Text = "") -> Filter:
-    """A filter by a county (县(市、区) or 功能区) of the user's jurisdiction, on the region-code
-    field ``field``: the county's own code and every code below it."""
+def county_choices(user: Any) -> Choices:
+    """The counties (县(市、区) and 功能区) of the user's jurisdiction, by name: every one of the
+    city's for a city user, their own for a county or township user."""
+    from wenjiuye.core.models import Region, RegionLevel
+    from wenjiuye.core.scope import NOTHING, scope_prefix
 
-    def choices(user: Any) -> Choices:
-        from wenjiuye.core.models import RegionLevel
-        from wenjiuye.core.selectors import regions_in_scope
+    prefix = scope_prefix(user)
+    if prefix == NOTHING:
+        return []
+    qs = Region.objects.filter(level__in=(RegionLevel.COUNTY, RegionLevel.ZONE))
+    if prefix:  # a township user's county is above their prefix
+        qs = qs.filter(Q(code__startswith=prefix) | Q(code=prefix[:6]))
+    return list(qs.order_by("sort_order", "code").values_list("code", "name"))
 
-        counties = regions_in_scope(user).filter(level__in=[RegionLevel.COUNTY, RegionLevel.ZONE])
-        return [(r.code, r.name) for r in counties.order_by("sort_order", "code")]
+
+def county_filter(field: str, label: Text = "", *, name: str = "county") -> Filter:
+    """Rows whose region code (``field``, e.g. ``"region__code"``) lies in the chosen county of
+    the user's jurisdiction: the county's own code and every code below it."""
 
     def lookup(qs: QuerySet[Any], value: str) -> QuerySet[Any]:
         return qs.filter(**{f"{field}__startswith": value})
 
-    return Filter(name, label or gettext_lazy("县(市、区)"), lookup, choices=choices)
+    return Filter(name, label or gettext_lazy("县(市、区)"), lookup, choices=county_choices)
+
+
+def month_filter(field: str, label: Text = "", *, name: str = "month") -> Filter:
+    """Rows whose date or time ``field`` falls in the month YYYYMM (local time)."""
+
+    def lookup(qs: QuerySet[Any], value: str) -> QuerySet[Any]:
+        return qs.filter(**{f"{field}__year": int(value[:4]), f"{field}__month": int(value[4:])})
+
+    return Filter(name, label or gettext_lazy("月份"), lookup, kind="period")
 
 
 def parse_date(value: str, label: Text) -> date:

@@ -12,8 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from wenjiuye.core import labels
-from wenjiuye.core.list_filters import county_filter, month_filter
-from wenjiuye.core.listing import Column, Filter, ListSpec
+from wenjiuye.core.listing import Column, Filter, ListSpec, county_filter, month_filter
 from wenjiuye.core.periods import today
 from wenjiuye.core.policy import policy_value
 from wenjiuye.incidents.models import Incident

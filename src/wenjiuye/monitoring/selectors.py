@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from wenjiuye.core import labels
 from wenjiuye.core.charts import line_chart
-from wenjiuye.core.listing import Column, Filter, ListSpec
+from wenjiuye.core.listing import Column, Filter, ListSpec, county_filter
 from wenjiuye.core.models import PolicyParameter, User
 from wenjiuye.core.roles import Cap
 from wenjiuye.core.scope import can, in_scope, scoped
@@ -30,7 +30,7 @@ from wenjiuye.monitoring.models import (
     RegionMonth,
 )
 from wenjiuye.monitoring.params import LEVEL_NAMES, RuleParams
-from wenjiuye.registry.selectors import counties_in_scope, text_search
+from wenjiuye.registry.selectors import text_search
 
 MANUAL = "manual:"  # an officer's own reason (ledger.ledger_add)
 
@@ -255,10 +255,6 @@ def _status(qs: QuerySet[LedgerEntry], value: str) -> QuerySet[LedgerEntry]:
     return qs.filter(status=value)
 
 
-def _county(qs: QuerySet[LedgerEntry], value: str) -> QuerySet[LedgerEntry]:
-    return qs.filter(region_code__startswith=value)
-
-
 def _reason(qs: QuerySet[LedgerEntry], value: str) -> QuerySet[LedgerEntry]:
     # SQLite has no JSON "contains"; the list is stored as JSON text, non-ASCII escaped (SQLite)
     # or not (PostgreSQL), and the quotes keep one code from matching inside another
@@ -363,7 +359,7 @@ def ledger_spec(ledger: str) -> ListSpec:
         title=L(ledger).label,
         columns=columns,
         filters=[
-            Filter("county", _lazy("县(市、区)"), _county, choices=counties_in_scope),
+            county_filter("region_code"),
             Filter("level", _lazy("预警级别"), "level", choices=_level_choices),
             Filter("reason", _lazy("列入原因"), _reason, choices=_reason_choices(ledger)),
             Filter(

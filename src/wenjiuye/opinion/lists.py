@@ -11,8 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from wenjiuye.core import labels
-from wenjiuye.core.list_filters import county_filter, month_filter
-from wenjiuye.core.listing import Column, Filter, ListSpec
+from wenjiuye.core.listing import Column, Filter, ListSpec, county_filter, month_filter
 from wenjiuye.opinion.models import Category, OpinionItem
 
 

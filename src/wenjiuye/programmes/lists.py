@@ -10,8 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _lazy
 
 from wenjiuye.core import labels
-from wenjiuye.core.list_filters import county_filter, month_filter
-from wenjiuye.core.listing import Column, Filter, ListSpec
+from wenjiuye.core.listing import Column, Filter, ListSpec, county_filter, month_filter
 from wenjiuye.core.periods import today
 from wenjiuye.programmes import rules
 from wenjiuye.programmes.models import (

@@ -10,15 +10,11 @@ from django.utils.translation import gettext_lazy as _
 
 from wenjiuye.core import labels
 from wenjiuye.core.data import gbt4754
-from wenjiuye.core.listing import Column, Filter, ListSpec
+from wenjiuye.core.listing import Column, Filter, ListSpec, county_filter
 from wenjiuye.core.models import User
 from wenjiuye.core.scope import scoped
 from wenjiuye.registry.models import Enterprise, Person
-from wenjiuye.registry.selectors import counties_in_scope, text_search
-
-
-def _county(qs: QuerySet[Any], value: str) -> QuerySet[Any]:
-    return qs.filter(region__code__startswith=value)
+from wenjiuye.registry.selectors import text_search
 
 
 def _industry_choices(user: User) -> list[tuple[str, str]]:
@@ -61,7 +57,7 @@ ENTERPRISES = ListSpec(
         Column(_("区域、行业中具有较大影响力"), lambda e: _yes_no(e.influential)),
     ],
     filters=[
-        Filter("county", _("县(市、区)"), _county, choices=counties_in_scope),
+        county_filter("region__code"),
         Filter("industry", _("行业"), _industry, choices=_industry_choices),
     ],
     search_label=_("名称或统一社会信用代码"),
@@ -89,7 +85,7 @@ PERSONS = ListSpec(
         Column(_("常住地"), lambda p: labels.label("region", p.region_id)),
     ],
     filters=[
-        Filter("county", _("县(市、区)"), _county, choices=counties_in_scope),
+        county_filter("region__code"),
         Filter("gender", _("性别"), "gender", choices=Person.Gender.choices),
     ],
     search_label=_("姓名或公民身份号码"),

@@ -8,8 +8,8 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from wenjiuye.core.identifiers import looks_like_resident_id
-from wenjiuye.core.models import Region, RegionLevel, User
-from wenjiuye.core.scope import scope_prefix, scoped
+from wenjiuye.core.models import User
+from wenjiuye.core.scope import scoped
 from wenjiuye.registry.id_lookup import id_lookup
 from wenjiuye.registry.models import Enterprise, Person
 
@@ -73,15 +73,3 @@ def text_search(
         prefix = Q(**{f"{uscc_field}__startswith": number})
         cond |= prefix & uscc_only if uscc_only is not None else prefix
     return qs.filter(cond)
-
-
-def counties_in_scope(user: User) -> list[tuple[str, str]]:
-    """The counties and functional zones the user sees, as filter choices (code, name)."""
-    prefix = scope_prefix(user)
-    qs = Region.objects.filter(level__in=[RegionLevel.COUNTY, RegionLevel.ZONE])
-    if prefix:
-        qs = qs.filter(code__startswith=prefix)
-    county = Region.objects.filter(code=prefix).first() if len(prefix) > 6 else None
-    if county is not None and county.county is not None:  # a township user: their county
-        qs = Region.objects.filter(code=county.county.code)
-    return list(qs.order_by("sort_order", "code").values_list("code", "name"))

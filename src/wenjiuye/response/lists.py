@@ -8,8 +8,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from wenjiuye.core import labels
-from wenjiuye.core.list_filters import county_filter, month_filter
-from wenjiuye.core.listing import Column, Filter, ListSpec
+from wenjiuye.core.listing import Column, Filter, ListSpec, county_filter, month_filter
 from wenjiuye.response.models import LayoffReport, Visit
 
 

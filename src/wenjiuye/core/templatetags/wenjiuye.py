@@ -8,7 +8,6 @@ from typing import Any
 from django import template
 from django.http import QueryDict
 from django.utils.html import format_html
-from django.utils.translation import gettext as _
 
 from wenjiuye.core import labels as label_registry
 from wenjiuye.core.history import event_sentences as _event_sentences
@@ -62,16 +61,6 @@ def percent(value: Any, digits: int = 1) -> str:
         return "—"
 
 
-def _value_text(value: Any) -> str:
-    if isinstance(value, bool):
-        return str(_("是") if value else _("否"))
-    if isinstance(value, (list, tuple)):
-        return "、".join(_value_text(v) for v in value)
-    if isinstance(value, dict):
-        return ";".join(f"{k}:{_value_text(v)}" for k, v in value.items())
-    return "—" if value is None else str(value)
-
-
 @register.filter
 def cite(c: Any) -> str:
     """``{{ c|cite }}``: a cited policy parameter (``core.policy.policy_cite``) as officers read
@@ -80,13 +69,9 @@ def cite(c: Any) -> str:
     if not isinstance(c, dict):
         return "—"
     name = label_registry.label("policy", c.get("key"))
-    raw, unit = c.get("value"), c.get("unit") or ""
-    if unit == "比例" and isinstance(raw, (int, float)) and not isinstance(raw, bool):
-        value, unit = f"{raw * 100:g}%", ""  # shares as percentages, as everywhere
-    else:
-        value = _value_text(raw)
+    value = label_registry.policy_value(c.get("value"), c.get("unit") or "")
     where = ";".join(str(p) for p in (c.get("clause"), c.get("source")) if p)
-    text = f"{name}:{value}{unit}"
+    text = f"{name}:{value}"
     return f"{text}({where})" if where else text
 
 
