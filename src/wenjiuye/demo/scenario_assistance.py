@@ -7,7 +7,13 @@ What the inspection measures (``assistance.inspection``): the share of open case
 complete; persons with a benefit due and unpaid; overdue contact deadlines and the share of open
 cases contacted within their tier's frequency; the share employed in the window among those and the
 open cases, and the one-week promises kept. The targets are the ``inspection.*`` parameters in
-force on ``as_of``, read, never assumed.
+force on ``as_of``, read, never assumed; so are the promise's week
+(``key_region.employment_solved_days``), the tiers' contact frequencies and the follow-up months.
+
+The counties brought up to standard are small (a handful of open cases in the demo city), and the
+programmes part may already have given each of them a part (a course, a fair, a position): the
+employment the results need then comes from those still open — a course completed, a job after
+it — rather than from cases not yet used, which may be none.
 """
 
 from __future__ import annotations
@@ -15,14 +21,17 @@ from __future__ import annotations
 import math
 from datetime import date, timedelta
 
+from wenjiuye.assistance.case_deadlines import KIND_FOLLOW_UP
 from wenjiuye.assistance.inspection import county_inspection, inspection_record
 from wenjiuye.assistance.inspection_dimensions import REQUIRED_FIELDS
 from wenjiuye.assistance.models import EMPLOYED_STATUSES, Case, CaseStatusChange, Contact, Status
 from wenjiuye.assistance.services import case_set_status, case_update, contact_add
 from wenjiuye.assistance.tiers import case_tier
 from wenjiuye.core.models import User
-from wenjiuye.core.periods import local_day
+from wenjiuye.core.periods import end_of_day, local_day
 from wenjiuye.core.policy import policy_value
+from wenjiuye.deadlines.models import Deadline
+from wenjiuye.deadlines.selectors import deadlines_for
 from wenjiuye.demo.scenario_base import Scene, enterprises_in, open_cases, pick_cases
 from wenjiuye.demo.scenario_programmes import employ
 
@@ -94,11 +103,23 @@ def _complete_profile(scene: Scene, actor: User, case: Case) -> None:
         scene.count("profiles_completed")
 
 
-def _contacted_lately(case: Case, on: date) -> bool:
-    """Contacted (or registered) in the three days before ``on``: within any tier's frequency."""
+def _promise_days(scene: Scene) -> int:
+    """The one-week promise's days (K8) in force on ``as_of``."""
+    return int(policy_value("key_region.employment_solved_days", on=scene.as_of))
+
+
+def _lately(scene: Scene) -> int:
+    """How many days back a contact is recent for every tier: at most three, never more than the
+    shortest contact frequency in force."""
+    packages = policy_value("assistance.tier.packages", on=scene.as_of)
+    return max(1, min([3, *(int(t["contact_days"]) for t in packages)]))
+
+
+def _contacted_lately(case: Case, on: date, days: int) -> bool:
+    """Contacted (or registered) in the ``days`` days before ``on``."""
     last = case.contacts.order_by("-at").values_list("at", flat=True).first()
     ref = max(local_day(last), case.registered_on) if last else case.registered_on
-    return (on - ref).days <= 3
+    return (on - ref).days <= days
 
 
 # --- the grid worker's county: some done, some not -----------------------------------------
@@ -107,9 +128,10 @@ def _contacted_lately(case: Case, on: date) -> bool:
 def _grid_county(scene: Scene) -> None:
     """The grid worker contacted a few cases yesterday, but one contact is two days overdue; the
     county officer's promise to one person was kept, to another broken (due three days ago); a
-    promise the grid worker made three days ago is still running."""
+    promise the grid worker made a few days ago is still running."""
     grid, officer = scene.users["grid"], scene.users["baofeng"]
     county = scene.county_of("grid")[:6]
+    week = _promise_days(scene)
     for case in pick_cases(scene, county, 3, on=scene.day(1)):
         _complete_profile(scene, grid, case)
         _contact(scene, grid, case, 1)
@@ -127,70 +149,98 @@ def _grid_county(scene: Scene) -> None:
         )
         _contact(scene, grid, case, days + 2, note="电话无人接听,改日上门")
         scene.count("contacts_overdue")
-    for case in pick_cases(scene, county, 1, on=scene.day(25)):
-        _helped(scene, officer, case, 25)
-        _job(scene, officer, case, 21, 0)
+    for case in pick_cases(scene, county, 1, on=scene.day(week + 18)):
+        _helped(scene, officer, case, week + 18)
+        _job(scene, officer, case, week + 14, 0)
         scene.count("promises_kept")
-    for case in pick_cases(scene, county, 1, on=scene.day(10)):
-        _helped(scene, officer, case, 10)
+    for case in pick_cases(scene, county, 1, on=scene.day(week + 3)):
+        _helped(scene, officer, case, week + 3)
         scene.count("promises_missed")
-    for case in pick_cases(scene, county, 1, on=scene.day(3)):
-        _helped(scene, grid, case, 3)
+    running = max(0, min(3, week - 1))
+    for case in pick_cases(scene, county, 1, on=scene.day(running)):
+        _helped(scene, grid, case, running)
 
 
 # --- a county brought up to standard -------------------------------------------------------
 
 
-def _employed_in_window(county: str, first: date, last: date) -> int:
-    return (
+def _still_needed(scene: Scene, county: str) -> int:
+    """How many more of the county's open cases must find a job for the results to be above the
+    inspection's minimum share (with a margin of ten points): employed in the window ÷ (those +
+    the open cases), as the inspection counts them on ``as_of``."""
+    on = scene.as_of
+    window = int(policy_value("inspection.results.window_days", on=on))
+    share = float(policy_value("inspection.results.min_reemployed_ratio", on=on)) + 0.1
+    first = on - timedelta(days=window - 1)
+    employed = (
         CaseStatusChange.objects.filter(
             case__grid__code__startswith=county,
             to_status__in=EMPLOYED_STATUSES,
             on__gte=first,
-            on__lte=last,
+            on__lte=on,
         )
         .values("case_id")
         .distinct()
         .count()
     )
+    return max(0, math.ceil(share * (employed + len(open_cases(county)))) - employed)
 
 
 def _up_to_standard(scene: Scene, actor: User, county: str) -> None:
-    """Employment above the inspection's share (two via a promise kept within the week, one a
-    month ago and followed up since), then every open case's profile complete and contacted."""
-    on = scene.as_of
-    window = int(policy_value("inspection.results.window_days", on=on))
-    share = float(policy_value("inspection.results.min_reemployed_ratio", on=on)) + 0.1
-    first = on - timedelta(days=window - 1)
-    employed = _employed_in_window(county, first, on)
-    needed = max(0, math.ceil(share * (employed + len(open_cases(county)))) - employed)
+    """Employment above the inspection's share (one or two via a promise kept within the week —
+    so the results show promises — one a month ago; the rest lately, a course's completers among
+    them), the follow-ups that fell due, then every open case's profile complete and contacted
+    lately."""
+    week = _promise_days(scene)
     i = 0
-    for case in pick_cases(scene, county, min(2, needed), on=scene.day(20)):
-        _helped(scene, actor, case, 20)
-        _job(scene, actor, case, 16, i)
+    promises = max(1, min(2, _still_needed(scene, county)))
+    for case in pick_cases(scene, county, promises, on=scene.day(week + 3), again=True):
+        _helped(scene, actor, case, week + 3)
+        _job(scene, actor, case, week, i)
         scene.count("promises_kept")
         i += 1
-    if needed > i:
+    if _still_needed(scene, county):
         for case in pick_cases(scene, county, 1, on=scene.day(40)):
             _job(scene, actor, case, 40, i)
-            _contact(
-                scene,
-                actor,
-                case,
-                11,
-                purpose=Contact.Purpose.FOLLOW_UP,
-                channel=Contact.Channel.PHONE,
-                note="回访:在岗稳定,已签订劳动合同",
-            )
-            scene.count("follow_ups")
             i += 1
-    for case in pick_cases(scene, county, max(0, needed - i), on=scene.as_of):
+    for case in pick_cases(scene, county, _still_needed(scene, county), on=scene.as_of, again=True):
         _job(scene, actor, case, min(7, (scene.as_of - case.status_on).days), i)
         i += 1
+    _follow_ups(scene, actor, county)
+    lately = _lately(scene)
     for case in open_cases(county):
         _complete_profile(scene, actor, case)
-        if not _contacted_lately(case, on):
-            _contact(scene, actor, case, 1 + case.pk % 3)
+        if not _contacted_lately(case, scene.as_of, lately):
+            _contact(scene, actor, case, 1 + case.pk % lately)
+
+
+def _follow_ups(scene: Scene, actor: User, county: str) -> None:
+    """The county's employed cases whose follow-up (``assistance.follow_up.months`` after the job)
+    fell due by ``as_of``: the officer phoned on the day it was due."""
+    employed = Case.objects.filter(grid__code__startswith=county, status__in=EMPLOYED_STATUSES)
+    for case in employed.order_by("employed_on", "pk"):
+        due = (
+            deadlines_for(case)
+            .filter(
+                kind__startswith=KIND_FOLLOW_UP,
+                status=Deadline.Status.OPEN,
+                due_at__lte=end_of_day(scene.as_of),
+            )
+            .order_by("due_at")
+            .first()
+        )
+        if due is None:
+            continue
+        _contact(
+            scene,
+            actor,
+            case,
+            (scene.as_of - local_day(due.due_at)).days,
+            purpose=Contact.Purpose.FOLLOW_UP,
+            channel=Contact.Channel.PHONE,
+            note="回访:在岗稳定" + (",已签订劳动合同" if case.status == Status.EMPLOYED else ""),
+        )
+        scene.count("follow_ups")
 
 
 # --- the city office's inspection records ---------------------------------------------------

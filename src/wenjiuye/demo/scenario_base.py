@@ -139,11 +139,16 @@ def pick_cases(
     on: date,
     training: bool = False,
     keep: bool = False,
+    again: bool = False,
 ) -> list[Case]:
     """``n`` open cases of ``county`` whose status dates from ``on`` or before (so a change on
     ``on`` is not earlier than it), not yet used; ``training``: those willing to train first;
-    ``keep``: they may still be picked for something else."""
-    cases = [c for c in open_cases(county) if c.status_on <= on and c.pk not in scene.used_cases]
+    ``keep``: they may still be picked for something else; ``again``: when too few are left,
+    then those already used whose part left them open (a course completed, a fair attended)."""
+    cases = [c for c in open_cases(county) if c.status_on <= on]
+    cases.sort(key=lambda c: c.pk in scene.used_cases)  # stable: the unused first
+    if not again:
+        cases = [c for c in cases if c.pk not in scene.used_cases]
     if training:
         cases.sort(key=lambda c: c.wants_training is not True)
     chosen = cases[:n]

@@ -65,7 +65,7 @@ def _roll_calls(actor: User, course: Course, days: list[date], absent: set[int])
 
 def _finished_course(scene: Scene, county: str) -> None:
     """A six-week elderly-care course that ended twelve days ago: four of five completed (three
-    certified so far), one came once and left."""
+    certified so far), one came once and left for a job (recorded on the case)."""
     actor = scene.users["yexian"]
     region = Region.objects.get(pk=county)
     course = programmes.course_create(
@@ -95,6 +95,7 @@ def _finished_course(scene: Scene, county: str) -> None:
     if dropout is not None:
         dropout.refresh_from_db()
         programmes.enrolment_drop(actor=actor, enrolment=dropout, reason="本人已找到工作,退出培训")
+        employ(scene, actor, cases[-1], scene.day(36), Status.FLEXIBLE, "", "居家养老护理")
     for i, enrolment in enumerate(enrolments[:-1] if dropout else enrolments):
         enrolment.refresh_from_db()
         done = programmes.enrolment_complete(actor=actor, enrolment=enrolment, on=scene.day(11))
