@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-import re
-from html.parser import HTMLParser
 from typing import Any
 
 from django.test import Client
@@ -42,43 +40,3 @@ def count_shown(html: str) -> int:
     start = html.index('data-testid="list-count">') + len('data-testid="list-count">')
     text = html[start : html.index("</span>", start)]
     return int(text.replace("共", "").replace("条", "").strip())
-
-
-class _Text(HTMLParser):
-    """The text a reader sees: no tags, attributes, scripts or styles."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.parts: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag: str, attrs: Any) -> None:
-        if tag in ("script", "style"):
-            self._skip += 1
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style") and self._skip:
-            self._skip -= 1
-
-    def handle_data(self, data: str) -> None:
-        if not self._skip:
-            self.parts.append(data)
-
-
-RAW_CODE = re.compile(
-    r"\b[a-z]+(?:_[a-z0-9]+)+\b"  # snake_case identifiers
-    r"|\b[a-z]+(?:\.[a-z_]+){2,}\b"  # dotted policy keys
-    r"|(?<![\d*.])\d{6}(?![\d*.])"  # a bare six-digit region code (not an amount)
-    r"|\bNone\b|\{'|\['|未登记\("  # Python reprs; a code no label knows
-)
-
-
-def raw_codes(html: str, *, until: str = "") -> list[str]:
-    """The codes a reader would see on the page (up to the text ``until``, e.g. the change
-    history, which has a presentation of its own)."""
-    parser = _Text()
-    parser.feed(html)
-    text = " ".join(parser.parts)
-    if until and until in text:
-        text = text[: text.index(until)]
-    return RAW_CODE.findall(text)

@@ -14,8 +14,8 @@ from tests.assistance.test_inspection import (  # noqa: F401
     quiet_county,
     world,
 )
-from tests.core.raw_codes import raw_codes
 from tests.factories import OTHER_COUNTY, OWN_COUNTY
+from tests.raw_codes import raw_codes
 from wenjiuye.assistance import inspection
 from wenjiuye.assistance.models import CountyInspection
 from wenjiuye.core.models import Event

@@ -11,7 +11,8 @@ import pytest
 from django.utils import timezone
 
 from tests.factories import OTHER_COUNTY, OWN_COUNTY, OWN_GRID, make_id
-from tests.lists import client_for, column, count_shown, raw_codes, xlsx
+from tests.lists import client_for, column, count_shown, xlsx
+from tests.raw_codes import raw_codes
 from wenjiuye.assistance import registration, services
 from wenjiuye.assistance.models import Education, PendingRegistration, Status
 from wenjiuye.core.models import Event, Region

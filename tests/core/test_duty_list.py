@@ -15,7 +15,6 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from tests.core.raw_codes import raw_codes
 from tests.core.test_duty_views import (
     ADMIN,
     COUNTY,
@@ -31,6 +30,7 @@ from tests.core.test_duty_views import (
     text,
 )
 from tests.factories import OTHER_COUNTY, TZ, rolled_back_world
+from tests.raw_codes import raw_codes
 from wenjiuye.core.identifiers import mask_phone
 from wenjiuye.core.models import DutyShift, Event
 

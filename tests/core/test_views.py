@@ -8,8 +8,8 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
-from tests.core.raw_codes import raw_codes
 from tests.factories import TZ
+from tests.raw_codes import raw_codes
 from wenjiuye.core.reference import reference_load_default
 from wenjiuye.core.roles import Role
 

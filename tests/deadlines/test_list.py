@@ -11,8 +11,8 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from tests.core.raw_codes import raw_codes
 from tests.factories import OTHER_COUNTY, OWN_COUNTY, TZ, make_user
+from tests.raw_codes import raw_codes
 from wenjiuye.core.models import Region, Unit
 from wenjiuye.core.roles import Role
 from wenjiuye.deadlines.models import Deadline

@@ -9,7 +9,8 @@ import pytest
 from django.utils import timezone
 
 from tests.factories import OTHER_COUNTY, OWN_COUNTY, T0
-from tests.lists import client_for, column, count_shown, raw_codes, xlsx
+from tests.lists import client_for, column, count_shown, xlsx
+from tests.raw_codes import raw_codes
 from wenjiuye.core.models import Region
 from wenjiuye.core.roles import Role
 from wenjiuye.incidents import services

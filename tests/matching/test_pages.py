@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import OWN_COUNTY, make_user
-from tests.lists import client_for, raw_codes
+from tests.lists import client_for
+from tests.raw_codes import raw_codes
 from wenjiuye.core.roles import Role
 from wenjiuye.matching import services
 from wenjiuye.matching.models import Push

@@ -8,7 +8,7 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
-from tests.core.raw_codes import raw_codes
+from tests.raw_codes import raw_codes
 from wenjiuye.core.roles import Role
 from wenjiuye.notify.models import Notification
 from wenjiuye.notify.services import mark_read, send

@@ -8,7 +8,8 @@ from datetime import timedelta
 import pytest
 
 from tests.factories import OTHER_COUNTY, OWN_COUNTY, T0
-from tests.lists import client_for, column, count_shown, raw_codes, xlsx
+from tests.lists import client_for, column, count_shown, xlsx
+from tests.raw_codes import raw_codes
 from wenjiuye.core.models import Region
 from wenjiuye.core.roles import Role
 from wenjiuye.opinion import services

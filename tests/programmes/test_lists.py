@@ -16,7 +16,8 @@ from tests.factories import (
     other_region,
     own_region,
 )
-from tests.lists import client_for, column, count_shown, raw_codes, xlsx
+from tests.lists import client_for, column, count_shown, xlsx
+from tests.raw_codes import raw_codes
 from wenjiuye.core.roles import Role
 from wenjiuye.programmes import pairing, services
 from wenjiuye.programmes.models import Course, JobFair, Pair, PublicWelfarePosition

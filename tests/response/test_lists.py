@@ -9,7 +9,8 @@ import pytest
 from django.utils import timezone
 
 from tests.factories import OTHER_COUNTY, OWN_COUNTY, make_report, make_uscc, make_user
-from tests.lists import client_for, column, count_shown, raw_codes, xlsx
+from tests.lists import client_for, column, count_shown, xlsx
+from tests.raw_codes import raw_codes
 from wenjiuye.core.models import Event
 from wenjiuye.core.roles import Role
 from wenjiuye.registry.models import Enterprise

@@ -5,11 +5,10 @@ scroll at 390 px and a screenshot of every step kept as a test artifact."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from tests.factories import make_id
+from tests.raw_codes import codes_in_text
 from tests.web.pages import (
     DESKTOP,
     PHONE,
@@ -23,7 +22,6 @@ from tests.web.pages import (
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-SNAKE = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")  # a code such as being_helped or si_arrears
 
 # Through the services, as the grid worker: two visits written up 40 days late (their next
 # contacts are overdue), help started 10 days ago (the one-week promise is overdue) and a job
@@ -69,7 +67,7 @@ def _no_raw_codes(page) -> None:
         if section.locator("h2", has_text="变更记录").count() == 0:
             parts.append(section.inner_text())
     text = "\n".join(parts)
-    assert not SNAKE.findall(text), SNAKE.findall(text)[:5]
+    assert not codes_in_text(text), codes_in_text(text)[:5]
 
 
 @pytest.mark.parametrize(

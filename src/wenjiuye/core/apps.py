@@ -24,8 +24,10 @@ class CoreConfig(AppConfig):
             labels,  # noqa: PLC0415
         )
         from wenjiuye.core.demo_users import demo_password_check  # noqa: PLC0415
+        from wenjiuye.core.history import register_field  # noqa: PLC0415
 
         labels.install()
+        register_field("core.policyparameter", "key", "policy")  # a parameter by its name
 
         checks.register(demo_password_check)
         post_migrate.connect(create_cache_table, sender=self)
