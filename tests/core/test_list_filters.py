@@ -1,4 +1,4 @@
-"""The filters lists share (core.list_filters) and the policy citation filter (|cite)."""
+"""The filters lists share (core.listing) and the policy citation filter (|cite)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from tests.factories import OTHER_COUNTY, OWN_COUNTY
-from wenjiuye.core.list_filters import county_choices, county_filter, month_filter
+from wenjiuye.core.listing import county_choices, county_filter, month_filter
 from wenjiuye.core.models import PolicyParameter, Region
 from wenjiuye.core.roles import Role
 from wenjiuye.core.templatetags.wenjiuye import cite
@@ -50,8 +50,8 @@ def test_cite_names_the_parameter_with_its_clause_and_source(policy):
     }
     text = cite(c)
     assert text.startswith("一次性裁员超过200人时县(市、区)向市局报告的时限")
-    assert text.endswith(":2小时(E4;产品默认值(可调整))")
+    assert text.endswith(":2 小时(E4;产品默认值(可调整))")
     assert "layoff." not in text
-    assert cite({**c, "value": [60, 30], "unit": "分钟"}).split(":")[-1].startswith("60、30分钟")
+    assert cite({**c, "value": [60, 30], "unit": "分钟"}).split(":")[-1].startswith("60、30 分钟")
     assert ":50%" in cite({**c, "value": 0.5, "unit": "比例"})
     assert "未登记(no.such_key)" in cite({**c, "key": "no.such_key"})
