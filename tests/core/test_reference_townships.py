@@ -5,6 +5,7 @@ city, and the county pickers still list only the county-level units."""
 from __future__ import annotations
 
 import csv
+import json
 from collections import Counter
 
 import pytest
@@ -70,3 +71,12 @@ def test_the_county_filter_lists_only_county_level_units(loaded):
     assert len(codes) == 12 and all(len(code) == 6 for code in codes)
     officer = make_user("baofeng", Role.COUNTY_OFFICER, "410421")
     assert county_filter("region_code").options(officer) == [("410421", "宝丰县")]
+
+
+def test_the_demo_monitoring_points_lie_in_the_townships_their_names_give(loaded):
+    profile = json.loads((CITY_DIR / "demo_profile.json").read_text(encoding="utf-8"))
+    points = profile["monitoring_points"]
+    assert points
+    for p in points:
+        township = Region.objects.get(code=p["region_code"][:9], level=RegionLevel.TOWNSHIP)
+        assert p["name"].startswith(township.parent.name + township.name), p
