@@ -499,7 +499,7 @@ def test_every_organisation_record_names_its_source():
 
 def test_reference_load_loads_regions_organisation_and_policy_all_or_nothing(db, tmp_path):
     first = reference_load(city_dir=CITY_DIR, policy_files=packaged_policy_files())
-    assert first["regions"]["created"] == 14
+    assert first["regions"]["created"] == 14 + 148  # regions.csv and townships.csv
     assert first["working_groups"]["created"] == 7
     assert first["policy_parameters"]["created"] == PolicyParameter.objects.count() > 40
     again = reference_load(city_dir=CITY_DIR, policy_files=packaged_policy_files())
@@ -538,7 +538,7 @@ def test_reference_command_defaults_to_the_packaged_city_and_policy(db):
 
     text = StringIO()
     call_command("reference", "load", "--policy", str(packaged_policy_files()[0]), stdout=text)
-    assert "区划:新增 0,修改 0,未变 14" in text.getvalue()
+    assert "区划:新增 0,修改 0,未变 162" in text.getvalue()  # 14 + 148 townships
 
 
 def test_reference_command_reports_a_missing_folder_with_status_2(db, tmp_path):

@@ -29,7 +29,9 @@ def test_the_city_office_inspects_every_county(live_app, page):
     assert "检查评估" in book.sheetnames
     sheet = book["检查评估"]
     header = [c.value for c in next(sheet.iter_rows(max_row=1))]
-    assert header[0] == "县(市、区)" and header[-1] == "行政区划代码"  # the name first, the code last
+    assert (
+        header[0] == "县(市、区)" and header[-1] == "行政区划代码"
+    )  # the name first, the code last
     rows = {row[-1]: row[0] for row in sheet.iter_rows(min_row=2, values_only=True) if row[-1]}
     assert rows["410421"] == "宝丰县"
     assert set(rows) == set(codes)

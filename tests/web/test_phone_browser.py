@@ -5,9 +5,11 @@ scroll at 390 px and a screenshot of every step kept as a test artifact."""
 
 from __future__ import annotations
 
+import csv
+
 import pytest
 
-from tests.factories import make_id
+from tests.factories import CITY_DIR, make_id
 from tests.raw_codes import codes_in_text
 from tests.web.pages import (
     DESKTOP,
@@ -17,7 +19,6 @@ from tests.web.pages import (
     login,
     password_of,
     screenshot,
-    wenjiuye,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -133,17 +134,22 @@ def test_the_grid_workers_day(live_app, browser, work, size, which):
         context.close()
 
 
-TOWNSHIPS = "code,name,level,parent_code,sort_order\n410425100,测试甲镇,township,410425,1\n"
+JIAXIAN = "410425"  # no other browser test registers anyone in 郏县
 
 
 @pytest.fixture(scope="module")
-def townships(live_app, tmp_path_factory) -> str:
-    """A township of 郏县 (the demo's reference data have none; no other browser test registers
-    anyone there)."""
-    path = tmp_path_factory.mktemp("regions") / "townships.csv"
-    path.write_text(TOWNSHIPS, encoding="utf-8")
-    wenjiuye(live_app, "regions", "load", str(path))
-    return "410425100"
+def jiaxian(live_app) -> list[str]:
+    """The names of 郏县's townships in the packaged reference data (``townships.csv``), in order;
+    quickstart loaded them all."""
+    with (CITY_DIR / "townships.csv").open(encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["parent_code"] == JIAXIAN]
+    assert {r["code"] for r in rows} == {
+        c for c in live_app["region_codes"] if len(c) == 9 and c.startswith(JIAXIAN)
+    }
+    return [r["name"] for r in sorted(rows, key=lambda r: int(r["sort_order"]))]
+
+
+ZHONGTOU = "410425101"  # 冢头镇, a township of 郏县
 
 
 def _fill(page, id_number: str, name: str) -> None:
@@ -156,7 +162,7 @@ def _fill(page, id_number: str, name: str) -> None:
     page.select_option(f"{form} select[name=wants_training]", "1")
 
 
-def test_public_registration_on_a_phone(live_app, browser, townships):
+def test_public_registration_on_a_phone(live_app, browser, jiaxian):
     url = live_app["url"]
     context = browser.new_context(viewport=PHONE, locale="zh-CN")
     page = context.new_page()
@@ -171,15 +177,15 @@ def test_public_registration_on_a_phone(live_app, browser, townships):
         page.select_option("select[name=county]", "410425")
         page.wait_for_selector("form[data-townships-loaded='410425']", state="attached")
         options = page.locator("select[name=street] option").all_inner_texts()
-        assert options[1:] == ["测试甲镇"]
-        page.select_option("select[name=street]", townships)
+        assert options[1:] == jiaxian and "冢头镇" in jiaxian
+        page.select_option("select[name=street]", ZHONGTOU)
 
         # Not without consent: refused with the reason, the entries kept.
         with page.expect_navigation():
             page.click("[data-testid=register-submit]")
         assert "勾选同意" in page.inner_text("[data-testid=error-consent]")
         assert page.input_value("input[name=name]") == "欧阳手机"
-        assert page.input_value("select[name=street]") == townships
+        assert page.input_value("select[name=street]") == ZHONGTOU
         assert_no_horizontal_scroll(page)
         screenshot(page, "register-390-no-consent")
 
@@ -193,7 +199,7 @@ def test_public_registration_on_a_phone(live_app, browser, townships):
         context.close()
 
 
-def test_public_registration_without_javascript(live_app, browser, townships):
+def test_public_registration_without_javascript(live_app, browser, jiaxian):
     """No script: the button under the county loads its townships from the server."""
     url = live_app["url"]
     context = browser.new_context(viewport=PHONE, locale="zh-CN", java_script_enabled=False)
@@ -206,7 +212,8 @@ def test_public_registration_without_javascript(live_app, browser, townships):
         with page.expect_navigation():
             page.click("[data-testid=street-reload] button")
         assert page.input_value("input[name=name]") == "上官无脚本"
-        page.select_option("select[name=street]", townships)
+        assert page.locator("select[name=street] option").all_inner_texts()[1:] == jiaxian
+        page.select_option("select[name=street]", ZHONGTOU)
         page.check("[data-testid=consent] input[type=checkbox]")
         screenshot(page, "register-390-no-js")
         with page.expect_navigation():

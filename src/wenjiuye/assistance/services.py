@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wenjiuye.assistance.benefits import LABELS as BENEFIT_NAMES
 from wenjiuye.assistance.case_deadlines import (
     KIND_CONTACT,
     KIND_FOLLOW_UP,
@@ -95,6 +96,24 @@ TRACKED = [
 
 
 # --- helpers ---------------------------------------------------------------------------------
+
+
+def source_text(source: str, ref: str) -> str:
+    """Where a case came from, as a page says it: "失业保险待遇发放(失业保险金,2026年11月)",
+    "裁员名册(报告 12)" — never the ledger's own reference key (``ui_benefit:202611``)."""
+    name = str(Source(source).label) if source in Source.values else _("其他来源")
+    kind, _sep, rest = (ref or "").partition(":")
+    if not rest:
+        return name
+    if kind in BENEFIT_NAMES and len(rest) == 6 and rest.isdigit():
+        return f"{name}({BENEFIT_NAMES[kind]},{rest[:4]}年{rest[4:]}月)"
+    if kind == "layoff":
+        return _("%(name)s(裁员报告 %(pk)s)") % {"name": name, "pk": rest}
+    if kind == "online":
+        return _("%(name)s(网上登记 %(pk)s)") % {"name": name, "pk": rest}
+    if kind == "registration":
+        return _("%(name)s(%(day)s 登记)") % {"name": name, "day": rest}
+    return name
 
 
 def _grid_for(person: Person, value: Region | str | None) -> Region:
@@ -208,7 +227,7 @@ def case_open(
                 before=None,
                 fields=TRACKED,
                 region_code=grid.code,
-                note=f"{source}:{source_ref}",
+                note=source_text(source, source_ref),
             )
             CaseStatusChange.objects.create(
                 case=case,
@@ -216,7 +235,7 @@ def case_open(
                 to_status=Status.REGISTERED,
                 on=day,
                 actor=actor if actor is not None and actor.pk else None,
-                note=f"{Source(source).label} {source_ref}".strip(),
+                note=source_text(source, source_ref),
             )
             # the first contact is due counted from the day the ledger learns of the person: a
             # registration loaded today from last year's files is not already overdue
@@ -253,7 +272,7 @@ def case_open(
             before=before,
             fields=TRACKED,
             region_code=case.grid_id,
-            note=f"merge {source}:{source_ref}",
+            note=_("合并来源:%(source)s") % {"source": source_text(source, source_ref)},
         )
         if reopened:
             CaseStatusChange.objects.create(
@@ -262,7 +281,7 @@ def case_open(
                 to_status=Status.REGISTERED,
                 on=case.status_on,
                 actor=actor if actor is not None and actor.pk else None,
-                note=f"重新登记:{Source(source).label} {source_ref}".strip(),
+                note=_("重新登记:%(source)s") % {"source": source_text(source, source_ref)},
             )
         if reopened:
             schedule_contact(case, last=case.status_on, actor=actor)

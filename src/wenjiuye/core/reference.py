@@ -3,6 +3,8 @@
 Everything city- or province-specific lives in data files, never in code:
 
 - ``reference/<city>/regions.csv`` — the divisions (columns ``code,name,level,parent_code[,sort_order]``);
+- ``reference/<city>/townships.csv`` — optional: the townships (乡镇、街道), same columns, loaded
+  after ``regions.csv`` (their parents are its counties);
 - ``reference/<city>/organisation.json`` — the work group, its working groups and members, the
   responsible units and the plan's clauses with their units (O1), and a template for the
   county-level work groups (O2);
@@ -42,6 +44,7 @@ REFERENCE_DIR = Path(__file__).resolve().parent.parent / "reference"
 PACKAGED_CITY_DIR = REFERENCE_DIR / "pingdingshan"
 PACKAGED_POLICY_DIR = REFERENCE_DIR / "policy"
 REGIONS_FILE = "regions.csv"
+TOWNSHIPS_FILE = "townships.csv"  # optional, loaded after REGIONS_FILE
 ORGANISATION_FILE = "organisation.json"
 
 KIND_LABELS = {
@@ -73,7 +76,8 @@ def reference_load(
     policy_files: Iterable[Path | str] | None = None,
     actor: User | None = None,
 ) -> Counts:
-    """Load a city's regions and organisation and the chosen policy files, all or nothing.
+    """Load a city's regions (and its townships, when the folder has them), organisation and
+    the chosen policy files, all or nothing.
 
     ``policy_files`` defaults to every packaged policy file.
     """
@@ -84,6 +88,8 @@ def reference_load(
     total: Counts = {}
     with transaction.atomic():
         _add(total, regions_load(path=city_dir / REGIONS_FILE, actor=actor))
+        if (city_dir / TOWNSHIPS_FILE).is_file():
+            _add(total, regions_load(path=city_dir / TOWNSHIPS_FILE, actor=actor))
         _add(total, organisation_load(path=city_dir / ORGANISATION_FILE, actor=actor))
         total.setdefault("policy_parameters", {"created": 0, "updated": 0, "unchanged": 0})
         for f in files:

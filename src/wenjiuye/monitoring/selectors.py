@@ -164,7 +164,8 @@ def reason_name(code: Any) -> str | None:
 
 def region_within(code: Any) -> str | None:
     """A township or village code the region table does not list (a monitoring point's village,
-    say) by the nearest division it lies in: "410423104203" → "鲁山县"."""
+    say) by the nearest division it lies in: "410423211203" → "张店乡", or "鲁山县" when the
+    townships are not loaded."""
     text = str(code)
     if not text.isdigit() or len(text) not in (9, 12):
         return None

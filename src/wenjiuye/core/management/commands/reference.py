@@ -1,6 +1,7 @@
 """``wenjiuye reference load [--city DIR] [--policy FILE ...] [--user USERNAME] [--json]``.
 
-Loads a city's regions and organisation and the policy parameter files, all or nothing.
+Loads a city's regions (and its townships.csv, when the folder has one), organisation and the
+policy parameter files, all or nothing.
 Defaults: the packaged Pingdingshan folder and every packaged policy file.
 """
 
@@ -53,7 +54,7 @@ class Command(JsonCommand):
             "--city",
             type=Path,
             default=PACKAGED_CITY_DIR,
-            help="城市参考数据目录(含 regions.csv、organisation.json)",
+            help="城市参考数据目录(含 regions.csv、organisation.json,可选 townships.csv)",
         )
         load.add_argument(
             "--policy",
