@@ -22,7 +22,8 @@ from html.parser import HTMLParser
 SNAKE = re.compile(r"(?<![\w.@/?&=-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w.@/(-])")
 DOTTED = re.compile(r"(?<![\w./@-])[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*){1,4}(?![\w/(-])")
 REPR = re.compile(r"(?<![\w-])(?:None|True|False)(?![\w-])|\{'|\['|<QuerySet|object at 0x")
-BARE_NUMBER = re.compile(r"(?<![\d*.,])\d{6}(?:\d{3})?(?![\d*.,])")
+# standing alone: not inside an identifier ("JCD-410423-01", an ID number, a masked number)
+BARE_NUMBER = re.compile(r"(?<![0-9A-Za-z*.,_-])\d{6}(?:\d{3})?(?![0-9A-Za-z*.,_-])")
 UNKNOWN = "未登记("
 # a file's or a site's name is a word, not a code
 NAME_ENDING = re.compile(r"\.(csv|xlsx|xls|json|parquet|txt|docx|pdf|zip|cn|com|org|net)$")

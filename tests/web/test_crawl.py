@@ -65,6 +65,7 @@ def test_the_detector_finds_each_kind_of_code() -> None:
     assert codes_in_text("宝丰县 · 疑似规模裁员 · 2.9% · 3120", codes) == []
     assert codes_in_text("user@example.com www.gov.cn", codes) == []
     assert codes_in_text("文件 si_contributions_202106.csv", codes) == []
+    assert codes_in_text("监测点 JCD-410421-01", codes) == []
 
 
 @pytest.mark.parametrize("username", ROLES)

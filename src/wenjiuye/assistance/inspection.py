@@ -292,9 +292,11 @@ def inspection_record(
     elif len(text) > 5000:
         errors["findings"] = "检查发现不能超过5000字"
     if action not in CountyInspection.Action.values:
-        errors["action"] = f"未知督导措施:{action}(可选:无、信息通报、约谈负责人)"
+        errors["action"] = _("未知督导措施:%(action)s(可选:无、信息通报、约谈负责人)") % {
+            "action": action
+        }
     if on > today():
-        errors["on"] = "检查日期不能晚于今天"
+        errors["on"] = _("检查日期不能晚于今天")
     if errors:
         raise ValidationError(errors)
     try:

@@ -375,7 +375,7 @@ class CountyInspection(models.Model):
         verbose_name_plural = _("检查评估")
 
     def __str__(self) -> str:
-        return f"{self.county_id} {self.on}"
+        return f"{self.county.name} {self.on}"
 
     def get_absolute_url(self) -> str:
         return reverse("inspection:detail", args=[self.county_id])

@@ -10,6 +10,7 @@ a Python repr.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.apps import apps
@@ -19,13 +20,21 @@ from django.utils.translation import gettext as _
 
 from wenjiuye.core import labels
 
+_ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+
 #: (model label, field name) → label kind of the field's values (or of each item of a list)
 _FIELD_KINDS: dict[tuple[str, str], str] = {}
+#: (model label, key) → the Chinese name of a key an event records that is not a model field
+_FIELD_NAMES: dict[tuple[str, str], Any] = {}
 
 
-def register_field(model_label: str, field: str, kind: str) -> None:
-    """Name the values of ``model_label.field`` in histories with the label ``kind``."""
-    _FIELD_KINDS[(model_label.lower(), field)] = kind
+def register_field(model_label: str, field: str, kind: str = "", name: Any = "") -> None:
+    """Name the values of ``model_label.field`` in histories with the label ``kind``, and the
+    field itself ``name`` when it is not a model field (a step an event records, say)."""
+    if kind:
+        _FIELD_KINDS[(model_label.lower(), field)] = kind
+    if name:
+        _FIELD_NAMES[(model_label.lower(), field)] = name
 
 
 def _model(object_type: str) -> type[models.Model] | None:
@@ -58,6 +67,8 @@ def _value(object_type: str, name: str, field: models.Field[Any, Any] | None, va
         return labels.label(kind, value)
     if isinstance(value, bool):
         return _("是") if value else _("否")
+    if isinstance(value, str) and _ISO_TIME.match(value):  # a time an event recorded as text
+        return value[:16].replace("T", " ")
     if field is not None and field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if field is not None and field.is_relation and field.related_model is not None:
@@ -80,9 +91,29 @@ def _value(object_type: str, name: str, field: models.Field[Any, Any] | None, va
     return str(value)
 
 
-def _field_name(field: models.Field[Any, Any] | None, name: str) -> str:
+def _technical(field: models.Field[Any, Any]) -> bool:
+    """A field no sentence is about: the record's key (the page names the record), a time
+    stamped automatically, or one with no Chinese name (an ordering number)."""
+    if (
+        field.primary_key
+        or getattr(field, "auto_now", False)
+        or getattr(field, "auto_now_add", False)
+    ):
+        return True
+    return not field.is_relation and str(field.verbose_name).isascii()
+
+
+def _field_name(field: models.Field[Any, Any] | None, name: str, object_type: str = "") -> str:
+    named = _FIELD_NAMES.get((object_type, name))
+    if named:
+        return str(named)
     if field is not None:
-        return str(field.verbose_name)
+        verbose = str(field.verbose_name)
+        if (
+            verbose.isascii() and field.related_model is not None
+        ):  # an unnamed link: what it links to
+            return str(field.related_model._meta.verbose_name)
+        return verbose
     return _("其他信息")
 
 
@@ -98,15 +129,21 @@ def event_sentences(event: Any, *, created: bool = False) -> list[str]:
     out = []
     for name, pair in changes.items():
         field = _field(model, name)
+        if field is not None and _technical(field):
+            continue
         if isinstance(pair, list) and len(pair) == 2:
             old, new = pair
             if old is None and field is None:
-                out.append(f"{_field_name(field, name)}:{_value(object_type, name, field, new)}")
+                out.append(
+                    f"{_field_name(field, name, object_type)}:{_value(object_type, name, field, new)}"
+                )
             else:
                 out.append(
-                    f"{_field_name(field, name)}:{_value(object_type, name, field, old)}"
+                    f"{_field_name(field, name, object_type)}:{_value(object_type, name, field, old)}"
                     f" → {_value(object_type, name, field, new)}"
                 )
-        else:
-            out.append(f"{_field_name(field, name)}:{_value(object_type, name, field, pair)}")
+        else:  # an event that records facts, not a change ({"tier": "city_office", …})
+            out.append(
+                f"{_field_name(field, name, object_type)}:{_value(object_type, name, field, pair)}"
+            )
     return out

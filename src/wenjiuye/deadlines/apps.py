@@ -44,6 +44,19 @@ class DeadlinesConfig(AppConfig):
 
     def ready(self) -> None:
         from wenjiuye.core import labels  # noqa: PLC0415
+        from wenjiuye.core.history import register_field  # noqa: PLC0415
+        from wenjiuye.deadlines.models import DeadlineStep  # noqa: PLC0415
+        from wenjiuye.deadlines.selectors import kind_family  # noqa: PLC0415
 
         labels.register("deadline_kind", KIND_NAMES)
+        labels.register("deadline_kind", lambda kind: KIND_NAMES.get(kind_family(str(kind))))
+        labels.register("deadline_kind", dict(DeadlineStep.Kind.choices))  # a step's kind
         labels.register("deadline_status", STATE_NAMES)
+        labels.register("deadline_tier", dict(DeadlineStep.Tier.choices))
+        # what a deadline's events record of a step that fired (services.fire_step)
+        d = "deadlines.deadline"
+        register_field(d, "kind", "deadline_kind")
+        register_field(d, "tier", "deadline_tier", _("通知对象"))
+        register_field(d, "recipients", "user", _("已通知"))
+        register_field(d, "step", name=_("提醒督办步骤"))
+        register_field(d, "seq", name=_("级次"))

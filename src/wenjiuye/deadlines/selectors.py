@@ -247,3 +247,25 @@ def deadline_units(*, user: User) -> QuerySet[Unit]:
     """The responsible units of the deadlines in the user's jurisdiction."""
     units = deadlines_visible(user=user).exclude(unit=None).values("unit_id")
     return Unit.objects.filter(pk__in=units).order_by("name")
+
+
+def deadline_cites(deadline: Deadline) -> list[dict[str, Any]]:
+    """The policy parameters a deadline cites (``core.policy.policy_cite`` entries), wherever its
+    creator put them in ``policy`` — a cite under its key, a list of cites, cites nested under
+    ``parameters`` — once each; the other entries are context (a case's tier, the people counted)."""
+    found: dict[str, dict[str, Any]] = {}
+
+    def walk(value: Any, key: str = "") -> None:
+        if isinstance(value, dict):
+            if "value" in value and ("key" in value or key) and "clause" in value:
+                cite = {"key": key, **value}
+                found.setdefault(str(cite["key"]), cite)
+                return
+            for k, v in value.items():
+                walk(v, str(k))
+        elif isinstance(value, list):
+            for v in value:
+                walk(v)
+
+    walk(deadline.policy or {})
+    return list(found.values())

@@ -154,11 +154,7 @@ def deadline_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "kind_name": labels.label("deadline_kind", selectors.kind_family(deadline.kind)),
             "state_name": labels.label("deadline_status", selectors.deadline_state(deadline, now)),
             "overdue": deadline.is_overdue(now),
-            "policy": [  # the cited versions (other entries are context: a case's tier)
-                labels.policy_shown({"key": key, **cite})
-                for key, cite in (deadline.policy or {}).items()
-                if isinstance(cite, dict)
-            ],
+            "policy": [labels.policy_shown(c) for c in selectors.deadline_cites(deadline)],
             "steps": selectors.deadline_steps(deadline),
             "history": events_for(deadline)[:30],
             "may_complete": is_open and may_close(request.user, deadline),

@@ -25,10 +25,10 @@ from wenjiuye.assistance.services import case_set_status
 from wenjiuye.assistance.tiers import age_on
 from wenjiuye.core.audit import save_audited, snapshot
 from wenjiuye.core.errors import PolicyNotInForce
-from wenjiuye.core.models import User
+from wenjiuye.core.models import Region, User
 from wenjiuye.core.policy import Policy
 from wenjiuye.core.roles import Cap
-from wenjiuye.core.scope import in_scope, require, scoped
+from wenjiuye.core.scope import in_scope, require, scope_prefix, scoped
 from wenjiuye.intake.models import JobPosting, UnemploymentRegistration
 from wenjiuye.matching.engine import match
 from wenjiuye.matching.models import Preference, Push
@@ -139,11 +139,19 @@ def posting_get(*, user: User | None, posting_id: str) -> JobPosting:
     if user is not None:
         require(user, Cap.READ)
     posting = JobPosting.objects.filter(posting_id=posting_id).first()
-    if posting is None or (
-        user is not None and posting.region_code and not in_scope(user, posting.region_code)
-    ):
+    if posting is None or (user is not None and not posting_readable(user, posting.region_code)):
         raise Http404(_("岗位不存在或不在您的管辖范围内"))
     return posting
+
+
+def posting_readable(user: User, region_code: str) -> bool:
+    """Whether ``user`` may open a posting of ``region_code``: one in their jurisdiction, one of
+    a region above it (the city's own employers recruit for every county) or of no region (a
+    partner city's); another county's is not theirs."""
+    if not region_code or in_scope(user, region_code):
+        return True
+    region = Region.objects.filter(code=region_code).first()
+    return region is not None and scope_prefix(user).startswith(region.scope_prefix)
 
 
 def person_for_key(key: str) -> Person | None:

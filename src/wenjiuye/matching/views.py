@@ -75,7 +75,17 @@ def person_matches(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "person": person,
             "id_masked": mask_id(person.id_number),
             "on": on,
-            "rows": [(m, postings.get(m.posting_id), _readable(m)) for m in matches],
+            "rows": [
+                (
+                    m,
+                    postings.get(m.posting_id),
+                    _readable(m),
+                    services.posting_readable(request.user, postings[m.posting_id].region_code)
+                    if m.posting_id in postings
+                    else False,
+                )
+                for m in matches
+            ],
             "profile": profile,
             "cites": cites,
             "error": error,
