@@ -71,8 +71,9 @@ def _value(object_type: str, name: str, field: models.Field[Any, Any] | None, va
         return value[:16].replace("T", " ")
     if field is not None and field.choices:
         return str(dict(field.flatchoices).get(value, value))
-    if field is not None and field.is_relation and field.related_model is not None:
-        related = field.related_model._meta.label_lower
+    target = _related(field)
+    if target is not None:
+        related = target._meta.label_lower
         if related == "core.user":
             from wenjiuye.core.models import User
 
@@ -80,7 +81,7 @@ def _value(object_type: str, name: str, field: models.Field[Any, Any] | None, va
             return labels.label("user", username) if username else _("已删除的用户")
         if related == "core.region":
             return labels.label("region", value)
-        obj = field.related_model._default_manager.filter(pk=value).first()
+        obj = target._default_manager.filter(pk=value).first()
         return str(obj) if obj is not None else str(value)
     if isinstance(value, dict):
         return _("(%(n)s 项内容)") % {"n": len(value)}
@@ -89,6 +90,14 @@ def _value(object_type: str, name: str, field: models.Field[Any, Any] | None, va
             return "、".join(str(v) for v in value)
         return _("(%(n)s 项内容)") % {"n": len(value)}
     return str(value)
+
+
+def _related(field: models.Field[Any, Any] | None) -> type[models.Model] | None:
+    """The model a relation field links to (``None`` for any other field)."""
+    if field is None or not field.is_relation:
+        return None
+    model = field.related_model
+    return model if isinstance(model, type) and issubclass(model, models.Model) else None
 
 
 def _technical(field: models.Field[Any, Any]) -> bool:
@@ -109,10 +118,9 @@ def _field_name(field: models.Field[Any, Any] | None, name: str, object_type: st
         return str(named)
     if field is not None:
         verbose = str(field.verbose_name)
-        if (
-            verbose.isascii() and field.related_model is not None
-        ):  # an unnamed link: what it links to
-            return str(field.related_model._meta.verbose_name)
+        target = _related(field)
+        if verbose.isascii() and target is not None:  # an unnamed link: what it links to
+            return str(target._meta.verbose_name)
         return verbose
     return _("其他信息")
 
