@@ -50,11 +50,15 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     _wenjiuye("migrate", "--no-input", "-v", "0", env=env)
     quick = json.loads(_wenjiuye("quickstart", "--json", env=env).stdout)
     port = free_port()
+    # the server logs every request to stderr: into a file, never an unread pipe (a full pipe
+    # would block the server after a few hundred requests, e.g. the page crawl)
+    log = Path(home) / "server.log"
+    log_file = log.open("w", encoding="utf-8")
     server = subprocess.Popen(
         [sys.executable, "-m", "wenjiuye.cli", "runserver", f"127.0.0.1:{port}", "--noreload"],
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log_file,
         text=True,
     )
     url = f"http://127.0.0.1:{port}"
@@ -66,7 +70,7 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
         except OSError:
             if server.poll() is not None:
                 raise RuntimeError(
-                    server.stderr.read() if server.stderr else "server died"
+                    log.read_text(encoding="utf-8")[-4000:] or "server died"
                 ) from None
             if time.monotonic() > deadline:
                 server.terminate()
@@ -79,6 +83,7 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     finally:
         server.terminate()
         server.wait(timeout=10)
+        log_file.close()
 
 
 @pytest.fixture(scope="module")
