@@ -124,6 +124,20 @@ def test_the_default_view_is_open_entries_of_the_latest_month(client, users, led
     assert set(everything) == {"宝丰甲厂", "宝丰乙厂", "叶县丙厂", "宝丰旧厂", "宝丰已销号厂"}
 
 
+def test_the_default_view_keeps_what_was_confirmed_after_the_latest_month(client, users, ledgers):
+    """A visit or an opinion item of the current month confirms an entry (and puts a new one on
+    the list) before that month is monitored: still current, so in the default view; the later
+    month on its own shows only those."""
+    _entry("宝丰走访厂", subject_id=make_uscc(OWN_COUNTY, 6), source="manual",
+           reasons=["manual:走访发现困难"], level=None, first_flagged="202204",
+           last_confirmed="202204")  # fmt: skip
+    client.force_login(users[Role.CITY_OFFICE])
+    response = client.get("/lists/key_enterprise/")
+    assert "宝丰走访厂" in names(response) and len(names(response)) == 4
+    assert "2022年03月及以后" in visible_text(response)
+    assert names(client.get("/lists/key_enterprise/?month=202204")) == ["宝丰走访厂"]
+
+
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
@@ -236,7 +250,7 @@ def test_the_default_month_is_offered_even_where_it_holds_nothing(client, users,
     client.force_login(users[Role.COUNTY_OFFICER])
     response = client.get("/lists/risk/")
     month = {f.name: f for f in response.context["listing"].filters}["month"]
-    assert month.value == LATEST and (LATEST, "2022年03月") in month.options
+    assert month.value == LATEST and (LATEST, "2022年03月及以后") in month.options
     assert "202203" not in visible_text(response)
 
 

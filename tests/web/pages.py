@@ -82,3 +82,45 @@ def app_python(live_app, code: str) -> dict:
     cannot do (a visit written up weeks later). ``code`` prints one JSON document, returned."""
     out = wenjiuye(live_app, "shell", "-v", "0", "-c", code)
     return json.loads(out.strip().splitlines()[-1])
+
+
+def assert_no_raw_codes(page, region_codes=None) -> None:
+    """No code in the visible text of the page's ``<main>`` (``tests/raw_codes.py``); with
+    ``region_codes`` (``live_app["region_codes"]``) a six-digit number counts only when it is
+    the code of a real region (not a period, not a piece of a monitoring point's number)."""
+    from tests.raw_codes import codes_in_text  # noqa: PLC0415 (a test module, not an app)
+
+    found = codes_in_text(page.inner_text("main"), region_codes)
+    assert not found, f"{page.url}: raw codes {found[:8]}"
+
+
+def list_count(page) -> int:
+    """The N of a list's "共 N 条"."""
+    text = page.inner_text("[data-testid=list-count]").strip()
+    match = re.fullmatch(r"共 (\d+) 条", text)
+    assert match, f"{page.url}: the count reads {text!r}"
+    return int(match.group(1))
+
+
+def assert_list_counted(page) -> None:
+    """A list says how long it is: a count ("共 N 条") or a pager."""
+    counted = page.locator("[data-testid=list-count]").count()
+    paged = page.locator("[data-testid=pager]").count()
+    assert counted or paged, f"{page.url}: a list without a count or a pager"
+    if counted:
+        list_count(page)
+
+
+def menu_go(page, key: str) -> None:
+    """Open the menu entry ``nav-<key>`` as a user would: the menu button first on a phone,
+    then the entry's group, then the entry."""
+    link = page.locator(f"[data-testid=nav-{key}]")
+    assert link.count() == 1, f"no menu entry {key!r}"
+    button = page.locator("[data-testid=nav-button]")
+    if not link.is_visible() and button.is_visible():
+        button.click()
+    group = link.locator("xpath=ancestor::details[contains(@class, 'menu')][1]")
+    if not link.is_visible() and group.count():
+        group.locator("summary").first.click()
+    with page.expect_navigation():
+        link.click()

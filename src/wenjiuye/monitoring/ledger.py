@@ -140,7 +140,7 @@ def ledger_sync_run(*, run: MonitoringRun, actor: User | None = None) -> dict[st
                     source=LedgerEntry.Source.MONITORING,
                 )
                 entry.save()
-                _audit(actor, entry, None, note=f"run {run.pk}")
+                _audit(actor, entry, None, note=_("第 %(run)s 次监测运行") % {"run": run.pk})
                 counts["opened"] += 1
                 continue
             before = snapshot(entry, FIELDS)
@@ -160,7 +160,7 @@ def ledger_sync_run(*, run: MonitoringRun, actor: User | None = None) -> dict[st
             entry.save(
                 update_fields=["reasons", "evidence", "level", "last_confirmed", "updated_at"]
             )
-            _audit(actor, entry, before, note=f"run {run.pk}")
+            _audit(actor, entry, before, note=_("第 %(run)s 次监测运行") % {"run": run.pk})
             counts["updated"] += 1
     return counts
 

@@ -293,9 +293,21 @@ def _month_choices(ledger: str) -> Callable[[User], list[tuple[str, str]]]:
         latest = latest_period()
         if latest and latest not in shown:  # the default month, even when it holds nothing here
             shown = sorted([*shown, latest], reverse=True)
-        return [(m, period_name(m) or m) for m in shown]
+        return [
+            (m, _("%(month)s及以后") % {"month": period_name(m)} if m == latest else period_name(m))
+            for m in shown
+        ]
 
     return choices
+
+
+def _confirmed(qs: QuerySet[LedgerEntry], value: str) -> QuerySet[LedgerEntry]:
+    """Entries last confirmed in the month ``value``. The latest monitored month (the default
+    view) also holds what was confirmed after it: a visit or an opinion item of the current month
+    confirms an entry before that month's data are monitored."""
+    if value == latest_period():
+        return qs.filter(last_confirmed__gte=value)
+    return qs.filter(last_confirmed=value)
 
 
 def _subject_id(kind: str) -> Callable[[LedgerEntry], str]:
@@ -372,7 +384,7 @@ def ledger_spec(ledger: str) -> ListSpec:
             Filter(
                 "month",
                 _lazy("最近确认月份"),
-                "last_confirmed",
+                _confirmed,
                 kind="period",
                 choices=_month_choices(ledger),
             ),
