@@ -293,8 +293,9 @@ def _month_choices(ledger: str) -> Callable[[User], list[tuple[str, str]]]:
         latest = latest_period()
         if latest and latest not in shown:  # the default month, even when it holds nothing here
             shown = sorted([*shown, latest], reverse=True)
+        names = {m: period_name(m) or m for m in shown}
         return [
-            (m, _("%(month)s及以后") % {"month": period_name(m)} if m == latest else period_name(m))
+            (m, _("%(month)s及以后") % {"month": names[m]} if m == latest else names[m])
             for m in shown
         ]
 
