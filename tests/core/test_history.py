@@ -55,3 +55,16 @@ def test_users_regions_booleans_and_json_objects(regions) -> None:
 
 def test_a_create_event_has_no_sentences() -> None:
     assert event_sentences(_event("core.user", {"username": [None, "x"]}, action="create")) == []
+
+
+def test_a_many_to_many_change_names_each_linked_record(regions) -> None:
+    """A work group's units, a pair's persons: a list of keys, never a 500 or a repr."""
+    from wenjiuye.core.models import Unit  # noqa: PLC0415
+
+    a = Unit.objects.create(name="就业促进科", kind=Unit.Kind.SECTION, region_id="410400")
+    b = Unit.objects.create(name="失业保险科", kind=Unit.Kind.SECTION, region_id="410400")
+    e = _event("core.workgroup", {"office_units": [[a.pk], [a.pk, b.pk]]})
+    assert event_sentences(e) == ["负责日常工作的单位:就业促进科 → 就业促进科、失业保险科"]
+    assert event_sentences(_event("core.workgroup", {"office_units": [[], [b.pk]]})) == [
+        "负责日常工作的单位:空 → 失业保险科"
+    ]

@@ -72,6 +72,8 @@ def _value(object_type: str, name: str, field: models.Field[Any, Any] | None, va
     if field is not None and field.choices:
         return str(dict(field.flatchoices).get(value, value))
     target = _related(field)
+    if target is not None and isinstance(value, list):  # many-to-many: each linked record
+        return "、".join(_value(object_type, name, field, v) for v in value) or _("空")
     if target is not None:
         related = target._meta.label_lower
         if related == "core.user":
