@@ -12,7 +12,7 @@ The generator simulates a city's insured labour market month by month
   :mod:`~wenjiuye.demo.benefits`), each step leaving the records the bureau's systems would
   export (contributions, employment filings, registrations, benefit payments);
 - the market side (job postings, labour cases, enterprise events, operating figures, village
-  monitoring points) in :mod:`wenjiuye.demo.market`.
+  monitoring points) in :mod:`wenjiuye.demo.market` (the job postings in :mod:`wenjiuye.demo.postings`).
 
 Each county's registered unemployed stock is held at a target rate, so regions stay quiet
 unless a scenario moves them. Ten risk scenarios and a quiet control group are planted and

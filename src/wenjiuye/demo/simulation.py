@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from wenjiuye.core.i18n import gettext as _
-from wenjiuye.demo import market
+from wenjiuye.demo import market, postings
 from wenjiuye.demo.benefits import ui_months, write_benefits
 from wenjiuye.demo.contributions import Filing, write_contributions, write_filings
 from wenjiuye.demo.enterprises import build_enterprises, write_enterprises
@@ -420,7 +420,7 @@ class Simulation:
         self.files.sort(key=lambda f: f.path.name)
         return self.files, facts
 
-    def _true_hire_candidates(self) -> list[market.HireToPlant]:
+    def _true_hire_candidates(self) -> list[postings.HireToPlant]:
         """Registrations ended for a job and followed by a hire (employment filing) at a
         background firm of the person's county inside the window: the pool the market side
         draws the planted true hires from, in registration order."""
@@ -433,7 +433,7 @@ class Simulation:
                 continue
             education, desired, skills = self.ledger[reg.serial]
             out.append(
-                market.HireToPlant(
+                postings.HireToPlant(
                     person_id=people.pid[reg.person],
                     age=people.age(reg.person, as_of),
                     education=education,
