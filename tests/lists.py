@@ -17,15 +17,20 @@ def client_for(user: User) -> Client:
     return c
 
 
-def xlsx(response: Any) -> tuple[list[str], list[list[Any]]]:
-    """The headers and the rows of a downloaded sheet (the download is checked to be one)."""
+def sheet_rows(response: Any) -> list[list[Any]]:
+    """Every row of a downloaded ``.xlsx`` (its header first); the download is checked to be one."""
     assert response.status_code == 200, response.status_code
     assert response["Content-Type"].startswith(
         "application/vnd.openxmlformats-officedocument.spreadsheetml"
     )
     content = b"".join(response.streaming_content)
     sheet = load_workbook(io.BytesIO(content), read_only=True).active
-    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    return [list(r) for r in sheet.iter_rows(values_only=True)]
+
+
+def xlsx(response: Any) -> tuple[list[str], list[list[Any]]]:
+    """The headers and the rows of a downloaded sheet."""
+    rows = sheet_rows(response)
     return [str(h) for h in rows[0]], rows[1:]
 
 

@@ -37,6 +37,7 @@ from tests.factories import (
     make_user,
     rolled_back_world,
 )
+from tests.lists import client_for
 from wenjiuye.core.identifiers import mask_phone
 from wenjiuye.core.models import DutyShift, Event, Region, WorkGroup
 from wenjiuye.core.reference import PACKAGED_POLICY_DIR
@@ -139,12 +140,6 @@ def new_events(since: int) -> list[Event]:
         .exclude(action__in=[Event.Action.LOGIN, Event.Action.LOGOUT])
         .order_by("pk")
     )
-
-
-def client_for(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def text(response: Any) -> str:

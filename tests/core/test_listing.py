@@ -3,14 +3,12 @@ on a plain queryset of regions (the list pages of the apps are tested with their
 
 from __future__ import annotations
 
-import io
-
-import openpyxl
 import pytest
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 
+from tests.lists import sheet_rows
 from wenjiuye.core.errors import DomainError
 from wenjiuye.core.listing import Column, Filter, ListSpec, listing, xlsx_response
 from wenjiuye.core.models import Event, Region
@@ -146,17 +144,12 @@ def test_pages_and_counts(get):
     assert not result.export and listing(get("format=xlsx"), Region.objects.all(), SPEC).export
 
 
-def _sheet(response):
-    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    return [list(row) for row in book.active.iter_rows(values_only=True)]
-
-
 def test_download_masks_personal_columns_for_a_role_that_may_not_see_them(get):
     request = get("prefix=41042", role=Role.LEADER)
     result = listing(request, Region.objects.all(), SPEC)
     response = xlsx_response(request, result.rows, SPEC)
     assert response["Content-Disposition"].startswith('attachment; filename="regions-')
-    rows = _sheet(response)
+    rows = sheet_rows(response)
     assert rows[0] == ["代码", "名称", "公民身份号码"]
     assert [r[0] for r in rows[1:]] == ["410421", "410422", "410423", "410425"]
     assert all("*" in r[2] and not r[2].startswith("410421198") for r in rows[1:])
@@ -167,7 +160,7 @@ def test_download_masks_personal_columns_for_a_role_that_may_not_see_them(get):
 def test_download_in_full_is_audited_for_a_role_that_may(get):
     request = get("prefix=410421", role=Role.CITY_OFFICE)
     result = listing(request, Region.objects.all(), SPEC)
-    rows = _sheet(xlsx_response(request, result.rows, SPEC))
+    rows = sheet_rows(xlsx_response(request, result.rows, SPEC))
     assert rows[1][2] == "41042119800101001X"
     event = Event.objects.get(action=Event.Action.EXPORT, object_type="list.regions")
     assert event.changes["unmasked"] is True and event.changes["filters"] == {"prefix": "410421"}

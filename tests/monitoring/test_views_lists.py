@@ -4,15 +4,14 @@ search is an audited lookup), sorting, Chinese names everywhere and the .xlsx do
 
 from __future__ import annotations
 
-import io
 import re
 from datetime import timedelta
 
-import openpyxl
 import pytest
 from django.utils import timezone
 
 from tests.factories import OTHER_COUNTY, OWN_COUNTY, make_id, make_uscc
+from tests.lists import sheet_rows
 from wenjiuye.core.models import Event
 from wenjiuye.core.roles import Role
 from wenjiuye.monitoring.models import LedgerEntry, MonitoringRun, RegionMonth
@@ -254,15 +253,9 @@ def test_the_default_month_is_offered_even_where_it_holds_nothing(client, users,
     assert "202203" not in visible_text(response)
 
 
-def _sheet(response) -> list[list]:
-    assert response.status_code == 200
-    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    return [list(r) for r in book.active.iter_rows(values_only=True)]
-
-
 def test_download_has_the_filtered_rows_under_chinese_headers(client, users, ledgers):
     client.force_login(users[Role.CITY_OFFICE])
-    rows = _sheet(client.get(f"/lists/key_enterprise/?county={OWN_COUNTY}&format=xlsx"))
+    rows = sheet_rows(client.get(f"/lists/key_enterprise/?county={OWN_COUNTY}&format=xlsx"))
     header = rows[0]
     assert header[:3] == ["预警级别", "名称", "对象类型"] and "统一社会信用代码" in header
     assert "公民身份号码" not in header  # no persons on this list
@@ -276,7 +269,7 @@ def test_download_has_the_filtered_rows_under_chinese_headers(client, users, led
 
 def test_download_masks_id_numbers_without_view_personal(client, users, ledgers):
     client.force_login(users[Role.LEADER])
-    rows = _sheet(client.get("/lists/key_group/?month=&format=xlsx"))
+    rows = sheet_rows(client.get("/lists/key_group/?month=&format=xlsx"))
     ids = [dict(zip(rows[0], r, strict=True))["公民身份号码"] for r in rows[1:]]
     assert PID not in ids and PID[:4] + "*" * 13 + PID[-1] in ids
     event = Event.objects.get(action=Event.Action.EXPORT, object_type="list.key-group")
@@ -285,7 +278,7 @@ def test_download_masks_id_numbers_without_view_personal(client, users, ledgers)
 
 def test_download_in_full_for_view_personal_is_audited(client, users, ledgers):
     client.force_login(users[Role.CITY_OFFICE])
-    rows = _sheet(client.get(f"/lists/key_group/?month=&county={OWN_COUNTY}&format=xlsx"))
+    rows = sheet_rows(client.get(f"/lists/key_group/?month=&county={OWN_COUNTY}&format=xlsx"))
     got = [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
     assert [r["公民身份号码"] for r in got if r["对象类型"] == "人员"] == [PID]
     assert [r["监测点编号"] for r in got if r["对象类型"] == "监测点"] == ["JCD-410421-01"]

@@ -8,6 +8,7 @@ from datetime import date
 from django.test import Client
 
 from tests.factories import OTHER_COUNTY, OWN_COUNTY, make_course, other_region
+from tests.lists import client_for
 from wenjiuye.core.identifiers import mask_id
 from wenjiuye.core.roles import Role
 from wenjiuye.programmes import services
@@ -24,12 +25,6 @@ COURSE = {
     "hours": 80,
     "capacity": 1,
 }
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def post(client: Client, url: str, data: dict):

@@ -6,21 +6,15 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from tests.factories import OWN_COUNTY, make_course, other_region, own_region
+from tests.lists import client_for
 from wenjiuye.core.identifiers import mask_id
 from wenjiuye.core.models import Event
 from wenjiuye.core.roles import Role
 from wenjiuye.programmes import pairing, services
 from wenjiuye.programmes.models import Attendance, Course, Enrolment
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -4,13 +4,12 @@ personal data, then audited)."""
 
 from __future__ import annotations
 
-import io
 import re
 
-import openpyxl
 import pytest
 
 from tests.factories import OTHER_COUNTY, OWN_COUNTY, OWN_GRID, make_id, make_uscc
+from tests.lists import sheet_rows
 from wenjiuye.core.models import Event
 from wenjiuye.core.roles import Role
 from wenjiuye.registry.id_lookup import ID_LOOKUP_NOTE
@@ -89,15 +88,9 @@ def test_enterprise_list_in_chinese_linked_to_the_file(client, users, registry):
     assert client.get("/enterprises/?industry=47").status_code == 400  # none in the county
 
 
-def _sheet(response) -> list[list]:
-    assert response.status_code == 200
-    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    return [list(r) for r in book.active.iter_rows(values_only=True)]
-
-
 def test_enterprise_download(client, users, registry):
     client.force_login(users[Role.LEADER])
-    rows = _sheet(client.get("/enterprises/?industry=31&format=xlsx"))
+    rows = sheet_rows(client.get("/enterprises/?industry=31&format=xlsx"))
     assert rows[0] == ["统一社会信用代码", "单位名称", "所在地区", "行业", "职工总数", "外贸企业",
                        "区域、行业中具有较大影响力"]  # fmt: skip
     assert rows[1:] == [
@@ -151,7 +144,7 @@ def test_person_list_page_masks(client, users, registry):
 
 def test_person_download_masked_for_a_role_without_view_personal(client, users, registry):
     client.force_login(users[Role.LEADER])
-    rows = _sheet(client.get(f"/persons/?county={OWN_COUNTY}&format=xlsx"))
+    rows = sheet_rows(client.get(f"/persons/?county={OWN_COUNTY}&format=xlsx"))
     assert rows[0] == ["姓名", "公民身份号码", "性别", "出生日期", "手机号", "常住地"]
     assert len(rows) == 2
     name, pid, gender, birth, phone, region = rows[1]
@@ -164,7 +157,7 @@ def test_person_download_masked_for_a_role_without_view_personal(client, users, 
 def test_person_download_in_full_is_audited(client, users, registry):
     office = users[Role.CITY_OFFICE]
     client.force_login(office)
-    rows = _sheet(client.get(f"/persons/?county={OWN_COUNTY}&format=xlsx"))
+    rows = sheet_rows(client.get(f"/persons/?county={OWN_COUNTY}&format=xlsx"))
     assert rows[1][1:5] == [PID, "男", "1985-06-12", "13800001111"]
     event = Event.objects.get(action=Event.Action.EXPORT, object_type="list.persons")
     assert event.actor == office and event.changes["unmasked"] is True

@@ -6,7 +6,6 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.utils import timezone
 
 from tests.factories import (
@@ -18,17 +17,12 @@ from tests.factories import (
     roster_csv,
     worker_rows,
 )
+from tests.lists import client_for
 from wenjiuye.core.models import Event
 from wenjiuye.core.roles import Role
 from wenjiuye.response import services
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> Client:
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.test import Client
 from django.urls import reverse
 
 from tests.factories import (
@@ -27,6 +26,7 @@ from tests.factories import (
     roster_csv,
     worker_rows,
 )
+from tests.lists import client_for
 from wenjiuye.assistance.models import Case
 from wenjiuye.core.models import Event
 from wenjiuye.core.roles import Role
@@ -41,12 +41,6 @@ from wenjiuye.response.models import LayoffReport, LayoffWorker
 pytestmark = pytest.mark.django_db
 
 REGION_HEADER = [*HEADER, "常住地区划代码"]
-
-
-def client_for(user) -> Client:
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,6 +18,7 @@ from tests.factories import (
     roster_csv,
     worker_rows,
 )
+from tests.lists import client_for
 from wenjiuye.core.models import Event
 from wenjiuye.core.roles import Role
 from wenjiuye.monitoring.models import LedgerEntry
@@ -26,12 +26,6 @@ from wenjiuye.response import services
 from wenjiuye.response.models import LayoffReport, Visit
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> Client:
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 def test_create_upload_submit_through_the_pages(world, officer):

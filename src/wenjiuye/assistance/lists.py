@@ -8,11 +8,10 @@ ID numbers and phones are masked in a download unless the user may see personal 
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -27,10 +26,6 @@ from wenjiuye.core.scope import scoped
 
 def _user(user: User | None) -> str:
     return labels.label("user", user.username) if user is not None else ""
-
-
-def _local(moment: datetime | None) -> datetime | None:
-    return timezone.localtime(moment) if moment is not None else None
 
 
 def grid_choices(user: User) -> list[tuple[str, str]]:
@@ -111,9 +106,9 @@ PENDING_LIST = ListSpec(
         Column(_lazy("学历"), lambda p: p.get_education_display()),
         Column(_lazy("求职意向"), lambda p: p.desired_job),
         Column(_lazy("培训意愿"), lambda p: _("愿意") if p.wants_training else _("暂不")),
-        Column(_lazy("提交时间"), lambda p: _local(p.submitted_at)),
+        Column(_lazy("提交时间"), lambda p: p.submitted_at),
         Column(_lazy("状态"), lambda p: p.get_state_display()),
-        Column(_lazy("处理时间"), lambda p: _local(p.decided_at)),
+        Column(_lazy("处理时间"), lambda p: p.decided_at),
         Column(_lazy("处理人"), lambda p: _user(p.decided_by)),
         Column(_lazy("处理意见"), lambda p: p.decision_note),
     ],

@@ -35,6 +35,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
@@ -71,12 +72,12 @@ def neutralise(text: str) -> str:
 
 def cell_value(value: Any) -> Any:
     """What a spreadsheet cell holds for ``value``: ``None``, numbers, booleans, dates and times
-    unchanged (an aware datetime as its wall-clock time); lists and dicts as JSON text; anything
-    else as text, neutralised."""
+    unchanged (an aware datetime as the bureau's wall-clock time: the database keeps UTC);
+    lists and dicts as JSON text; anything else as text, neutralised."""
     if value is None:
         return None
     if isinstance(value, datetime) and value.tzinfo is not None:
-        return value.replace(tzinfo=None)  # spreadsheets have no time zones
+        return timezone.localtime(value).replace(tzinfo=None)  # spreadsheets have no time zones
     if isinstance(value, _NATIVE):
         return value
     if isinstance(value, (dict, list, tuple)):

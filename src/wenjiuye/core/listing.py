@@ -24,13 +24,12 @@ import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import OrderBy, Q, QuerySet
 from django.http import FileResponse, HttpRequest
-from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -263,8 +262,6 @@ def xlsx_response(
             out = []
             for column in spec.columns:
                 value = column.value(obj)
-                if isinstance(value, datetime) and timezone.is_aware(value):
-                    value = timezone.localtime(value)  # the bureau's wall clock, not UTC
                 if column.personal and not unmasked:
                     value = mask_personal(value, column.personal)
                 out.append(value)

@@ -3,11 +3,9 @@ sorts and the columns of its download."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -49,10 +47,6 @@ def _scale(qs: QuerySet[Incident], value: str) -> QuerySet[Incident]:
     return qs.filter(people__gte=province)
 
 
-def _local(moment: datetime | None) -> datetime | None:
-    return timezone.localtime(moment) if moment is not None else None
-
-
 def _yes(value: bool) -> str:
     return _("是") if value else _("否")
 
@@ -61,8 +55,8 @@ INCIDENT_LIST = ListSpec(
     name="incidents",
     title=_lazy("突发事件"),
     columns=[
-        Column(_lazy("发生时间"), lambda i: _local(i.occurred_at)),
-        Column(_lazy("知悉时间"), lambda i: _local(i.known_at)),
+        Column(_lazy("发生时间"), lambda i: i.occurred_at),
+        Column(_lazy("知悉时间"), lambda i: i.known_at),
         Column(_lazy("地点"), lambda i: i.place),
         Column(_lazy("所在区划"), lambda i: labels.label("region", i.region_id)),
         Column(_lazy("县(市、区)"), lambda i: labels.label("region", i.region_id[:6])),
@@ -71,10 +65,10 @@ INCIDENT_LIST = ListSpec(
         Column(_lazy("涉及企业"), lambda i: i.enterprise.name if i.enterprise else ""),
         Column(_lazy("统一社会信用代码"), lambda i: i.enterprise.uscc if i.enterprise else ""),
         Column(_lazy("状态"), lambda i: i.get_status_display()),
-        Column(_lazy("通知公安机关时间"), lambda i: _local(i.police_called_at)),
-        Column(_lazy("通知医疗救治时间"), lambda i: _local(i.medical_called_at)),
+        Column(_lazy("通知公安机关时间"), lambda i: i.police_called_at),
+        Column(_lazy("通知医疗救治时间"), lambda i: i.medical_called_at),
         Column(_lazy("已复盘"), lambda i: _yes(i.reviewed)),
-        Column(_lazy("结案时间"), lambda i: _local(i.closed_at)),
+        Column(_lazy("结案时间"), lambda i: i.closed_at),
         Column(
             _lazy("登记人"),
             lambda i: labels.label("user", i.created_by.username) if i.created_by else "",

@@ -3,10 +3,7 @@ month, spreading), sorts and the columns of its download."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -23,10 +20,6 @@ def _spreading(qs: QuerySet[OpinionItem], value: str) -> QuerySet[OpinionItem]:
     return qs.filter(spreading=value == "yes")
 
 
-def _local(moment: datetime | None) -> datetime | None:
-    return timezone.localtime(moment) if moment is not None else None
-
-
 def _county(item: OpinionItem) -> str:
     return labels.label("region", item.region_id[:6]) if item.region_id else ""
 
@@ -37,8 +30,8 @@ OPINION_LIST = ListSpec(
     columns=[
         Column(_lazy("标题"), lambda i: i.title),
         Column(_lazy("来源"), lambda i: i.get_source_display()),
-        Column(_lazy("发布时间"), lambda i: _local(i.published_at)),
-        Column(_lazy("收到时间"), lambda i: _local(i.received_at)),
+        Column(_lazy("发布时间"), lambda i: i.published_at),
+        Column(_lazy("收到时间"), lambda i: i.received_at),
         Column(
             _lazy("涉及区划"), lambda i: labels.label("region", i.region_id) if i.region_id else ""
         ),
